@@ -1,0 +1,142 @@
+"""The installed ``verify`` command, run as a subprocess: every input format and every error class."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+T4 = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
+VERIFY = shutil.which("verify")
+CMD = [VERIFY] if VERIFY else [sys.executable, "-m", "verify.cli"]
+
+
+def run(*args, stdin=None):
+    return subprocess.run(CMD + [str(a) for a in args], input=stdin, capture_output=True, text=True, timeout=300)
+
+
+def assert_input_error(r):
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("verify: error:"), r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def write_formats(tmp_path, M):
+    paths = {}
+    paths["json"] = tmp_path / "m.json"
+    paths["json"].write_text(json.dumps([[str(x) for x in r] for r in M]))
+    paths["csv"] = tmp_path / "m.csv"
+    paths["csv"].write_text("\n".join(",".join(str(x) for x in r) for r in M))
+    paths["txt"] = tmp_path / "m.txt"
+    paths["txt"].write_text("# whitespace separated\n" + "\n".join("  ".join(str(x) for x in r) for r in M))
+    paths["npy"] = tmp_path / "m.npy"
+    np.save(paths["npy"], np.array(M, dtype=float))
+    import scipy.io
+
+    paths["mtx"] = tmp_path / "m.mtx"
+    scipy.io.mmwrite(str(paths["mtx"]), np.array(M, dtype=float))
+    return paths
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "txt", "npy", "mtx"])
+def test_every_format_decomposes_and_checks(tmp_path, fmt):
+    path = write_formats(tmp_path, T4)[fmt]
+    r = run("decompose", path, "--json")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["k"] == 3 and data["d"] == 2 and data["verified"] and data["arithmetic"] == "exact"
+    assert set(data) >= {"d", "k", "regime", "arithmetic", "layers", "residual", "max_layer_cond", "verified"}
+    assert all(isinstance(x, str) for L in data["layers"] for x in L["b"] + L["c"])
+    dec = tmp_path / "dec.json"
+    dec.write_text(r.stdout)
+    c = run("check", path, dec)
+    assert c.returncode == 0 and c.stdout.startswith("OK"), c.stdout + c.stderr
+
+
+def test_stdin_json_and_fractions():
+    r = run("decompose", "-", "--json", stdin=json.dumps([["1/2", "0"], ["-3/7", "2"]]))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["k"] == 1
+
+
+@pytest.mark.parametrize("mode", [["--float"], ["--mp", "40"]])
+def test_inexact_modes_check(tmp_path, mode):
+    path = write_formats(tmp_path, T4)["json"]
+    r = run("decompose", path, "--json", *mode)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["verified"] and float(data["residual"]) <= float(data["tolerance"])
+    dec = tmp_path / "dec.json"
+    dec.write_text(r.stdout)
+    assert run("check", path, dec).returncode == 0
+
+
+def test_latex_and_text_output(tmp_path):
+    path = write_formats(tmp_path, T4)["json"]
+    r = run("decompose", path, "--latex")
+    assert r.returncode == 0 and "\\begin{bmatrix}" in r.stdout and "L_{3}" in r.stdout
+    r = run("decompose", path)
+    assert r.returncode == 0 and "k = 3" in r.stdout and "verified" in r.stdout
+
+
+def test_check_mismatch_exits_1(tmp_path):
+    path = write_formats(tmp_path, T4)["json"]
+    data = json.loads(run("decompose", path, "--json").stdout)
+    data["layers"][0]["A"][0][0] = "12345"
+    dec = tmp_path / "bad.json"
+    dec.write_text(json.dumps(data))
+    r = run("check", path, dec)
+    assert r.returncode == 1 and r.stdout.startswith("MISMATCH")
+
+
+def test_demo_runs():
+    r = run("demo")
+    assert r.returncode == 0 and "OK" in r.stdout
+
+
+BAD = {
+    "not_square": "[[1, 2, 3], [4, 5, 6]]",
+    "odd": "[[1, 0, 0], [0, 1, 0], [0, 0, 1]]",
+    "empty": "[]",
+    "empty_rows": "[[], []]",
+    "ragged": "[[1, 2], [3]]",
+    "non_numeric": '[[1, "x"], [0, 1]]',
+    "nan": '[[1, "nan"], [0, 1]]',
+    "inf": '[[1, "inf"], [0, 1]]',
+    "singular": "[[1, 2], [2, 4]]",
+    "negative_det": "[[0, 1], [1, 0]]",
+    "not_json": "[[1, 2",
+    "scalar": "3",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_one_line_exit_2(tmp_path, case):
+    p = tmp_path / "bad.json"
+    p.write_text(BAD[case])
+    assert_input_error(run("decompose", p))
+
+
+def test_negative_det_with_sign_layer(tmp_path):
+    p = tmp_path / "m.json"
+    p.write_text("[[0, 1], [1, 0]]")
+    r = run("decompose", p, "--json", "--sign-layer")
+    assert r.returncode == 0 and json.loads(r.stdout)["sign_layer"] is True
+
+
+def test_file_errors(tmp_path):
+    assert_input_error(run("decompose", tmp_path / "missing.json"))
+    (tmp_path / "m.xyz").write_text("1")
+    assert_input_error(run("decompose", tmp_path / "m.xyz"))
+    (tmp_path / "nan.csv").write_text("1,nan\n0,1\n")
+    assert_input_error(run("decompose", tmp_path / "nan.csv"))
+    np.save(tmp_path / "nan.npy", np.array([[1.0, np.nan], [0.0, 1.0]]))
+    assert_input_error(run("decompose", tmp_path / "nan.npy", "--float"))
+    np.save(tmp_path / "v.npy", np.ones(4))
+    assert_input_error(run("decompose", tmp_path / "v.npy"))
+    assert_input_error(run("decompose"))  # argparse usage error
+    assert_input_error(run("decompose", tmp_path / "m.xyz", "--mp", "5"))

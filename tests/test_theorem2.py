@@ -1,0 +1,138 @@
+"""Theorem 2 as an algorithm: every decomposition is re-multiplied by the independent checker."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify import decompose
+from verify.check import check
+from verify.errors import NegativeDeterminantError, SingularMatrixError
+from verify.serialize import to_json
+
+from .strategies import permutation_matrices, rational_matrices, structured_matrices
+
+
+def assert_exact_decomposition(T):
+    dec = decompose(T, "exact")
+    assert dec.verified
+    assert dec.k in (1, 3)
+    assert all(x > 0 for p in dec.pairs for x in (*p.b, *p.c))
+    res = check(T, to_json(dec))  # independent code path: plain rationals, strings re-parsed
+    assert res.ok, res.message
+    return dec
+
+
+@given(rational_matrices())
+def test_random_rational_matrices_decompose_exactly(T):
+    if T is not None:
+        assert_exact_decomposition(T)
+
+
+@given(permutation_matrices())
+def test_permutations_decompose_exactly(T):
+    if T is not None:
+        assert_exact_decomposition(T)
+
+
+@given(structured_matrices())
+def test_adversarial_block_structure(T):
+    if T is not None:
+        assert_exact_decomposition(T)
+
+
+@pytest.mark.parametrize("d", [2, 4, 6])
+def test_half_swap_is_three_pairs(d):
+    n = 2 * d
+    J = [[int(j == (i + d) % n) for j in range(n)] for i in range(n)]
+    dec = assert_exact_decomposition(J)
+    assert dec.k == 3
+
+
+@given(st.integers(1, 5), st.integers(0, 2**32 - 1))
+def test_single_pair_is_found_at_k1(d, seed):
+    rng = np.random.default_rng(seed)
+    A = rng.integers(-5, 6, size=(d, d))
+    D = rng.integers(-5, 6, size=(d, d))
+    b = rng.integers(1, 7, size=d)
+    c = rng.integers(1, 7, size=d)
+    L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]])
+    U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]])
+    dec = assert_exact_decomposition((L @ U).tolist())
+    assert dec.k == 1
+
+
+def test_identity_and_diagonal_are_one_pair():
+    assert decompose(np.eye(6).tolist()).k == 1
+    assert decompose([[2, 0], [0, Fraction(1, 3)]]).k == 1
+
+
+def test_negative_determinant_refused_or_sign_layer():
+    T = [[0, 1], [1, 0]]
+    with pytest.raises(NegativeDeterminantError):
+        decompose(T)
+    dec = decompose(T, sign_layer=True)
+    assert dec.sign_layer and dec.verified
+    assert check(T, to_json(dec)).ok
+    # the sign layer is not silently dropped: without it the same layers do not give T
+    data = to_json(dec)
+    data["sign_layer"] = False
+    assert not check(T, data).ok
+
+
+def test_singular_refused():
+    with pytest.raises(SingularMatrixError):
+        decompose([[1, 2], [2, 4]])
+    with pytest.raises(SingularMatrixError):
+        decompose(np.zeros((4, 4)), "float")
+
+
+@given(rational_matrices(d_max=4))
+@settings(max_examples=15)
+def test_mp_and_float_residual_bound_holds(T):
+    """The stated bound is >= the true relative residual of the returned (rounded) layers,
+    computed here exactly in rationals from the float entries."""
+    if T is None:
+        return
+    for arithmetic in ("mp", "float"):
+        dec = decompose(T, arithmetic, digits=30)
+        if not dec.verified:
+            continue
+        ar = dec.ar
+        from verify.arith import get_arithmetic
+        from verify.layers import Pair, pairs_product
+
+        ex = get_arithmetic("exact")
+        fr = lambda x: ex.scalar(Fraction(ar.to_str(x)))  # noqa: E731  (the layers as the JSON states them)
+        conv = lambda M: ex.matrix([[fr(x) for x in r] for r in M.rows()])  # noqa: E731
+        pe = [Pair(conv(p.A), tuple(fr(x) for x in p.b), tuple(fr(x) for x in p.c), conv(p.D)) for p in dec.pairs]
+        P = pairs_product(ex, pe)
+        Te = ex.from_fractions(T)
+        num = sum(float(x) ** 2 for r in (P - Te).rows() for x in r) ** 0.5
+        den = sum(float(x) ** 2 for r in Te.rows() for x in r) ** 0.5
+        assert num / den <= dec.residual * (1 + 1e-9) + 1e-300
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 4])
+def test_float_mode_small_d_verified(d):
+    rng = np.random.default_rng(d)
+    T = rng.standard_normal((2 * d, 2 * d))
+    if np.linalg.det(T) < 0:
+        T[0] *= -1
+    dec = decompose(T, "float")
+    assert dec.verified and dec.k == 3
+    assert dec.residual <= 1e-8
+    assert check(T.tolist(), to_json(dec)).ok
+
+
+def test_tampered_decomposition_is_rejected():
+    T = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
+    data = to_json(decompose(T))
+    data["layers"][1]["A"][0][0] = str(Fraction(data["layers"][1]["A"][0][0]) + Fraction(1, 10**9))
+    assert not check(T, data).ok
+    data = to_json(decompose(T))
+    data["layers"][2]["b"][0] = "-" + data["layers"][2]["b"][0]
+    assert not check(T, data).ok

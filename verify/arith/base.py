@@ -1,0 +1,246 @@
+"""The arithmetic interface that every construction in :mod:`verify` is written against.
+
+Following sympy's ``polys.matrices`` design, the mathematics is written once against a
+*domain* object, here an :class:`Arithmetic`, and each arithmetic (exact rationals, mpmath at a
+chosen precision, numpy float64) supplies only the primitive operations: products, inverses,
+determinants, slicing, and a few entry-wise maps. :class:`Mat` is a thin operator wrapper, so that
+``(T22 - P) @ Bi`` in the construction reads as it does in the proof.
+
+Scalars are the arithmetic's own numbers (``flint.fmpq``, ``mpmath.mpf``, ``float``); all three
+support ``+ - * /`` and comparisons, so scalar code is shared as well.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from fractions import Fraction
+from typing import Any, Sequence
+
+Scalar = Any
+
+
+class Mat:
+    """A matrix of one arithmetic, with ``@ + -`` and block slicing.
+
+    ``M[r0:r1, c0:c1]`` returns a sub-matrix; ``M.inv()`` the inverse; ``M.T`` the transpose.
+    """
+
+    __slots__ = ("ar", "v")
+
+    def __init__(self, ar: "Arithmetic", v: Any) -> None:
+        self.ar = ar
+        self.v = v
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.ar.shape(self.v)
+
+    def __matmul__(self, other: "Mat") -> "Mat":
+        return Mat(self.ar, self.ar.matmul(self.v, other.v))
+
+    def __add__(self, other: "Mat") -> "Mat":
+        return Mat(self.ar, self.ar.add(self.v, other.v))
+
+    def __sub__(self, other: "Mat") -> "Mat":
+        return Mat(self.ar, self.ar.sub(self.v, other.v))
+
+    def __neg__(self) -> "Mat":
+        return Mat(self.ar, self.ar.neg(self.v))
+
+    def __getitem__(self, key: tuple[slice, slice]) -> "Mat":
+        rs, cs = key
+        n, m = self.shape
+        r0, r1, _ = rs.indices(n)
+        c0, c1, _ = cs.indices(m)
+        return Mat(self.ar, self.ar.block(self.v, r0, r1, c0, c1))
+
+    def inv(self) -> "Mat":
+        return Mat(self.ar, self.ar.inv(self.v))
+
+    def det(self) -> Scalar:
+        return self.ar.det(self.v)
+
+    @property
+    def T(self) -> "Mat":
+        return Mat(self.ar, self.ar.transpose(self.v))
+
+    def diagonal(self) -> list[Scalar]:
+        return self.ar.diagonal(self.v)
+
+    def rows(self) -> list[list[Scalar]]:
+        return self.ar.entries(self.v)
+
+    def scale_columns(self, s: Sequence[Scalar]) -> "Mat":
+        """``M @ diag(s)``."""
+        return Mat(self.ar, self.ar.scale_columns(self.v, list(s)))
+
+    def scale_rows(self, s: Sequence[Scalar]) -> "Mat":
+        """``diag(s) @ M``."""
+        return Mat(self.ar, self.ar.scale_rows(self.v, list(s)))
+
+    def __repr__(self) -> str:
+        return f"Mat[{self.ar.name}]({self.rows()!r})"
+
+
+class Arithmetic(ABC):
+    """A domain of matrices: the primitive operations each arithmetic provides."""
+
+    #: "exact", "mp" or "float"
+    name: str = ""
+    #: True when every operation is exact (so equality is a proof)
+    exact: bool = False
+
+    # -- construction ---------------------------------------------------------------------
+    @abstractmethod
+    def scalar(self, q: Fraction | int) -> Scalar:
+        """The number ``q`` in this arithmetic (rounded if the arithmetic is not exact)."""
+
+    @abstractmethod
+    def from_entries(self, rows: Sequence[Sequence[Scalar]], n: int, m: int) -> Any:
+        """A native matrix from rows of this arithmetic's scalars."""
+
+    @abstractmethod
+    def entries(self, v: Any) -> list[list[Scalar]]:
+        ...
+
+    @abstractmethod
+    def shape(self, v: Any) -> tuple[int, int]:
+        ...
+
+    # -- algebra --------------------------------------------------------------------------
+    @abstractmethod
+    def matmul(self, a: Any, b: Any) -> Any: ...
+
+    @abstractmethod
+    def add(self, a: Any, b: Any) -> Any: ...
+
+    @abstractmethod
+    def sub(self, a: Any, b: Any) -> Any: ...
+
+    @abstractmethod
+    def neg(self, a: Any) -> Any: ...
+
+    @abstractmethod
+    def inv(self, a: Any) -> Any: ...
+
+    @abstractmethod
+    def det(self, a: Any) -> Scalar: ...
+
+    @abstractmethod
+    def transpose(self, a: Any) -> Any: ...
+
+    @abstractmethod
+    def block(self, v: Any, r0: int, r1: int, c0: int, c1: int) -> Any: ...
+
+    @abstractmethod
+    def join(self, a11: Any, a12: Any, a21: Any, a22: Any) -> Any:
+        """The 2 x 2 block matrix ``[[a11, a12], [a21, a22]]``."""
+
+    # -- tests of degeneracy (exact: == 0; inexact: relative to a tolerance) --------------
+    @abstractmethod
+    def is_invertible(self, a: Any) -> bool:
+        """Exact: ``det a != 0``. Inexact: condition number below ``1 / (64 n u)``."""
+
+    @abstractmethod
+    def is_negligible(self, s: Scalar, scale: Scalar) -> bool:
+        """Whether ``s`` is zero (exact) or zero to working precision relative to ``scale``."""
+
+    # -- defaults built on the primitives -------------------------------------------------
+    def mat(self, v: Any) -> Mat:
+        return Mat(self, v)
+
+    def matrix(self, rows: Sequence[Sequence[Scalar]]) -> Mat:
+        rows = [list(r) for r in rows]
+        n = len(rows)
+        m = len(rows[0]) if n else 0
+        return Mat(self, self.from_entries(rows, n, m))
+
+    def from_fractions(self, rows: Sequence[Sequence[Fraction | int]]) -> Mat:
+        return self.matrix([[self.scalar(q) for q in r] for r in rows])
+
+    def zeros(self, n: int, m: int | None = None) -> Mat:
+        m = n if m is None else m
+        z = self.scalar(0)
+        return Mat(self, self.from_entries([[z] * m for _ in range(n)], n, m))
+
+    def eye(self, n: int) -> Mat:
+        return self.diag([self.scalar(1)] * n)
+
+    def diag(self, values: Sequence[Scalar]) -> Mat:
+        values = list(values)
+        n = len(values)
+        z = self.scalar(0)
+        rows = [[values[i] if i == j else z for j in range(n)] for i in range(n)]
+        return Mat(self, self.from_entries(rows, n, n))
+
+    def blocks(self, a11: Mat, a12: Mat, a21: Mat, a22: Mat) -> Mat:
+        return Mat(self, self.join(a11.v, a12.v, a21.v, a22.v))
+
+    def vstack(self, top: Any, bottom: Any) -> Any:
+        """``[[top], [bottom]]``."""
+        n1, m = self.shape(top)
+        n2, _ = self.shape(bottom)
+        return self.from_entries(self.entries(top) + self.entries(bottom), n1 + n2, m)
+
+    def diagonal(self, v: Any) -> list[Scalar]:
+        rows = self.entries(v)
+        return [rows[i][i] for i in range(min(len(rows), len(rows[0]) if rows else 0))]
+
+    def scale_columns(self, v: Any, s: list[Scalar]) -> Any:
+        rows = self.entries(v)
+        n, m = self.shape(v)
+        return self.from_entries([[r[j] * s[j] for j in range(m)] for r in rows], n, m)
+
+    def scale_rows(self, v: Any, s: list[Scalar]) -> Any:
+        rows = self.entries(v)
+        n, m = self.shape(v)
+        return self.from_entries([[x * s[i] for x in r] for i, r in enumerate(rows)], n, m)
+
+    def map_entries(self, v: Any, f: Any) -> Any:
+        """Apply ``f(i, j, entry)`` to every entry."""
+        rows = self.entries(v)
+        n, m = self.shape(v)
+        return self.from_entries([[f(i, j, x) for j, x in enumerate(r)] for i, r in enumerate(rows)], n, m)
+
+    def divide_by_differences(self, r: Any, lam1: Sequence[Scalar], lam2: Sequence[Scalar]) -> Any:
+        """The matrix ``Y`` with ``Y[i, j] = -r[i, j] / (lam1[i] - lam2[j])`` (a Sylvester solve
+        for diagonal coefficients)."""
+        return self.map_entries(r, lambda i, j, x: -x / (lam1[i] - lam2[j]))
+
+    def distinct(self, values: Sequence[Scalar]) -> bool:
+        """Whether the values are pairwise distinct (to working precision when inexact)."""
+        vals = list(values)
+        for i in range(len(vals)):
+            for j in range(i):
+                if self.is_negligible(vals[i] - vals[j], max(abs(vals[i]), abs(vals[j]))):
+                    return False
+        return True
+
+    def random_integer_matrix(self, rng: Any, n: int, lo: int = -2, hi: int = 2) -> Mat:
+        """A matrix with entries drawn uniformly from ``lo..hi`` (numpy Generator ``rng``)."""
+        vals = rng.integers(lo, hi + 1, size=(n, n))
+        return self.from_fractions([[int(x) for x in r] for r in vals])
+
+    # -- output ---------------------------------------------------------------------------
+    @abstractmethod
+    def to_str(self, s: Scalar) -> str:
+        """Exact: ``"p/q"`` or an integer; inexact: a decimal string that round-trips."""
+
+    @abstractmethod
+    def to_float(self, s: Scalar) -> float: ...
+
+    def to_numpy(self, v: Any) -> Any:
+        """The matrix as a numpy float64 array (rounded when the arithmetic is finer)."""
+        import numpy as np
+
+        n, m = self.shape(v)
+        return np.array([[self.to_float(x) for x in r] for r in self.entries(v)], dtype=float).reshape(n, m)
+
+    def to_strings(self, m: Mat) -> list[list[str]]:
+        return [[self.to_str(x) for x in r] for r in m.rows()]
+
+    #: unit roundoff of the arithmetic (0 when exact)
+    unit_roundoff: float = 0.0
+
+    def root(self, s: Scalar, n: int) -> Scalar | None:
+        """The positive real ``n``-th root of ``s > 0``, or None when it is not representable."""
+        return None

@@ -1,0 +1,107 @@
+"""IEEE double precision: numpy float64 with LAPACK/BLAS for products and inverses."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, Sequence
+
+import numpy as np
+
+from .base import Arithmetic, Scalar
+
+
+class FloatArithmetic(Arithmetic):
+    """numpy float64. Results carry a residual bound, never an exactness claim."""
+
+    name = "float"
+    exact = False
+    unit_roundoff = 2.0**-53
+
+    def scalar(self, q: Fraction | int) -> Scalar:
+        return float(Fraction(q))
+
+    def from_entries(self, rows: Sequence[Sequence[Scalar]], n: int, m: int) -> Any:
+        return np.array([[float(x) for x in r] for r in rows], dtype=np.float64).reshape(n, m)
+
+    def entries(self, v: Any) -> list[list[Scalar]]:
+        return [[float(x) for x in r] for r in v]
+
+    def shape(self, v: Any) -> tuple[int, int]:
+        return tuple(v.shape)  # type: ignore[return-value]
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        return a @ b
+
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
+
+    def sub(self, a: Any, b: Any) -> Any:
+        return a - b
+
+    def neg(self, a: Any) -> Any:
+        return -a
+
+    def inv(self, a: Any) -> Any:
+        return np.linalg.inv(a)
+
+    def det(self, a: Any) -> Scalar:
+        sign, logdet = np.linalg.slogdet(a)
+        return float(sign * math.exp(logdet)) if logdet < 700 else float(sign * math.inf)
+
+    def transpose(self, a: Any) -> Any:
+        return a.T.copy()
+
+    def block(self, v: Any, r0: int, r1: int, c0: int, c1: int) -> Any:
+        return v[r0:r1, c0:c1].copy()
+
+    def join(self, a11: Any, a12: Any, a21: Any, a22: Any) -> Any:
+        return np.block([[a11, a12], [a21, a22]])
+
+    def vstack(self, top: Any, bottom: Any) -> Any:
+        return np.vstack([top, bottom])
+
+    def is_invertible(self, a: Any) -> bool:
+        n = a.shape[0]
+        if n == 0:
+            return True
+        with np.errstate(all="ignore"):
+            c = np.linalg.cond(a, 1)
+        return bool(np.isfinite(c) and c * 64 * n * self.unit_roundoff < 1.0)
+
+    def is_negligible(self, s: Scalar, scale: Scalar) -> bool:
+        return abs(s) <= 64 * self.unit_roundoff * max(abs(scale), 1e-300)
+
+    def diagonal(self, v: Any) -> list[Scalar]:
+        return [float(x) for x in np.diag(v)]
+
+    def diag(self, values: Sequence[Scalar]):  # type: ignore[override]
+        return self.mat(np.diag(np.asarray(values, dtype=np.float64)))
+
+    def scale_columns(self, v: Any, s: list[Scalar]) -> Any:
+        return v * np.asarray(s, dtype=np.float64)[None, :]
+
+    def scale_rows(self, v: Any, s: list[Scalar]) -> Any:
+        return v * np.asarray(s, dtype=np.float64)[:, None]
+
+    def map_entries(self, v: Any, f: Any) -> Any:
+        n, m = v.shape
+        out = np.empty_like(v)
+        for i in range(n):
+            for j in range(m):
+                out[i, j] = f(i, j, v[i, j])
+        return out
+
+    def divide_by_differences(self, r: Any, lam1: Sequence[Scalar], lam2: Sequence[Scalar]) -> Any:
+        return -r / (np.asarray(lam1)[:, None] - np.asarray(lam2)[None, :])
+
+    def to_numpy(self, v: Any) -> Any:
+        return v
+
+    def to_str(self, s: Scalar) -> str:
+        return repr(float(s))
+
+    def to_float(self, s: Scalar) -> float:
+        return float(s)
+
+    def root(self, s: Scalar, n: int) -> Scalar | None:
+        return float(s) ** (1.0 / n)

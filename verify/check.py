@@ -1,0 +1,109 @@
+r"""``check(T, decomposition_json)``: an independent re-multiplication of a JSON decomposition.
+
+It shares no code with the construction or the layer algebra: it parses the strings itself,
+builds every layer as a plain matrix and multiplies them.
+
+* ``"arithmetic": "exact"`` -- exact rationals (flint-backed ``DomainMatrix``), holds iff
+  ``S^{[sign]} L_1 U_1 \cdots L_k U_k = T`` entry by entry and every ``b_i, c_i > 0``.
+* otherwise -- the layers' decimal strings are read exactly, multiplied in mpmath with enough
+  digits that the product's rounding is negligible, and the claim holds iff
+  ``||prod - T||_F / ||T||_F <= tolerance`` and every ``b_i, c_i > 0``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .errors import InputError
+from .matrix_input import as_fraction_rows, to_fraction
+
+
+class DecompositionFormatError(InputError):
+    """The decomposition JSON does not follow the schema."""
+
+
+@dataclass
+class CheckResult:
+    ok: bool
+    message: str
+
+
+def _fr(x: Any) -> Fraction:
+    try:
+        return to_fraction(x)
+    except InputError as e:
+        raise DecompositionFormatError(f"decomposition: {e}") from None
+
+
+def check(T_rows: Any, data: dict) -> CheckResult:
+    T = as_fraction_rows(T_rows)
+    n = len(T)
+    d = n // 2
+    try:
+        layers = data["layers"]
+        arithmetic = data.get("arithmetic", "exact")
+        sign = bool(data.get("sign_layer", False))
+        pairs = [([[_fr(x) for x in r] for r in L["A"]], [_fr(x) for x in L["b"]],
+                  [_fr(x) for x in L["c"]], [[_fr(x) for x in r] for r in L["D"]]) for L in layers]
+    except (KeyError, TypeError) as e:
+        raise DecompositionFormatError(f"decomposition JSON lacks the schema's fields ({e})") from None
+    if not pairs:
+        raise DecompositionFormatError("decomposition has no layers")
+    for A, b, c, D in pairs:
+        if len(b) != d or len(c) != d or len(A) != d or len(D) != d or any(len(r) != d for r in A + D):
+            raise DecompositionFormatError(f"decomposition layers are not of size d = {d} (T is {n} x {n})")
+    if any(x <= 0 for _, b, c, _ in pairs for x in b + c):
+        return CheckResult(False, "a scale b_i or c_i is not positive")
+    if arithmetic == "exact":
+        return _check_exact(T, pairs, sign)
+    tol = float(Fraction(data.get("tolerance", "1e-8")))
+    digits = int(data.get("digits") or 17)
+    return _check_mp(T, pairs, sign, tol, digits)
+
+
+def _layer_rows(d: int, A: list, b: list, c: list, D: list) -> tuple[list, list]:
+    z, o = Fraction(0), Fraction(1)
+    I = [[o if i == j else z for j in range(d)] for i in range(d)]
+    Z = [[z] * d for _ in range(d)]
+    diag = lambda v: [[v[i] if i == j else z for j in range(d)] for i in range(d)]  # noqa: E731
+    L = [r1 + r2 for r1, r2 in zip(I, Z)] + [r1 + r2 for r1, r2 in zip(A, diag(b))]
+    U = [r1 + r2 for r1, r2 in zip(diag(c), D)] + [r1 + r2 for r1, r2 in zip(Z, I)]
+    return L, U
+
+
+def _check_exact(T: list, pairs: list, sign: bool) -> CheckResult:
+    from sympy import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    n = len(T)
+    d = n // 2
+    dm = lambda rows: DomainMatrix([[QQ(x.numerator, x.denominator) for x in r] for r in rows], (n, n), QQ).to_dense()  # noqa: E731
+    P = dm([[Fraction(-1 if (i == j == 0 and sign) else int(i == j)) for j in range(n)] for i in range(n)])
+    for A, b, c, D in pairs:
+        L, U = _layer_rows(d, A, b, c, D)
+        P = P * dm(L) * dm(U)
+    if P == dm(T):
+        return CheckResult(True, f"exact: the product of the {2 * len(pairs)} layers equals T")
+    diff = sum(1 for r1, r2 in zip(P.to_list(), dm(T).to_list()) for x, y in zip(r1, r2) if x != y)
+    return CheckResult(False, f"exact: the product differs from T in {diff} entries")
+
+
+def _check_mp(T: list, pairs: list, sign: bool, tol: float, digits: int) -> CheckResult:
+    import mpmath
+
+    ctx = mpmath.MPContext()
+    ctx.dps = max(2 * digits, 40) + 10
+    n = len(T)
+    d = n // 2
+    mp = lambda rows: ctx.matrix([[ctx.mpf(x.numerator) / x.denominator for x in r] for r in rows])  # noqa: E731
+    P = ctx.eye(n)
+    if sign:
+        P[0, 0] = -1
+    for A, b, c, D in pairs:
+        L, U = _layer_rows(d, A, b, c, D)
+        P = P * mp(L) * mp(U)
+    Tm = mp(T)
+    rel = ctx.mnorm(P - Tm, "f") / ctx.mnorm(Tm, "f")
+    ok = bool(rel <= tol)
+    return CheckResult(ok, f"relative residual {float(rel):.3e} {'<=' if ok else '>'} tolerance {tol:.1e}")

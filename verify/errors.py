@@ -1,0 +1,31 @@
+"""Exceptions. Every problem with the *input* is an :class:`InputError` (a ``ValueError``), which
+the CLI reports as one line on stderr with exit code 2."""
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """The input matrix or file cannot be decomposed; the message says why in one line."""
+
+
+class MatrixFileError(InputError):
+    """The file is missing, unreadable, or of an unknown format."""
+
+
+class MatrixShapeError(InputError):
+    """Empty, ragged, not square, or of odd size."""
+
+
+class MatrixValueError(InputError):
+    """An entry is not a number, or is NaN or infinite."""
+
+
+class SingularMatrixError(InputError):
+    """``det T = 0`` (exactly, or to working precision in float/mp mode)."""
+
+
+class NegativeDeterminantError(InputError):
+    """``det T < 0``: no product of positive-regime pairs has it (use the sign layer option)."""
+
+
+class VerificationError(RuntimeError):
+    """A constructed decomposition did not multiply back to the input (a bug, never expected)."""

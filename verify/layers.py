@@ -1,0 +1,180 @@
+r"""Linear affine coupling layers and the block algebra behind Theorem 2.
+
+Conventions (``shared/notes/coupling.md``): matrices act on column vectors, ``T`` is
+``2d x 2d`` with ``d x d`` blocks ``T11, T12, T21, T22``, and
+
+.. math::
+    L(A, b) = \begin{bmatrix} I & 0 \\ A & \operatorname{diag} b \end{bmatrix}, \qquad
+    U(c, D) = \begin{bmatrix} \operatorname{diag} c & D \\ 0 & I \end{bmatrix},
+
+    E(X) = \begin{bmatrix} I & 0 \\ X & I \end{bmatrix}, \qquad
+    F(Y) = \begin{bmatrix} I & Y \\ 0 & I \end{bmatrix}.
+
+A decomposition with ``k`` pairs is ``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_k,b_k) U(c_k,D_k)``
+(Koehler-Mehta-Risteski, Theorem 2). Positive regime: every ``b_i, c_i > 0``.
+
+The parameter holder is :class:`Pair`; everything else is a pure function of an
+:class:`~verify.arith.Arithmetic`, so the same code serves exact, mpmath and float64 matrices.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+from .arith.base import Arithmetic, Mat, Scalar
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The parameters of one pair ``L(A, b) U(c, D)``: ``A, D`` are ``d x d``, ``b, c`` length ``d``."""
+
+    A: Mat
+    b: tuple[Scalar, ...]
+    c: tuple[Scalar, ...]
+    D: Mat
+
+    @property
+    def d(self) -> int:
+        return len(self.b)
+
+
+# -- the four kinds of block matrices -------------------------------------------------------
+def split(T: Mat) -> tuple[Mat, Mat, Mat, Mat]:
+    """The ``d x d`` blocks ``(T11, T12, T21, T22)`` of a ``2d x 2d`` matrix."""
+    d = T.shape[0] // 2
+    return T[:d, :d], T[:d, d:], T[d:, :d], T[d:, d:]
+
+
+def E(ar: Arithmetic, X: Mat) -> Mat:
+    """``E(X) = [[I, 0], [X, I]]`` (block lower unitriangular)."""
+    d = X.shape[0]
+    return ar.blocks(ar.eye(d), ar.zeros(d), X, ar.eye(d))
+
+
+def F(ar: Arithmetic, Y: Mat) -> Mat:
+    """``F(Y) = [[I, Y], [0, I]]`` (block upper unitriangular)."""
+    d = Y.shape[0]
+    return ar.blocks(ar.eye(d), Y, ar.zeros(d), ar.eye(d))
+
+
+def L_matrix(ar: Arithmetic, A: Mat, b: Sequence[Scalar]) -> Mat:
+    """``L(A, b) = [[I, 0], [A, diag b]]``: updates the second half from the first."""
+    d = A.shape[0]
+    return ar.blocks(ar.eye(d), ar.zeros(d), A, ar.diag(b))
+
+
+def U_matrix(ar: Arithmetic, c: Sequence[Scalar], D: Mat) -> Mat:
+    """``U(c, D) = [[diag c, D], [0, I]]``: updates the first half from the second."""
+    d = D.shape[0]
+    return ar.blocks(ar.diag(c), D, ar.zeros(d), ar.eye(d))
+
+
+def layer_matrices(ar: Arithmetic, pairs: Sequence[Pair]) -> list[Mat]:
+    """``[L_1, U_1, ..., L_k, U_k]`` as matrices (each is also the layer's Jacobian)."""
+    out: list[Mat] = []
+    for p in pairs:
+        out += [L_matrix(ar, p.A, p.b), U_matrix(ar, p.c, p.D)]
+    return out
+
+
+def product(ar: Arithmetic, factors: Sequence[Mat]) -> Mat:
+    """``factors[0] @ factors[1] @ ...``."""
+    if not factors:
+        raise ValueError("empty product")
+    out = factors[0]
+    for f in factors[1:]:
+        out = out @ f
+    return out
+
+
+def pairs_product(ar: Arithmetic, pairs: Sequence[Pair]) -> Mat:
+    r"""``\prod_i L(A_i,b_i) U(c_i,D_i)``, computed as ``E(A) diag(c,b) F(c^{-1}D)`` products would be;
+    here simply by multiplying the layer matrices."""
+    return product(ar, layer_matrices(ar, pairs))
+
+
+def inverse_layers(ar: Arithmetic, pairs: Sequence[Pair]) -> list[Mat]:
+    r"""The layers of ``T^{-1} = U_k^{-1} L_k^{-1} \cdots U_1^{-1} L_1^{-1}``, each again a coupling:
+
+    ``L(A,b)^{-1} = L(-b^{-1}A, b^{-1})`` and ``U(c,D)^{-1} = U(c^{-1}, -c^{-1}D)``.
+    """
+    out: list[Mat] = []
+    one = ar.scalar(1)
+    for p in reversed(pairs):
+        cinv = [one / x for x in p.c]
+        binv = [one / x for x in p.b]
+        out.append(U_matrix(ar, cinv, (-p.D).scale_rows(cinv)))
+        out.append(L_matrix(ar, (-p.A).scale_rows(binv), binv))
+    return out
+
+
+def det_pairs(ar: Arithmetic, pairs: Sequence[Pair]) -> Scalar:
+    r"""``\det T = \prod_i \prod_j b_{ij} c_{ij}`` (each layer is block triangular)."""
+    out = ar.scalar(1)
+    for p in pairs:
+        for x in p.b:
+            out = out * x
+        for x in p.c:
+            out = out * x
+    return out
+
+
+def log_abs_det(ar: Arithmetic, pairs: Sequence[Pair]) -> float:
+    r"""``\log|\det T| = \sum_i \sum_j (\log|b_{ij}| + \log|c_{ij}|)`` in float64."""
+    return float(sum(math.log(abs(ar.to_float(x))) for p in pairs for x in (*p.b, *p.c)))
+
+
+def pairs_from_factors(ar: Arithmetic, factors: Sequence[tuple[str, Mat]],
+                       c: Sequence[Scalar], b: Sequence[Scalar]) -> list[Pair]:
+    r"""Pairs from a word ``E(X_1) F(Y_1) \cdots E(X_k) F(Y_k)`` followed by ``\Delta = diag(c, b)``.
+
+    Since ``L(A,b) U(c,D) = E(A) \operatorname{diag}(c,b) F(c^{-1} D)`` and
+    ``F(Y)\Delta = \Delta F(c^{-1} Y b)``, the last pair is ``L(X_k, b)\, U(c, Y_k \operatorname{diag} b)``
+    and the others are ``L(X_i, 1)\, U(1, Y_i)``.
+    """
+    kinds = [k for k, _ in factors]
+    if len(factors) % 2 or any(k != ("E" if i % 2 == 0 else "F") for i, k in enumerate(kinds)):
+        raise ValueError(f"factor word must alternate E, F, ..., E, F; got {''.join(kinds)}")
+    one = ar.scalar(1)
+    d = factors[0][1].shape[0]
+    ones = (one,) * d
+    pairs: list[Pair] = []
+    k = len(factors) // 2
+    for i in range(k):
+        X, Y = factors[2 * i][1], factors[2 * i + 1][1]
+        if i < k - 1:
+            pairs.append(Pair(X, ones, ones, Y))
+        else:
+            pairs.append(Pair(X, tuple(b), tuple(c), Y.scale_columns(b)))
+    return pairs
+
+
+def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> float:
+    r"""The largest 1-norm condition number ``\|M\|_1 \|M^{-1}\|_1`` over the ``2k`` layers, in float64.
+
+    Layer inverses are explicit (see :func:`inverse_layers`), so this costs ``O(k d^2)``.
+    """
+    import numpy as np
+
+    def norm1(M: Mat) -> float:
+        return float(np.abs(ar.to_numpy(M.v)).sum(axis=0).max())
+
+    fwd = layer_matrices(ar, pairs)
+    inv = list(reversed(inverse_layers(ar, pairs)))
+    # inverse_layers lists U_k^{-1}, L_k^{-1}, ...; reversed it is L_1^{-1}, U_1^{-1}, ...
+    return max(norm1(M) * norm1(Mi) for M, Mi in zip(fwd, inv))
+
+
+def apply_pairs(ar: Arithmetic, pairs: Sequence[Pair], M: Mat) -> Mat:
+    r"""``L_1 U_1 \cdots L_k U_k M`` by block updates, ``O(k d^2 n)`` for ``M`` of width ``n``:
+    ``U(c,D) [M_1; M_2] = [\operatorname{diag}(c) M_1 + D M_2;\ M_2]`` and
+    ``L(A,b) [M_1; M_2] = [M_1;\ A M_1 + \operatorname{diag}(b) M_2]``."""
+    d = pairs[0].d
+    n = M.shape[1]
+    for p in reversed(pairs):
+        M1, M2 = M[:d, :], M[d:, :]
+        M1 = M1.scale_rows(p.c) + p.D @ M2
+        M2 = p.A @ M1 + M2.scale_rows(p.b)
+        M = ar.mat(ar.vstack(M1.v, M2.v)) if n else M
+    return M

@@ -1,0 +1,78 @@
+"""Turning user data into a validated exact matrix of :class:`fractions.Fraction`.
+
+Accepted entries: ints, floats (converted exactly), ``Fraction``, numpy scalars, sympy
+rationals, and strings such as ``"3"``, ``"-3/7"``, ``"0.125"``, ``"1e-3"`` (decimal strings are
+read exactly: ``"0.1"`` is ``1/10``).
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+from typing import Any, Sequence
+
+from .errors import MatrixShapeError, MatrixValueError
+
+
+def to_fraction(x: Any, where: str = "") -> Fraction:
+    """One entry as an exact ``Fraction``; :class:`MatrixValueError` if not a finite number."""
+    loc = f" at {where}" if where else ""
+    if isinstance(x, bool):
+        raise MatrixValueError(f"entry{loc} is a boolean, not a number")
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, numbers.Integral):
+        return Fraction(int(x))
+    if isinstance(x, str):
+        s = x.strip()
+        if s.lower() in {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}:
+            raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
+        try:
+            return Fraction(s)
+        except (ValueError, ZeroDivisionError):
+            raise MatrixValueError(f"entry{loc} is not a number: {x!r}") from None
+    if isinstance(x, numbers.Rational):
+        return Fraction(int(x.numerator), int(x.denominator))
+    if isinstance(x, numbers.Real):
+        f = float(x)
+        if not math.isfinite(f):
+            raise MatrixValueError(f"entry{loc} is not finite: {f!r}")
+        return Fraction(f)
+    if isinstance(x, numbers.Complex):
+        raise MatrixValueError(f"entry{loc} is complex: {x!r}")
+    # mpmath mpf and friends
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        raise MatrixValueError(f"entry{loc} is not a number: {x!r}") from None
+    if not math.isfinite(f):
+        raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
+    return Fraction(f)
+
+
+def as_fraction_rows(data: Any) -> list[list[Fraction]]:
+    """Validate the shape (non-empty, rectangular, square, even size) and convert every entry.
+
+    ``data`` is a nested sequence or anything with ``tolist()`` (numpy arrays, sympy matrices).
+    """
+    if hasattr(data, "tolist") and not isinstance(data, (list, tuple)):
+        data = data.tolist()
+    if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
+        raise MatrixShapeError("the matrix must be a list of rows")
+    rows = list(data)
+    if not rows:
+        raise MatrixShapeError("the matrix is empty")
+    for i, r in enumerate(rows):
+        if isinstance(r, (str, bytes)) or not isinstance(r, Sequence):
+            raise MatrixShapeError(f"row {i + 1} is not a list of entries")
+    widths = {len(r) for r in rows}
+    if widths == {0}:
+        raise MatrixShapeError("the matrix is empty")
+    if len(widths) > 1:
+        raise MatrixShapeError(f"ragged rows: row lengths {sorted(widths)}")
+    n, m = len(rows), widths.pop()
+    if n != m:
+        raise MatrixShapeError(f"the matrix is not square: {n} x {m}")
+    if n % 2:
+        raise MatrixShapeError(f"the size must be even (2d x 2d); got {n} x {n}")
+    return [[to_fraction(x, f"row {i + 1}, column {j + 1}") for j, x in enumerate(r)] for i, r in enumerate(rows)]
