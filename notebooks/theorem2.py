@@ -1,0 +1,170 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Theorem 2, as an algorithm
+#
+# **Theorem 2** (Koehler, Mehta, Risteski). For $d \ge 4$ there is a $k \le 24$ such that every
+# invertible $T \in \mathbb{R}^{2d \times 2d}$ with $\det T > 0$ is a product
+# $T = \prod_{i=1}^k L_i U_i$ of linear affine coupling layers
+# $L_i = \begin{bmatrix} I & 0 \\ A_i & B_i \end{bmatrix}$,
+# $U_i = \begin{bmatrix} C_i & D_i \\ 0 & I \end{bmatrix}$ with positive diagonal $B_i, C_i$.
+#
+# `verify` turns this into an algorithm with **$k = 3$ for every $d \ge 1$**. Three is optimal,
+# because Theorem 3 of the paper shows $k = 2$ is not always enough. The full proof is in
+# `proofs/theorem2.md`; this notebook runs it on examples.
+
+# %%
+from fractions import Fraction
+
+import numpy as np
+from IPython.display import Math, display
+
+from verify import decompose
+from verify.arith import get_arithmetic
+from verify.layers import split
+from verify.serialize import to_latex
+from verify.theorem2 import _scaling, commutator, three_pairs_word
+
+ar = get_arithmetic("exact")
+
+
+def show(name, M):
+    display(Math(name + " = " + to_latex_matrix(M)))
+
+
+def to_latex_matrix(M):
+    from verify.serialize import _bmatrix
+    return _bmatrix(ar.to_strings(M))
+
+
+# %% [markdown]
+# ## The construction step by step, on a 4x4 example
+# This $T$ has a **singular** top-left block $T_{11}$. The recipe in the notes (and naive block
+# elimination) pivots on $T_{11}$ and would fail here. Our construction pivots on
+# $B = \tilde T_{12} - \tilde T_{11} y$ instead, which can be made invertible for every $T$.
+
+# %%
+T = ar.from_fractions([[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]])
+d = 2
+show("T", T)
+print("det T =", T.det(), "  det T11 =", T[:d, :d].det())
+
+# %% [markdown]
+# **Step 1.** Choose a positive diagonal $\Delta = \operatorname{diag}(c, b)$ with
+# $\det \Delta = \det T$, and set $\tilde T = T \Delta^{-1} \in SL(4)$.
+
+# %%
+c, b = _scaling(ar, T.det(), d, None)
+print("c =", c, " b =", b)
+one = ar.scalar(1)
+Tt = T.scale_columns([one / x for x in c + b])
+print("det T~ =", Tt.det())
+
+# %% [markdown]
+# **Step 2.** Here $y = 0$ already makes $B = \tilde T_{12}$ invertible.
+# **Step 3.** Set $W = -(SB)^{-1}$, where $S = C - DB^{-1}A$. Then $\det W = 1$.
+
+# %%
+A_, B, C_, D_ = split(Tt)
+S = C_ - D_ @ B.inv() @ A_
+W = -(S @ B).inv()
+show("W", W)
+print("det W =", W.det())
+
+# %% [markdown]
+# **Step 4 (Lemma C).** Write $W$ as a commutator: $WP = H^{-1} P H$. The proof uses the LDU
+# factors of $W$ and a cyclic shift of its leading minors.
+
+# %%
+P, H = commutator(ar, W, ar.eye(d))
+show("P", P)
+show("H", H)
+print("W P == H^{-1} P H:", (W @ P).rows() == (H.inv() @ P @ H).rows())
+
+# %% [markdown]
+# **Step 5.** The six block-unitriangular factors, then the three pairs. Each is checked by
+# multiplying it back, exactly.
+
+# %%
+word = three_pairs_word(ar, T, c, b, ar.zeros(d), ar.eye(d))
+for i, (kind, X) in enumerate(word.factors):
+    show(f"{'X' if kind == 'E' else 'Y'}_{i // 2 + 1} \\quad ({kind}(\\cdot)\\text{{ factor}})", X)
+dec = decompose(T.rows())
+print("k =", dec.k, " verified (exact product equals T):", dec.verified)
+display(Math(to_latex(dec).replace("$$", "").replace("\n", r" \\ ")))
+
+# %% [markdown]
+# ## An 8x8 example
+
+# %%
+rng = np.random.default_rng(8)
+M = rng.integers(-3, 4, size=(8, 8))
+if round(np.linalg.det(M)) < 0:
+    M[0] *= -1
+dec8 = decompose(M.tolist())
+print("k =", dec8.k, " verified:", dec8.verified, " max layer condition number (1-norm): %.2e" % dec8.max_layer_cond)
+show("A_1", dec8.pairs[0].A)
+
+# %% [markdown]
+# ## The half swap $J = \begin{bmatrix} 0 & I \\ I & 0 \end{bmatrix}$
+# $J_{11} = 0$, so no construction that pivots on $T_{11}$ applies. $\det J = (-1)^d$, so
+# $J$ is in the positive regime for even $d$. For odd $d$ the sign layer is needed.
+
+# %%
+for dd in (2, 3, 4):
+    n = 2 * dd
+    J = [[int(j == (i + dd) % n) for j in range(n)] for i in range(n)]
+    decJ = decompose(J, sign_layer=True)
+    print(f"d = {dd}: k = {decJ.k}, sign layer: {decJ.sign_layer}, verified: {decJ.verified}")
+
+# %% [markdown]
+# ## A permutation: partitions are not a bottleneck
+# Glow learns a 1x1 convolution in place of a fixed permutation of channels. Theorem 2 says a
+# fixed half/half partition can represent *any* permutation, here in 3 pairs. So the choice of
+# partition does not limit what a deep enough coupling flow can express.
+
+# %%
+perm = rng.permutation(8)
+Pm = np.eye(8, dtype=int)[perm]
+if round(np.linalg.det(Pm)) < 0:
+    Pm[[0, 1]] = Pm[[1, 0]]
+decP = decompose(Pm.tolist())
+print("permutation", perm, "-> k =", decP.k, "verified:", decP.verified)
+
+# %% [markdown]
+# ## Cost and conditioning
+# The construction is exact, but its layers grow ill-conditioned as $d$ grows. This is the
+# paper's theme (depth versus conditioning), and `bench/theorem2.py` measures it at larger sizes.
+# Below: time and the largest layer condition number, exact mode, for random integer matrices.
+
+# %%
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+ds, times, conds = [1, 2, 3, 4, 6, 8], [], []
+for dd in ds:
+    M = rng.integers(-5, 6, size=(2 * dd, 2 * dd))
+    if round(np.linalg.det(M)) <= 0:
+        M[0] *= -1
+    t0 = time.perf_counter()
+    r = decompose(M.tolist())
+    times.append(time.perf_counter() - t0)
+    conds.append(r.max_layer_cond)
+    assert r.verified
+fig, ax = plt.subplots(1, 2, figsize=(9, 3))
+ax[0].semilogy(ds, times, "o-"); ax[0].set_xlabel("d"); ax[0].set_ylabel("seconds (exact)")
+ax[1].semilogy(ds, conds, "o-"); ax[1].set_xlabel("d"); ax[1].set_ylabel("max layer cond (1-norm)")
+fig.tight_layout()
+plt.show()
