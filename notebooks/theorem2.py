@@ -84,7 +84,7 @@ print("det W =", W.det())
 # factors of $W$ and a cyclic shift of its leading minors.
 
 # %%
-P, H = commutator(ar, W, ar.eye(d))
+P, Pinv, H, Hinv = commutator(ar, W, ar.eye(d))
 show("P", P)
 show("H", H)
 print("W P == H^{-1} P H:", (W @ P).rows() == (H.inv() @ P @ H).rows())

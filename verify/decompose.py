@@ -24,7 +24,7 @@ import numpy as np
 
 from .arith import Arithmetic, Mat, get_arithmetic
 from .errors import MatrixShapeError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
-from .layers import Pair, apply_pairs, layer_cond_1
+from .layers import Pair, apply_pairs, equals_product, layer_cond_1
 from .matrix_input import as_fraction_rows
 from .theorem2 import one_pair, three_pairs
 
@@ -197,10 +197,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
 
 def _verified(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float) -> Decomposition:
     if ar.exact:
-        P = apply_pairs(ar, pairs, ar.eye(T0.shape[0]))
-        if flipped:
-            P = flip_first_row(ar, P)
-        ok = ar.equal(P.v, T0.v)  # type: ignore[attr-defined]
+        ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
         bound = measured = 0.0 if ok else math.inf
     else:
         bound, measured = residual_bound(ar, T0, pairs, flipped)

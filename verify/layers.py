@@ -166,15 +166,50 @@ def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> float:
     return max(norm1(M) * norm1(Mi) for M, Mi in zip(fwd, inv))
 
 
+def apply_L(ar: Arithmetic, A: Mat, b: Sequence[Scalar], M: Mat) -> Mat:
+    """``L(A, b) M`` by a block update: ``[M_1;\ A M_1 + \operatorname{diag}(b) M_2]``."""
+    d = A.shape[0]
+    M1, M2 = M[:d, :], M[d:, :]
+    return ar.mat(ar.vstack(M1.v, (A @ M1 + M2.scale_rows(b)).v))
+
+
+def apply_U(ar: Arithmetic, c: Sequence[Scalar], D: Mat, M: Mat) -> Mat:
+    """``U(c, D) M`` by a block update: ``[\operatorname{diag}(c) M_1 + D M_2;\ M_2]``."""
+    d = D.shape[0]
+    M1, M2 = M[:d, :], M[d:, :]
+    return ar.mat(ar.vstack((M1.scale_rows(c) + D @ M2).v, M2.v))
+
+
 def apply_pairs(ar: Arithmetic, pairs: Sequence[Pair], M: Mat) -> Mat:
-    r"""``L_1 U_1 \cdots L_k U_k M`` by block updates, ``O(k d^2 n)`` for ``M`` of width ``n``:
-    ``U(c,D) [M_1; M_2] = [\operatorname{diag}(c) M_1 + D M_2;\ M_2]`` and
-    ``L(A,b) [M_1; M_2] = [M_1;\ A M_1 + \operatorname{diag}(b) M_2]``."""
-    d = pairs[0].d
-    n = M.shape[1]
+    r"""``L_1 U_1 \cdots L_k U_k M`` by block updates, ``O(k d^2 n)`` for ``M`` of width ``n``."""
     for p in reversed(pairs):
-        M1, M2 = M[:d, :], M[d:, :]
-        M1 = M1.scale_rows(p.c) + p.D @ M2
-        M2 = p.A @ M1 + M2.scale_rows(p.b)
-        M = ar.mat(ar.vstack(M1.v, M2.v)) if n else M
+        M = apply_L(ar, p.A, p.b, apply_U(ar, p.c, p.D, M))
     return M
+
+
+def equals_product(ar: Arithmetic, pairs: Sequence[Pair], T: Mat) -> bool:
+    r"""Exact test of ``L_1 U_1 \cdots L_k U_k = T``, meeting in the middle: with the ``2k`` layers
+    split as ``M_1 \cdots M_k`` and ``M_{k+1} \cdots M_{2k}``, it checks
+    ``M_{k+1} \cdots M_{2k} = M_k^{-1} \cdots M_1^{-1} T`` using the explicit layer inverses
+    (:func:`inverse_layers`). Equivalent to the full product, with intermediate entries about half
+    as long (the right side starts from ``T``)."""
+    layers: list[tuple[str, tuple]] = []
+    for p in pairs:
+        layers += [("L", (p.A, p.b)), ("U", (p.c, p.D))]
+    m = len(layers)
+    h = m // 2
+    one = ar.scalar(1)
+    right = T
+    for kind, prm in layers[:h]:  # apply M_1^{-1}, then M_2^{-1}, ...
+        if kind == "L":
+            A, b = prm
+            binv = [one / x for x in b]
+            right = apply_L(ar, (-A).scale_rows(binv), binv, right)
+        else:
+            c, D = prm
+            cinv = [one / x for x in c]
+            right = apply_U(ar, cinv, (-D).scale_rows(cinv), right)
+    left = ar.eye(T.shape[0])
+    for kind, prm in reversed(layers[h:]):
+        left = apply_L(ar, *prm, left) if kind == "L" else apply_U(ar, *prm, left)
+    return ar.equal(left.v, right.v)  # type: ignore[attr-defined]

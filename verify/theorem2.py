@@ -31,7 +31,7 @@ import numpy as np
 
 from .arith.base import Arithmetic, Mat, Scalar
 from .layers import E, F, Pair, pairs_from_factors, split
-from .triangular import ldu, lower_eigenvectors, upper_eigenvectors
+from .triangular import ldu, triangular_inverse, upper_eigenvectors
 
 
 class ConstructionError(RuntimeError):
@@ -82,8 +82,8 @@ def one_pair(ar: Arithmetic, T: Mat) -> Optional[list[Pair]]:
 
 
 # -- k = 3 ------------------------------------------------------------------------------------
-def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat]]:
-    r"""``(P, H)`` with ``W P = H^{-1} P H`` and ``P`` invertible, for ``\det W = 1`` (Lemma C).
+def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat, Mat, Mat]]:
+    r"""``(P, P^{-1}, H, H^{-1})`` with ``W P = H^{-1} P H``, for ``\det W = 1`` (Lemma C).
 
     With ``W_Q = Q^{-1} W Q = L_0 \operatorname{diag}(g) U_0`` and ``h_1 = 1``,
     ``h_{i+1} = g_i h_i`` (so ``h_{i+1}`` is the ``i``-th leading principal minor of ``W_Q``):
@@ -91,7 +91,9 @@ def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat]]:
     ``W_Q P_Q = L_0 \operatorname{diag}(g h)`` is lower triangular with diagonal
     ``(h_2, \dots, h_d, h_1)``. When the ``h_i`` are distinct both are diagonalisable by unit
     triangular ``V_p, V_w``, and ``H_Q = V_p \Pi V_w^{-1}`` with the cyclic permutation ``\Pi``.
-    Returns ``None`` if a pivot vanishes or the ``h_i`` repeat.
+    The inverses come from the factors (``P_Q^{-1} = \operatorname{diag}(h)^{-1} U_0``,
+    ``V_w^{-1} = V_u^T`` for the eigenvectors ``V_u`` of ``(W_Q P_Q)^T``), never from inverting
+    the large-entried ``P`` and ``H``. Returns ``None`` if a pivot vanishes or the ``h_i`` repeat.
     """
     d = W.shape[0]
     Qi = Q.inv()
@@ -105,15 +107,17 @@ def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat]]:
         h.append(h[-1] * gi)
     if not ar.distinct(h):
         return None
-    PQ = U0.inv().scale_columns(h)
+    one, zero = ar.scalar(1), ar.scalar(0)
+    PQ = triangular_inverse(ar, U0, upper=True).scale_columns(h)
+    PQi = U0.scale_rows([one / x for x in h])
     LW = L0.scale_columns([gi * hi for gi, hi in zip(g, h)])
     Vp = upper_eigenvectors(ar, PQ)
-    Vw = lower_eigenvectors(ar, LW)
-    one, zero = ar.scalar(1), ar.scalar(0)
+    Vu = upper_eigenvectors(ar, LW.T)  # V_w = V_u^{-T}, so V_w^{-1} = V_u^T
     # Pi e_i = e_{i+1 mod d}:  Pi^T diag(h) Pi = diag(h_2, ..., h_d, h_1) = diag(g h)
     Pi = ar.matrix([[one if i == (j + 1) % d else zero for j in range(d)] for i in range(d)])
-    HQ = Vp @ Pi @ Vw.inv()
-    return Q @ PQ @ Qi, Q @ HQ @ Qi
+    HQ = Vp @ Pi @ Vu.T
+    HQi = triangular_inverse(ar, Vu, upper=True).T @ Pi.T @ triangular_inverse(ar, Vp, upper=True)
+    return Q @ PQ @ Qi, Q @ PQi @ Qi, Q @ HQ @ Qi, Q @ HQi @ Qi
 
 
 def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Scalar],
@@ -133,14 +137,11 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     found = commutator(ar, W, Q)
     if found is None:
         return None
-    P, H = found
-    if not ar.is_invertible(P.v):
-        return None
-    Pinv = P.inv()
+    P, Pinv, H, Hinv = found
     I = ar.eye(d)
     x = (D_ - P) @ Bi
     G = H @ Bi
-    Z = B @ H.inv()  # = G^{-1}
+    Z = B @ Hinv  # = G^{-1}
     Y = (P - I) @ G
     u = B @ Pinv
     v = Pinv @ (C_ - x @ A_)
@@ -156,9 +157,9 @@ def _scaling(ar: Arithmetic, detT: Scalar, d: int, rng: Optional[np.random.Gener
         if not ar.exact:
             r = ar.root(detT, 2 * d)
             return [r] * d, [r] * d
-        # rational r close to det^(1/2d) everywhere, c_1 absorbing the remainder exactly
+        # integer r close to det^(1/2d) everywhere, c_1 absorbing the remainder exactly
         try:
-            r = ar.scalar(Fraction(ar.to_float(detT) ** (1.0 / (2 * d))).limit_denominator(64))
+            r = ar.scalar(max(1, round(ar.to_float(detT) ** (1.0 / (2 * d)))))  # an integer: keeps c_1 small
         except (OverflowError, ZeroDivisionError):
             r = one
         if r <= 0:

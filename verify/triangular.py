@@ -40,8 +40,8 @@ def _ldu(ar: Arithmetic, W: Mat, scale: float) -> Optional[tuple[Mat, list[Scala
     L1, g1, U1 = first
     one = ar.scalar(1)
     ginv = [one / x for x in g1]
-    L21 = (W21 @ U1.inv()).scale_columns(ginv)
-    U12 = (L1.inv() @ W12).scale_rows(ginv)
+    L21 = (W21 @ triangular_inverse(ar, U1, upper=True)).scale_columns(ginv)
+    U12 = (triangular_inverse(ar, L1, upper=False) @ W12).scale_rows(ginv)
     S = W22 - (L21.scale_columns(g1) @ U12)
     second = _ldu(ar, S, scale)
     if second is None:
@@ -67,7 +67,7 @@ def upper_eigenvectors(ar: Arithmetic, U: Mat) -> Mat:
     U11, U12, U22 = U[:n1, :n1], U[:n1, n1:], U[n1:, n1:]
     V1 = upper_eigenvectors(ar, U11)
     V2 = upper_eigenvectors(ar, U22)
-    R = V1.inv() @ U12 @ V2
+    R = triangular_inverse(ar, V1, upper=True) @ U12 @ V2
     Y = ar.mat(ar.divide_by_differences(R.v, U11.diagonal(), U22.diagonal()))
     return ar.blocks(V1, V1 @ Y, ar.zeros(n - n1, n1), V2)
 
@@ -75,4 +75,18 @@ def upper_eigenvectors(ar: Arithmetic, U: Mat) -> Mat:
 def lower_eigenvectors(ar: Arithmetic, Lw: Mat) -> Mat:
     r"""Unit lower triangular ``V`` with ``L V = V \operatorname{diag}(L)``: from ``L^T = V_u \Lambda
     V_u^{-1}`` it follows that ``V = V_u^{-T}``."""
-    return upper_eigenvectors(ar, Lw.T).inv().T
+    return triangular_inverse(ar, upper_eigenvectors(ar, Lw.T), upper=True).T
+
+
+def triangular_inverse(ar: Arithmetic, M: Mat, upper: bool = True) -> Mat:
+    r"""Inverse of a triangular matrix by block recursion, products only:
+    ``[[A, B], [0, C]]^{-1} = [[A^{-1}, -A^{-1} B C^{-1}], [0, C^{-1}]]`` (lower: transposed)."""
+    if not upper:
+        return triangular_inverse(ar, M.T, upper=True).T
+    n = M.shape[0]
+    if n == 1:
+        return ar.matrix([[ar.scalar(1) / M.rows()[0][0]]])
+    n1 = n // 2
+    Ai = triangular_inverse(ar, M[:n1, :n1])
+    Ci = triangular_inverse(ar, M[n1:, n1:])
+    return ar.blocks(Ai, -(Ai @ M[:n1, n1:] @ Ci), ar.zeros(n - n1, n1), Ci)
