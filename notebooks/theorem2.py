@@ -62,7 +62,7 @@ print("det T =", T.det(), "  det T11 =", T[:d, :d].det())
 # $\det \Delta = \det T$, and set $\tilde T = T \Delta^{-1} \in SL(4)$.
 
 # %%
-c, b = _scaling(ar, T.det(), d, None)
+c, b = _scaling(ar, T, d, None)
 print("c =", c, " b =", b)
 one = ar.scalar(1)
 Tt = T.scale_columns([one / x for x in c + b])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Optional
 
 import numpy as np
@@ -96,6 +97,18 @@ def to_matrix(T: Any, ar: Arithmetic) -> Mat:
     return ar.from_fractions(as_fraction_rows(T))
 
 
+def represents_exactly(ar: Arithmetic, T: Any) -> bool:
+    """Whether converting the user's entries into ``ar`` loses nothing (float arrays always do not)."""
+    if ar.exact or (isinstance(T, np.ndarray) and T.dtype.kind == "f"):
+        return True
+    rows = as_fraction_rows(T)
+    if ar.name == "float":
+        return all(Fraction(float(q)) == q for r in rows for q in r)
+    prec = getattr(getattr(ar, "ctx", None), "prec", 53)
+    return all(q.denominator & (q.denominator - 1) == 0 and abs(q.numerator).bit_length() <= prec
+               for r in rows for q in r)
+
+
 def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool) -> tuple[Mat, bool]:
     """Refuse singular ``T``; for ``det T < 0`` refuse, or flip the first row when ``sign_layer``."""
     if ar.name == "float":
@@ -117,8 +130,43 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool) -> tuple[Mat, bo
     return T, False
 
 
+#: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
+ARB_MAX_N = 512
+
+
+def arb_residual(layers: list[list[list[str]]], T: np.ndarray, sign_layer: bool) -> float:
+    r"""A rigorous upper bound on ``\|[S] M_1 \cdots M_m - T\|_F / \|T\|_F`` where the layers are given
+    as the decimal strings the JSON states, by ball arithmetic (python-flint ``arb_mat``, 256 bits):
+    each string becomes a ball containing its exact decimal value, and the radii of the product
+    absorb all rounding. (A shortest round-trip decimal differs from the stored binary float by up to
+    half an ulp, so the bound must be about the strings, which is what ``verify check`` reads.)"""
+    import flint
+
+    old = flint.ctx.prec
+    flint.ctx.prec = 256
+    try:
+        mats = [[[flint.arb(x) for x in r] for r in M] for M in layers]
+        if sign_layer:
+            mats[0][0] = [-x for x in mats[0][0]]
+        P = flint.arb_mat(mats[0])
+        for M in mats[1:]:
+            P = P * flint.arb_mat(M)
+        num = flint.arb(0)
+        for x in (P - flint.arb_mat(T.tolist())).entries():
+            num += x * x
+        den = flint.arb(0)
+        for v in T.ravel().tolist():
+            den += flint.arb(v) ** 2
+        return math.nextafter(float((num.sqrt() / den.sqrt()).upper()), math.inf)  # round the bound up
+    finally:
+        flint.ctx.prec = old
+
+
 def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) -> tuple[float, float]:
-    """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring)."""
+    """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring).
+
+    Float mode up to ``2d = ARB_MAX_N``: the bound is an arb enclosure of the exact residual of the
+    returned layers (tight). Otherwise: measured residual plus the a-priori rounding bound."""
     n = T.shape[0]
     d = n // 2
     P = apply_pairs(ar, pairs, ar.eye(n))
@@ -138,11 +186,17 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) 
          for p in pairs]
     M = float(np.linalg.norm(ar.to_numpy(apply_pairs(ar, abs_pairs, ar.eye(n)).v)))
     u = ar.unit_roundoff
-    gamma = (d + 2) * u / (1 - (d + 2) * u)
+    # (d+2) roundings per entry and step, plus u for the decimal strings the layers are written as
+    gamma = (d + 2) * u / (1 - (d + 2) * u) + 2 * u
     rounding = math.expm1(2 * len(pairs) * math.log1p(gamma)) * M  # (1+gamma)^(2k) - 1, without cancellation
     slack = 1 + 4 * n * 2.0**-53  # rounding of the norms themselves (evaluated in float64)
     measured = num / Tn
     bound = (num * (1 + u) + rounding) * slack / (Tn * (1 - 4 * n * 2.0**-53))
+    if ar.name == "float" and n <= ARB_MAX_N and bound > 1e-14:
+        from .layers import layer_matrices
+
+        layers = [ar.to_strings(M) for M in layer_matrices(ar, pairs)]
+        bound = min(bound, arb_residual(layers, T.v, sign_layer))
     return bound, measured
 
 
@@ -174,6 +228,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     ar = get_arithmetic(arithmetic, digits)
     T0 = to_matrix(T, ar)
     T1, flipped = check_determinant(ar, T0, sign_layer)
+    input_exact = represents_exactly(ar, T)
     if tol is None:
         tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
     candidates: list[list[Pair]] = []
@@ -184,7 +239,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     n_tries = 1 if ar.exact else max(1, attempts)
     for attempt in range(n_tries if single is None else 1):
         pairs = candidates[0] if single is not None else three_pairs(ar, T1, seed=seed, start=attempt).pairs(ar)
-        dec = _verified(ar, T0, pairs, flipped, tol)
+        dec = _verified(ar, T0, pairs, flipped, tol, input_exact)
         if best is None or dec.residual < best.residual:
             best = dec
         if best.verified:
@@ -195,12 +250,16 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     return best
 
 
-def _verified(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float) -> Decomposition:
+def _verified(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float,
+              input_exact: bool = True) -> Decomposition:
     if ar.exact:
         ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
         bound = measured = 0.0 if ok else math.inf
     else:
         bound, measured = residual_bound(ar, T0, pairs, flipped)
+        if not input_exact:  # ||T_rounded - T||_F <= u ||T||_F: the bound is about the user's T
+            u = ar.unit_roundoff
+            bound = bound * (1 + u) + u * (1 + 1e-6)
         ok = bool(bound <= tol)
     zero = ar.scalar(0)
     positive = all(x > zero for p in pairs for x in (*p.b, *p.c))

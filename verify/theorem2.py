@@ -82,30 +82,64 @@ def one_pair(ar: Arithmetic, T: Mat) -> Optional[list[Pair]]:
 
 
 # -- k = 3 ------------------------------------------------------------------------------------
-def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat, Mat, Mat]]:
+def _cycle_order(ar: Arithmetic, g: Sequence[Scalar], WQ: Mat, rng: Optional[np.random.Generator]) -> list[int]:
+    """The visiting order of the cycle ``sigma`` (``h_{sigma(i)} = g_i h_i``). Exact arithmetic: the
+    natural order. Inexact: among a few random cycles, prefer one in which the two ``h`` of every
+    2x2 diagonal block of ``W_Q`` differ by a factor (their eigenvector conditioning), then the
+    smallest spread ``max |log |h_i||`` (the conditioning of ``P``)."""
+    d = len(g)
+    natural = list(range(d))
+    if ar.exact or rng is None or d < 3:
+        return natural
+    lg = np.log(np.abs([ar.to_float(x) for x in g]))
+    sub = np.abs(np.diag(ar.to_numpy(WQ.v), -1)) if d > 1 else np.zeros(0)
+    blocks = [i for i in range(d - 1) if sub[i] != 0]
+
+    def key(order: list[int]) -> tuple[float, float]:
+        logh = np.zeros(d)
+        for a, b in zip(order, order[1:]):
+            logh[b] = logh[a] + lg[a]
+        sep = min([abs(logh[i] - logh[i + 1]) for i in blocks] + [1.0])
+        return (min(sep, 0.7), -float(np.abs(logh).max()))
+
+    candidates = [natural] + [[0] + [int(x) + 1 for x in rng.permutation(d - 1)] for _ in range(24)]
+    return max(candidates, key=key)
+
+
+def commutator(ar: Arithmetic, W: Mat, Q: Mat, WQ: Optional[Mat] = None,
+               rng: Optional[np.random.Generator] = None) -> Optional[tuple[Mat, Mat, Mat, Mat]]:
     r"""``(P, P^{-1}, H, H^{-1})`` with ``W P = H^{-1} P H``, for ``\det W = 1`` (Lemma C).
 
-    With ``W_Q = Q^{-1} W Q = L_0 \operatorname{diag}(g) U_0`` and ``h_1 = 1``,
-    ``h_{i+1} = g_i h_i`` (so ``h_{i+1}`` is the ``i``-th leading principal minor of ``W_Q``):
+    With ``W_Q = Q^{-1} W Q = L_0 \operatorname{diag}(g) U_0`` and ``h_{\sigma(i)} = g_i h_i`` along a
+    ``d``-cycle ``\sigma`` (``h = 1`` at its start; consistent because ``\prod g = \det W = 1``):
     ``P_Q = U_0^{-1}\operatorname{diag}(h)`` is upper triangular with diagonal ``h`` and
-    ``W_Q P_Q = L_0 \operatorname{diag}(g h)`` is lower triangular with diagonal
-    ``(h_2, \dots, h_d, h_1)``. When the ``h_i`` are distinct both are diagonalisable by unit
-    triangular ``V_p, V_w``, and ``H_Q = V_p \Pi V_w^{-1}`` with the cyclic permutation ``\Pi``.
-    The inverses come from the factors (``P_Q^{-1} = \operatorname{diag}(h)^{-1} U_0``,
-    ``V_w^{-1} = V_u^T`` for the eigenvectors ``V_u`` of ``(W_Q P_Q)^T``), never from inverting
-    the large-entried ``P`` and ``H``. Returns ``None`` if a pivot vanishes or the ``h_i`` repeat.
+    ``W_Q P_Q = L_0 \operatorname{diag}(g h)`` is lower triangular with diagonal ``h \circ \sigma``.
+    When both are diagonalisable by unit triangular ``V_p, V_w`` (e.g. distinct ``h_i``),
+    ``H_Q = V_p \Pi_\sigma V_w^{-1}`` with ``\Pi_\sigma e_i = e_{\sigma(i)}``. The inverses come from
+    the factors (``P_Q^{-1} = \operatorname{diag}(h)^{-1} U_0``, ``V_w^{-1} = V_u^T`` for the
+    eigenvectors ``V_u`` of ``(W_Q P_Q)^T``), never from inverting ``P`` or ``H``.
+
+    ``WQ`` may be given when ``Q^{-1} W Q`` is known in closed form (float mode passes the
+    block-diagonal real eigenform, so ``V_p, V_w`` are block diagonal). Returns ``None`` if a
+    pivot vanishes or the ``h_i`` repeat (within a 2x2 block, when ``WQ`` is block diagonal).
     """
     d = W.shape[0]
     Qi = Q.inv()
-    WQ = Qi @ W @ Q
+    if WQ is None:
+        WQ = Qi @ W @ Q
     fact = ldu(ar, WQ)
     if fact is None:
         return None
     L0, g, U0 = fact
-    h = [ar.scalar(1)]
-    for gi in g[:-1]:
-        h.append(h[-1] * gi)
-    if not ar.distinct(h):
+    order = _cycle_order(ar, g, WQ, rng)
+    h: list[Scalar] = [ar.scalar(0)] * d
+    h[order[0]] = ar.scalar(1)
+    for a, b in zip(order, order[1:]):
+        h[b] = g[a] * h[a]
+    sigma = [0] * d
+    for a, b in zip(order, order[1:] + order[:1]):
+        sigma[a] = b
+    if not ar.distinct(h) if not _block_diagonal(ar, WQ) else not _distinct_in_blocks(ar, WQ, h):
         return None
     one, zero = ar.scalar(1), ar.scalar(0)
     PQ = triangular_inverse(ar, U0, upper=True).scale_columns(h)
@@ -113,16 +147,36 @@ def commutator(ar: Arithmetic, W: Mat, Q: Mat) -> Optional[tuple[Mat, Mat, Mat, 
     LW = L0.scale_columns([gi * hi for gi, hi in zip(g, h)])
     Vp = upper_eigenvectors(ar, PQ)
     Vu = upper_eigenvectors(ar, LW.T)  # V_w = V_u^{-T}, so V_w^{-1} = V_u^T
-    # Pi e_i = e_{i+1 mod d}:  Pi^T diag(h) Pi = diag(h_2, ..., h_d, h_1) = diag(g h)
-    Pi = ar.matrix([[one if i == (j + 1) % d else zero for j in range(d)] for i in range(d)])
+    # Pi e_i = e_{sigma(i)}:  Pi^T diag(h) Pi = diag(h o sigma) = diag(g h)
+    Pi = ar.matrix([[one if i == sigma[j] else zero for j in range(d)] for i in range(d)])
     HQ = Vp @ Pi @ Vu.T
     HQi = triangular_inverse(ar, Vu, upper=True).T @ Pi.T @ triangular_inverse(ar, Vp, upper=True)
     return Q @ PQ @ Qi, Q @ PQi @ Qi, Q @ HQ @ Qi, Q @ HQi @ Qi
 
 
+def _block_diagonal(ar: Arithmetic, M: Mat) -> bool:
+    """Whether ``M`` is exactly zero outside its tridiagonal band (the 1x1/2x2 block-diagonal
+    real eigenform has this shape; a generic ``Q^{-1} W Q`` does not)."""
+    rows = M.rows()
+    return all(x == 0 for i, r in enumerate(rows) for j, x in enumerate(r) if abs(i - j) > 1)
+
+
+def _distinct_in_blocks(ar: Arithmetic, M: Mat, h: Sequence[Scalar]) -> bool:
+    """For band-shaped ``M``: the ``h`` of coupled neighbours ``i, i+1`` differ (all that the
+    block-diagonal eigenvector solve needs)."""
+    rows = M.rows()
+    return all(not ar.is_negligible(h[i] - h[i + 1], max(abs(h[i]), abs(h[i + 1])))
+               for i in range(len(h) - 1) if rows[i + 1][i] != 0 or rows[i][i + 1] != 0)
+
+
 def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Scalar],
-                     y: Mat, Q: Mat) -> Optional[Word]:
-    """One attempt of the ``k = 3`` construction for given free choices; ``None`` if degenerate."""
+                     y: Mat, Q: Optional[Mat], rng: Optional[np.random.Generator] = None) -> Optional[Word]:
+    """One attempt of the ``k = 3`` construction for given free choices; ``None`` if degenerate.
+
+    ``Q = None`` asks the arithmetic for a real eigenbasis of ``W`` (float mode), so that
+    ``Q^{-1} W Q`` is block diagonal and Lemma C works block by block; the relation ``W P = H^{-1}
+    P H`` then holds to the accuracy of the eigendecomposition, and the final multiplication
+    (done by the caller) measures what that costs."""
     d = T.shape[0] // 2
     one = ar.scalar(1)
     Tt = T.scale_columns([one / x for x in list(c) + list(b)])
@@ -134,7 +188,15 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     Bi = B.inv()
     S = C_ - D_ @ Bi @ A_
     W = -(S @ B).inv()
-    found = commutator(ar, W, Q)
+    WQ = None
+    if Q is None:
+        eig = ar.real_eigenbasis(W.v)
+        if eig is None:
+            return None
+        Q, WQ = ar.mat(eig[0]), ar.mat(eig[1])
+        if not ar.is_invertible(Q.v):
+            return None
+    found = commutator(ar, W, Q, WQ, rng)
     if found is None:
         return None
     P, Pinv, H, Hinv = found
@@ -149,45 +211,49 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     return Word(factors, list(c), list(b))
 
 
-def _scaling(ar: Arithmetic, detT: Scalar, d: int, rng: Optional[np.random.Generator]) -> tuple[list, list]:
-    r"""``(c, b)`` positive with ``\prod c \prod b = \det T``. Without ``rng``: exact arithmetic puts
-    ``\det T`` into ``c_1``; inexact arithmetic spreads it evenly (``|\det T|^{1/2d}``)."""
+def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator]) -> tuple[list, list]:
+    r"""``(c, b)`` positive with ``\prod c \prod b = \det T``.
+
+    Exact: an integer ``r \approx (\det T)^{1/2d}`` everywhere and ``c_1`` absorbing the remainder;
+    with ``rng``, entries from ``\{1, 2, 3, 1/2, 1/3, 3/2\}`` instead. Inexact: ``r = (\det
+    T)^{1/2d}`` computed from the log-determinant (no overflow), times ``e^{t_i}``,
+    ``t_i \in [-1/2, 1/2]`` with ``rng``, ``c_1`` compensating."""
     one = ar.scalar(1)
-    if rng is None:
-        if not ar.exact:
-            r = ar.root(detT, 2 * d)
-            return [r] * d, [r] * d
-        # integer r close to det^(1/2d) everywhere, c_1 absorbing the remainder exactly
-        try:
-            r = ar.scalar(max(1, round(ar.to_float(detT) ** (1.0 / (2 * d)))))  # an integer: keeps c_1 small
-        except (OverflowError, ZeroDivisionError):
-            r = one
-        if r <= 0:
-            r = one
-        rest = one
-        for _ in range(2 * d - 1):
-            rest = rest * r
-        return [detT / rest] + [r] * (d - 1), [r] * d
     if ar.exact:
-        choices = [Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2)]
-        vals = [ar.scalar(choices[int(i)]) for i in rng.integers(0, len(choices), size=2 * d)]
+        detT = T.det()
+        if rng is None:
+            try:
+                r = ar.scalar(max(1, round(ar.to_float(detT) ** (1.0 / (2 * d)))))  # an integer: keeps c_1 small
+            except (OverflowError, ZeroDivisionError):
+                r = one
+            vals = [r] * (2 * d)
+        else:
+            choices = [Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2)]
+            vals = [ar.scalar(choices[int(i)]) for i in rng.integers(0, len(choices), size=2 * d)]
+        rest = one
+        for v in vals[1:]:
+            rest = rest * v
+        vals[0] = detT / rest
     else:
-        base = ar.root(detT, 2 * d)
-        vals = [base * ar.scalar(Fraction(float(np.exp(t))).limit_denominator(1000))
-                for t in rng.uniform(-0.5, 0.5, size=2 * d)]
-    prod = one
-    for v in vals[1:]:
-        prod = prod * v
-    vals[0] = detT / prod
+        _, logdet = np.linalg.slogdet(ar.to_numpy(T.v))
+        r = ar.root(ar.scalar(Fraction(float(np.exp(logdet / (2 * d))))), 1)
+        f = [one] * (2 * d) if rng is None else \
+            [ar.scalar(Fraction(float(np.exp(t))).limit_denominator(1000)) for t in rng.uniform(-0.5, 0.5, size=2 * d)]
+        rest = one
+        for v in f[1:]:
+            rest = rest * v
+        f[0] = one / rest
+        vals = [r * v for v in f]
+        if ar.name == "mp":  # refine so that the product is det T to working precision
+            detT = T.det()
+            prod = one
+            for v in vals:
+                prod = prod * v
+            vals[0] = vals[0] * (detT / prod)
     return vals[:d], vals[d:]
 
 
-def _float_det(T: Mat) -> float:
-    sign, logdet = np.linalg.slogdet(T.v)
-    return float(sign * np.exp(logdet))
-
-
-def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_attempts: int = 64) -> Word:
+def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_attempts: Optional[int] = None) -> Word:
     """The ``k = 3`` word for ``T`` (``det T > 0``), trying free choices until one is nondegenerate.
 
     Attempt 0 uses ``y = 0``, ``Q = I`` and the default scaling; later attempts draw ``\\Delta``,
@@ -195,19 +261,25 @@ def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_at
     ``start > 0`` skips the deterministic first attempt (used to try several choices).
     """
     d = T.shape[0] // 2
-    detT = T.det() if ar.name != "float" else _float_det(T)
+    if max_attempts is None:  # exact attempts are cheap and always succeed eventually; float ones are O(d^3)
+        max_attempts = 64 if ar.exact else 8
     rng = np.random.default_rng([seed, start])
     for attempt in range(start, start + max_attempts):
+        Q: Optional[Mat]
         if attempt == 0:
-            c, b = _scaling(ar, detT, d, None)
-            y, Q = ar.zeros(d), ar.eye(d)
+            c, b = _scaling(ar, T, d, None)
+            y, Q = ar.zeros(d), (ar.eye(d) if ar.exact else None)
         else:
-            c, b = _scaling(ar, detT, d, rng) if attempt % 2 == 0 else _scaling(ar, detT, d, None)
+            c, b = _scaling(ar, T, d, rng) if attempt % 2 == 0 else _scaling(ar, T, d, None)
             y = ar.random_integer_matrix(rng, d) if attempt >= 2 else ar.zeros(d)
-            Q = ar.random_integer_matrix(rng, d)
-            while not ar.is_invertible(Q.v):
+            if not ar.exact and attempt < max_attempts // 2:
+                Q = None  # the eigenbasis again, with other Delta, y and cycle
+            else:
                 Q = ar.random_integer_matrix(rng, d)
-        word = three_pairs_word(ar, T, c, b, y, Q)
+                while not ar.is_invertible(Q.v):
+                    Q = ar.random_integer_matrix(rng, d)
+        word = three_pairs_word(ar, T, c, b, y, Q, rng)
         if word is not None:
             return word
-    raise ConstructionError(f"no nondegenerate choice found in {max_attempts} attempts")
+    hint = "" if ar.exact else "; the float construction degenerates at this size, use --mp or --exact"
+    raise ConstructionError(f"no nondegenerate choice of the free parameters in {max_attempts} attempts{hint}")

@@ -203,8 +203,15 @@ class Arithmetic(ABC):
 
     def divide_by_differences(self, r: Any, lam1: Sequence[Scalar], lam2: Sequence[Scalar]) -> Any:
         """The matrix ``Y`` with ``Y[i, j] = -r[i, j] / (lam1[i] - lam2[j])`` (a Sylvester solve
-        for diagonal coefficients)."""
-        return self.map_entries(r, lambda i, j, x: -x / (lam1[i] - lam2[j]))
+        for diagonal coefficients). An exactly zero ``r[i, j]`` gives ``0`` (the equation
+        ``(lam1_i - lam2_j) Y_ij = 0`` then holds for ``Y_ij = 0`` even if ``lam1_i = lam2_j``: this is
+        what decouples block-diagonal problems)."""
+        return self.map_entries(r, lambda i, j, x: x * 0 if x == 0 else -x / (lam1[i] - lam2[j]))
+
+    def real_eigenbasis(self, W: Any) -> Any:
+        """``(K, B)`` with ``W K = K B``, ``K`` real and well conditioned, ``B`` real block diagonal
+        (1x1 and 2x2 blocks); ``None`` when the arithmetic has no such primitive (exact, mp)."""
+        return None
 
     def distinct(self, values: Sequence[Scalar]) -> bool:
         """Whether the values are pairwise distinct (to working precision when inexact)."""

@@ -92,7 +92,55 @@ class FloatArithmetic(Arithmetic):
         return out
 
     def divide_by_differences(self, r: Any, lam1: Sequence[Scalar], lam2: Sequence[Scalar]) -> Any:
-        return -r / (np.asarray(lam1)[:, None] - np.asarray(lam2)[None, :])
+        den = np.asarray(lam1)[:, None] - np.asarray(lam2)[None, :]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(r == 0, 0.0, -r / den)
+
+    def real_eigenbasis(self, W: Any) -> Any:
+        r"""Real eigenbasis via LAPACK: ``W K = K B``. A real eigenvalue gives a 1x1 block. A pair
+        ``a \pm ib`` with eigenvector ``x + iy`` gives ``W [x, y] = [x, y] [[a, b], [-b, a]]``,
+        sheared by ``M = [[1, 0], [\pm 1, 1]]`` to ``[[a \pm b, b], [\mp 2b, a \mp b]]`` so that its
+        leading entry (an LDU pivot later) has size at least ``|b|``. Columns are normalised."""
+        import scipy.linalg
+
+        d = W.shape[0]
+        with np.errstate(all="ignore"):
+            lam, V = scipy.linalg.eig(W)
+        if not (np.isfinite(lam).all() and np.isfinite(V).all()):
+            return None
+        K = np.zeros((d, d))
+        B = np.zeros((d, d))
+        used = np.zeros(d, dtype=bool)
+        i = 0
+        scale = max(np.abs(lam).max(), 1e-300)
+        for j in np.argsort(np.abs(lam.imag)):
+            if used[j]:
+                continue
+            a, b = lam[j].real, lam[j].imag
+            if abs(b) <= 1e-10 * scale:
+                v = V[:, j].real
+                K[:, i] = v / np.linalg.norm(v)
+                B[i, i] = a
+                used[j] = True
+                i += 1
+                continue
+            partners = [k for k in np.argsort(np.abs(lam - np.conj(lam[j]))) if not used[k] and k != j]
+            if not partners or abs(lam[partners[0]] - np.conj(lam[j])) > 1e-8 * scale or i + 2 > d:
+                return None
+            used[j] = used[partners[0]] = True
+            s = 1.0 if a >= 0 else -1.0
+            if b < 0:
+                b, V[:, j] = -b, np.conj(V[:, j])
+            M = np.array([[1.0, 0.0], [s, 1.0]])
+            C = np.array([[a, b], [-b, a]])
+            XY = np.column_stack([V[:, j].real, V[:, j].imag]) @ M
+            norms = np.linalg.norm(XY, axis=0)
+            K[:, i:i + 2] = XY / norms
+            B[i:i + 2, i:i + 2] = np.diag(norms) @ np.linalg.solve(M, C @ M) @ np.diag(1 / norms)
+            i += 2
+        if i != d:
+            return None
+        return K, B
 
     def to_numpy(self, v: Any) -> Any:
         return v
