@@ -136,3 +136,27 @@ def test_tampered_decomposition_is_rejected():
     data = to_json(decompose(T))
     data["layers"][2]["b"][0] = "-" + data["layers"][2]["b"][0]
     assert not check(T, data).ok
+
+
+def test_float_eigenbasis_path_mid_size_and_certified_check():
+    """2d = 32: the float construction (real eigenbasis for Lemma C) verifies, the independent
+    ball-arithmetic check agrees, and it refuses a tolerance below the certified residual."""
+    rng = np.random.default_rng(7)
+    n = 32
+    T = rng.standard_normal((n, n)) + 2 * np.sqrt(n) * np.eye(n)
+    if np.linalg.det(T) < 0:
+        T[0] *= -1
+    dec = decompose(T, "float")
+    assert dec.verified and dec.k == 3 and dec.residual <= 1e-10
+    data = to_json(dec)
+    assert check(T.tolist(), data).ok
+    data["tolerance"] = f"{dec.residual / 100:.3e}"
+    assert not check(T.tolist(), data).ok
+
+
+def test_float_input_rounding_is_part_of_the_bound():
+    """T with 1/3 is rounded on input in float mode; the stated bound covers the user's exact T."""
+    T = [[1, 0, 0, 0], [0, 1, 0, 1], [0, 0, 1, Fraction(1, 3)], [0, 0, 0, 1]]
+    dec = decompose(T, "float")
+    assert dec.residual >= 2.0**-53
+    assert check(T, to_json(dec)).ok

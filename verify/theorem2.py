@@ -17,6 +17,8 @@ for some ``T``). The proof is written out in ``proofs/theorem2.md``; in brief:
 
    .. math:: T = E(x)\,F(u - Z P^{-1})\,E(Y)\,F(Z)\,E(v - P^{-1} Y)\,F(y)\,\Delta.
 
+Float mode takes ``Q`` = a real eigenbasis of ``W`` (block-diagonal ``W_Q``) and a cycle chosen
+for conditioning; exact mode takes ``Q = I`` and the cyclic shift (``proofs/theorem2.md``).
 The free choices (``\Delta``, ``y``, ``Q``) start at the simplest values and are re-drawn from
 a seeded generator whenever a nondegeneracy condition fails (``B`` singular, a zero pivot, or
 repeated ``h``); every returned word is checked by the caller by multiplying it back.
