@@ -122,7 +122,7 @@ def _demo() -> int:
     from .decompose import decompose
     from .serialize import to_json, to_text
 
-    raw = json.loads(resources.files("verify").joinpath("data/example.json").read_text())
+    raw = json.loads(resources.files("verify.data").joinpath("example.json").read_text())
     T = raw["T"]
     print("verify demo: Theorem 2 of Koehler, Mehta & Risteski, as an algorithm.\n")
     print("The bundled example (verify/data/example.json) is the 4x4 matrix")

@@ -167,14 +167,14 @@ def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> float:
 
 
 def apply_L(ar: Arithmetic, A: Mat, b: Sequence[Scalar], M: Mat) -> Mat:
-    """``L(A, b) M`` by a block update: ``[M_1;\ A M_1 + \operatorname{diag}(b) M_2]``."""
+    r"""``L(A, b) M`` by a block update: ``[M_1;\ A M_1 + \operatorname{diag}(b) M_2]``."""
     d = A.shape[0]
     M1, M2 = M[:d, :], M[d:, :]
     return ar.mat(ar.vstack(M1.v, (A @ M1 + M2.scale_rows(b)).v))
 
 
 def apply_U(ar: Arithmetic, c: Sequence[Scalar], D: Mat, M: Mat) -> Mat:
-    """``U(c, D) M`` by a block update: ``[\operatorname{diag}(c) M_1 + D M_2;\ M_2]``."""
+    r"""``U(c, D) M`` by a block update: ``[\operatorname{diag}(c) M_1 + D M_2;\ M_2]``."""
     d = D.shape[0]
     M1, M2 = M[:d, :], M[d:, :]
     return ar.mat(ar.vstack((M1.scale_rows(c) + D @ M2).v, M2.v))

@@ -1,0 +1,1 @@
+"""Bundled example matrices (JSON), read with importlib.resources."""
