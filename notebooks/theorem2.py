@@ -110,7 +110,7 @@ M = rng.integers(-3, 4, size=(8, 8))
 if round(np.linalg.det(M)) < 0:
     M[0] *= -1
 dec8 = decompose(M.tolist())
-print("k =", dec8.k, " verified:", dec8.verified, " max layer condition number (1-norm): %.2e" % dec8.max_layer_cond)
+print("k =", dec8.k, " verified:", dec8.verified, " max layer condition number (1-norm): %.2e" % float(dec8.max_layer_cond))
 show("A_1", dec8.pairs[0].A)
 
 # %% [markdown]
@@ -161,7 +161,7 @@ for dd in ds:
     t0 = time.perf_counter()
     r = decompose(M.tolist())
     times.append(time.perf_counter() - t0)
-    conds.append(r.max_layer_cond)
+    conds.append(float(r.max_layer_cond))
     assert r.verified
 fig, ax = plt.subplots(1, 2, figsize=(9, 3))
 ax[0].semilogy(ds, times, "o-"); ax[0].set_xlabel("d"); ax[0].set_ylabel("seconds (exact)")

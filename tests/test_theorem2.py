@@ -160,3 +160,15 @@ def test_float_input_rounding_is_part_of_the_bound():
     dec = decompose(T, "float")
     assert dec.residual >= 2.0**-53
     assert check(T, to_json(dec)).ok
+
+
+def test_huge_entries_beyond_float_range():
+    """Exact layers of a 1e30-scaled 12x12 matrix exceed float64's range; nothing overflows and the
+    condition number is reported exactly (an mpmath number), not as inf."""
+    rng = np.random.default_rng(11)
+    M = rng.integers(-4, 5, size=(12, 12)).astype(object) * 10**30
+    if np.linalg.slogdet(M.astype(float))[0] < 0:
+        M[0] = -M[0]
+    dec = assert_exact_decomposition(M.tolist())
+    data = to_json(dec)
+    assert "inf" not in data["max_layer_cond"] and float(dec.max_layer_cond) > 1

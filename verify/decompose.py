@@ -17,7 +17,7 @@ evaluation (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.5).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -41,10 +41,11 @@ class Decomposition:
     residual: float = 0.0  # exact mode: 0 (checked equal); else an upper bound, relative, Frobenius
     residual_measured: float = 0.0
     tolerance: float = 0.0
-    max_layer_cond: float = 1.0
+    max_layer_cond: Any = 1.0  # float; an mpmath.mpf in exact mode (may exceed float64's range)
     verified: bool = False
     regime: str = "positive"
-    notes: list[str] = field(default_factory=list)
+    #: the attempt of the construction's free choices that was used (0: the default choices)
+    attempt: int = 0
 
     @property
     def d(self) -> int:
@@ -238,8 +239,13 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     best: Optional[Decomposition] = None
     n_tries = 1 if ar.exact else max(1, attempts)
     for attempt in range(n_tries if single is None else 1):
-        pairs = candidates[0] if single is not None else three_pairs(ar, T1, seed=seed, start=attempt).pairs(ar)
+        if single is not None:
+            pairs, used = candidates[0], 0
+        else:
+            word = three_pairs(ar, T1, seed=seed, start=attempt)
+            pairs, used = word.pairs(ar), word.attempt
         dec = _verified(ar, T0, pairs, flipped, tol, input_exact)
+        dec.attempt = used
         if best is None or dec.residual < best.residual:
             best = dec
         if best.verified:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 from .arith.base import Arithmetic, Mat, Scalar
 
@@ -150,19 +150,31 @@ def pairs_from_factors(ar: Arithmetic, factors: Sequence[tuple[str, Mat]],
     return pairs
 
 
-def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> float:
-    r"""The largest 1-norm condition number ``\|M\|_1 \|M^{-1}\|_1`` over the ``2k`` layers, in float64.
+def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> Any:
+    r"""The largest 1-norm condition number ``\|M\|_1 \|M^{-1}\|_1`` over the ``2k`` layers.
 
-    Layer inverses are explicit (see :func:`inverse_layers`), so this costs ``O(k d^2)``.
+    Layer inverses are explicit (see :func:`inverse_layers`), so this costs ``O(k d^2)``. Exact
+    mode computes it exactly and returns an ``mpmath.mpf`` (no exponent limit: exact layers can
+    exceed float64's range); other modes return a float.
     """
+    fwd = layer_matrices(ar, pairs)
+    inv = list(reversed(inverse_layers(ar, pairs)))
+    # inverse_layers lists U_k^{-1}, L_k^{-1}, ...; reversed it is L_1^{-1}, U_1^{-1}, ...
+    if ar.exact:
+        import mpmath
+
+        def norm1_exact(M: Mat) -> Any:
+            rows = M.rows()
+            return max(sum((abs(r[j]) for r in rows), ar.scalar(0)) for j in range(len(rows[0])))
+
+        best = max(norm1_exact(M) * norm1_exact(Mi) for M, Mi in zip(fwd, inv))
+        return mpmath.mpf(int(best.numerator)) / int(best.denominator)
+
     import numpy as np
 
     def norm1(M: Mat) -> float:
         return float(np.abs(ar.to_numpy(M.v)).sum(axis=0).max())
 
-    fwd = layer_matrices(ar, pairs)
-    inv = list(reversed(inverse_layers(ar, pairs)))
-    # inverse_layers lists U_k^{-1}, L_k^{-1}, ...; reversed it is L_1^{-1}, U_1^{-1}, ...
     return max(norm1(M) * norm1(Mi) for M, Mi in zip(fwd, inv))
 
 

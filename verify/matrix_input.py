@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
+from contextlib import contextmanager
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .errors import MatrixShapeError, MatrixValueError
 
@@ -24,13 +26,38 @@ def to_fraction(x: Any, where: str = "") -> Fraction:
     if isinstance(x, numbers.Integral):
         return Fraction(int(x))
     if isinstance(x, str):
-        s = x.strip()
-        if s.lower() in {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}:
-            raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
-        try:
+        return _fraction_from_string(x, loc)
+    return _fraction_from_number(x, loc)
+
+
+@contextmanager
+def unlimited_int_digits() -> Iterator[None]:
+    """Lift Python's 4300-digit cap on int <-> str conversion (a guard against quadratic-time
+    parsing of untrusted input) for the duration: exact layers legitimately have longer entries."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    if get is None:
+        yield
+        return
+    old = get()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(old)
+
+
+def _fraction_from_string(x: str, loc: str) -> Fraction:
+    s = x.strip()
+    if s.lower() in {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "-infinity", "+infinity"}:
+        raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
+    try:
+        with unlimited_int_digits():
             return Fraction(s)
-        except (ValueError, ZeroDivisionError):
-            raise MatrixValueError(f"entry{loc} is not a number: {x!r}") from None
+    except (ValueError, ZeroDivisionError):
+        raise MatrixValueError(f"entry{loc} is not a number: {x!r}") from None
+
+
+def _fraction_from_number(x: Any, loc: str) -> Fraction:
     if isinstance(x, numbers.Rational):
         return Fraction(int(x.numerator), int(x.denominator))
     if isinstance(x, numbers.Real):

@@ -23,12 +23,19 @@ def _num(x: float) -> str:
     return "0" if x == 0 else f"{x:.3e}"
 
 
+def _cond(x: Any) -> str:
+    """``4`` significant digits; exact mode's condition numbers may exceed float64's range."""
+    import mpmath
+
+    return mpmath.nstr(mpmath.mpf(x), 4, min_fixed=0, max_fixed=0)
+
+
 def to_json(dec: Decomposition) -> dict[str, Any]:
     ar = dec.ar
     layers = [{"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b],
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
     return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "layers": layers,
-            "residual": _num(dec.residual), "max_layer_cond": f"{dec.max_layer_cond:.3e}",
+            "residual": _num(dec.residual), "max_layer_cond": _cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": _num(dec.tolerance), "residual_measured": _num(dec.residual_measured),
             "digits": getattr(ar, "digits", None)}
@@ -75,7 +82,7 @@ def to_text(dec: Decomposition) -> str:
     else:
         check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {_num(dec.residual)} "
                  f"(tolerance {_num(dec.tolerance)}; measured {_num(dec.residual_measured)})")
-    out = [head, check, f"max layer condition number (1-norm): {dec.max_layer_cond:.3e}"]
+    out = [head, check, f"max layer condition number (1-norm): {_cond(dec.max_layer_cond)}"]
     for i, p in enumerate(dec.pairs, 1):
         out.append(f"pair {i}: L(A_{i}, b_{i}) U(c_{i}, D_{i})")
         out.append(f"  b_{i} = [{', '.join(ar.to_str(x) for x in p.b)}]")

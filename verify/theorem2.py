@@ -47,6 +47,8 @@ class Word:
     factors: list[tuple[str, Mat]]
     c: list[Scalar]
     b: list[Scalar]
+    #: which attempt of :func:`three_pairs` produced it (0: the default choices)
+    attempt: int = 0
 
     def pairs(self, ar: Arithmetic) -> list[Pair]:
         return pairs_from_factors(ar, self.factors, self.c, self.b)
@@ -282,6 +284,7 @@ def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_at
                     Q = ar.random_integer_matrix(rng, d)
         word = three_pairs_word(ar, T, c, b, y, Q, rng)
         if word is not None:
+            word.attempt = attempt
             return word
     hint = "" if ar.exact else "; the float construction degenerates at this size, use --mp or --exact"
     raise ConstructionError(f"no nondegenerate choice of the free parameters in {max_attempts} attempts{hint}")

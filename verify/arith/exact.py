@@ -3,6 +3,7 @@ python-flint is installed, which makes products and inverses 100-1000x faster th
 ``sympy.Matrix``)."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, Sequence
 
@@ -74,7 +75,11 @@ class ExactArithmetic(Arithmetic):
         return str(s)
 
     def to_float(self, s: Scalar) -> float:
-        return int(s.numerator) / int(s.denominator)
+        """Nearest float; saturates to +-inf (or 0) beyond float64's range instead of raising."""
+        try:
+            return int(s.numerator) / int(s.denominator)
+        except OverflowError:
+            return math.copysign(math.inf, int(s.numerator)) if abs(s) > 1 else 0.0
 
     def to_fraction(self, s: Scalar) -> Fraction:
         return Fraction(int(s.numerator), int(s.denominator))
