@@ -110,14 +110,15 @@ class Arithmetic(ABC):
     @abstractmethod
     def matmul(self, a: Any, b: Any) -> Any: ...
 
-    @abstractmethod
-    def add(self, a: Any, b: Any) -> Any: ...
+    # all three native matrix types support + - and unary -; matmul differs (* versus @)
+    def add(self, a: Any, b: Any) -> Any:
+        return a + b
 
-    @abstractmethod
-    def sub(self, a: Any, b: Any) -> Any: ...
+    def sub(self, a: Any, b: Any) -> Any:
+        return a - b
 
-    @abstractmethod
-    def neg(self, a: Any) -> Any: ...
+    def neg(self, a: Any) -> Any:
+        return -a
 
     @abstractmethod
     def inv(self, a: Any) -> Any: ...

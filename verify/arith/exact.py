@@ -36,15 +36,6 @@ class ExactArithmetic(Arithmetic):
     def matmul(self, a: Any, b: Any) -> Any:
         return a * b
 
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
-    def sub(self, a: Any, b: Any) -> Any:
-        return a - b
-
-    def neg(self, a: Any) -> Any:
-        return -a
-
     def inv(self, a: Any) -> Any:
         return a.inv()
 

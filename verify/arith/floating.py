@@ -32,15 +32,6 @@ class FloatArithmetic(Arithmetic):
     def matmul(self, a: Any, b: Any) -> Any:
         return a @ b
 
-    def add(self, a: Any, b: Any) -> Any:
-        return a + b
-
-    def sub(self, a: Any, b: Any) -> Any:
-        return a - b
-
-    def neg(self, a: Any) -> Any:
-        return -a
-
     def inv(self, a: Any) -> Any:
         return np.linalg.inv(a)
 
