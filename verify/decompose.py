@@ -27,7 +27,7 @@ from .arith import Arithmetic, Mat, get_arithmetic
 from .errors import MatrixShapeError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
 from .layers import Pair, apply_pairs, equals_product, layer_cond_1
 from .matrix_input import as_fraction_rows
-from .theorem2 import one_pair, three_pairs
+from .theorem2 import ConstructionError, one_pair, three_pairs
 
 
 @dataclass
@@ -232,17 +232,19 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     input_exact = represents_exactly(ar, T)
     if tol is None:
         tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
-    candidates: list[list[Pair]] = []
     single = one_pair(ar, T1)
-    if single is not None:
-        candidates.append(single)
     best: Optional[Decomposition] = None
-    n_tries = 1 if ar.exact else max(1, attempts)
-    for attempt in range(n_tries if single is None else 1):
+    n_tries = 1 if (ar.exact or single is not None) else max(1, attempts)
+    for attempt in range(n_tries):
         if single is not None:
-            pairs, used = candidates[0], 0
+            pairs, used = single, 0
         else:
-            word = three_pairs(ar, T1, seed=seed, start=attempt)
+            try:
+                word = three_pairs(ar, T1, seed=seed, start=attempt)
+            except ConstructionError:
+                if best is None:
+                    raise
+                break  # keep the best earlier result
             pairs, used = word.pairs(ar), word.attempt
         dec = _verified(ar, T0, pairs, flipped, tol, input_exact)
         dec.attempt = used
