@@ -6,8 +6,9 @@ Exact mode, 2d = 8, 16, 32, 64 (integer entries in [-9, 9]): decompose (construc
 verification) next to one DomainMatrix QQ inverse of the same T. Target: 2d = 32 under 5 s.
 
 Float mode, 2d = 64 ... 2048 (Gaussian T rescaled so cond(T) <= 1e3): decompose next to
-scipy.linalg.lu_factor of the same T, with the relative backward error bound and the largest
-layer condition number. Target: <= 10x LU at 2d = 1024 with backward error <= 1e-10.
+scipy.linalg.lu_factor of the same T, with the relative backward error (certified: an arb
+enclosure up to 2d = 512, the a-priori rounding bound beyond; measured: evaluated in float64) and
+the largest layer condition number. The decompose time includes the certification. Target: <= 10x LU at 2d = 1024 with backward error <= 1e-10.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def timed(f, repeat=1):
 def well_conditioned(rng, n, max_cond=1e3):
     while True:
         T = rng.standard_normal((n, n)) + 2 * np.sqrt(n) * np.eye(n)
-        if np.linalg.det(T) < 0:
+        if np.linalg.slogdet(T)[0] < 0:
             T[0] *= -1
         if np.linalg.cond(T) <= max_cond:
             return T
@@ -60,14 +61,14 @@ def exact_table(sizes):
 def float_table(sizes):
     rng = np.random.default_rng(1)
     print("\nfloat mode (numpy float64), T Gaussian + 2 sqrt(n) I, cond(T) <= 1e3")
-    print(f"{'2d':>5} {'cond(T)':>9} {'decompose s':>12} {'LU s':>8} {'ratio':>8} {'backward err':>13} "
-          f"{'max layer cond':>15} {'verified':>9}")
+    print(f"{'2d':>5} {'cond(T)':>9} {'decompose s':>12} {'LU s':>8} {'ratio':>8} {'certified':>10} "
+          f"{'measured':>9} {'max layer cond':>15} {'verified':>9}")
     for n in sizes:
         T = well_conditioned(rng, n)
         t_lu, _ = timed(lambda: scipy.linalg.lu_factor(T), 3)
         try:
             t_dec, dec = timed(lambda: decompose(T, "float", attempts=1))
-            row = f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>13.2e} {_cond(dec.max_layer_cond):>15} {str(dec.verified):>9}"
+            row = f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>10.2e} {dec.residual_measured:>9.2e} {_cond(dec.max_layer_cond):>15} {str(dec.verified):>9}"
         except RuntimeError as e:  # no numerically nondegenerate choice
             row = f"{'-':>12} {t_lu:>8.4f} {'-':>8} {'-':>13} {'-':>15}   failed: {e}"
         print(f"{n:>5} {np.linalg.cond(T):>9.1f} {row}")
@@ -76,8 +77,10 @@ def float_table(sizes):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
+    ap.add_argument("--float-only", action="store_true", help="skip the exact table (2d = 64 takes ~13 min)")
     a = ap.parse_args()
-    exact_table([8, 16] if a.quick else [8, 16, 32, 64])
+    if not a.float_only:
+        exact_table([8, 16] if a.quick else [8, 16, 32, 64])
     float_table([8, 16, 64, 128] if a.quick else [8, 16, 32, 64, 128, 256, 512, 1024, 2048])
 
 
