@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from verify.arith import get_arithmetic
-from verify.layers import (E, F, L_matrix, Pair, U_matrix, apply_pairs, det_pairs, inverse_layers, log_abs_det,
-                           pairs_from_factors, pairs_product, product)
+from verify.layers import (E, F, L_matrix, Pair, U_matrix, apply_pairs, convert_pairs, det_pairs, inverse_layers,
+                           log_abs_det, pairs_from_factors, pairs_product, product)
 from verify.triangular import ldu, lower_eigenvectors, upper_eigenvectors
 
 ARITHMETICS = ["exact", "mp", "float"]
@@ -99,3 +99,21 @@ def test_ldu_and_eigenvectors(name, n, seed):
     Lw = Uu.T
     Vl = lower_eigenvectors(ar, Lw)
     assert close(ar, Lw @ Vl, Vl @ ar.diag(Lw.diagonal()), 1e-8)
+
+
+def test_convert_pairs_between_arithmetics():
+    """exact -> float is correctly rounded, float -> exact is exact, and the float product of
+    converted exact layers is close to T."""
+    from verify import decompose
+
+    T = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
+    dec = decompose(T)
+    fl = dec.pairs_in("float")
+    ex = get_arithmetic("exact")
+    for p_exact, p_float in zip(dec.pairs, fl):
+        for x, y in zip(p_exact.A.rows()[0], p_float.A.rows()[0]):
+            assert y == float(Fraction(str(x)))  # correctly rounded
+    back = convert_pairs(fl, get_arithmetic("float"), ex)
+    assert all(float(Fraction(str(a))) == b for pe, pf in zip(back, fl) for a, b in zip(pe.b, pf.b))
+    P = pairs_product(get_arithmetic("float"), fl)
+    assert np.allclose(P.v, np.array(T, dtype=float), rtol=1e-9, atol=1e-9)

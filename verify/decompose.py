@@ -66,6 +66,13 @@ class Decomposition:
         out = layer_matrices(self.ar, self.pairs)
         return ([sign_matrix(self.ar, 2 * self.d)] if self.sign_layer else []) + out
 
+    def pairs_in(self, arithmetic: str, digits: int = 50) -> list[Pair]:
+        """The pairs converted to another arithmetic (``"exact"``, ``"mp"``, ``"float"``); see
+        :func:`verify.layers.convert_pairs`."""
+        from .layers import convert_pairs
+
+        return convert_pairs(self.pairs, self.ar, get_arithmetic(arithmetic, digits))
+
     def product(self) -> Mat:
         """The product of the layers in this decomposition's arithmetic."""
         P = apply_pairs(self.ar, self.pairs, self.ar.eye(2 * self.d))

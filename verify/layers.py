@@ -225,3 +225,21 @@ def equals_product(ar: Arithmetic, pairs: Sequence[Pair], T: Mat) -> bool:
     for kind, prm in reversed(layers[h:]):
         left = apply_L(ar, *prm, left) if kind == "L" else apply_U(ar, *prm, left)
     return ar.equal(left.v, right.v)  # type: ignore[attr-defined]
+
+
+def convert_pairs(pairs: Sequence[Pair], source: Arithmetic, target: Arithmetic) -> list[Pair]:
+    """The same pairs in another arithmetic, explicitly: every entry goes through its exact rational
+    value (``Fraction`` of the source's string), then is rounded once by ``target``. Exact -> float
+    is therefore correctly rounded, and float -> exact is exact."""
+    from fractions import Fraction
+
+    from .matrix_input import unlimited_int_digits
+
+    def q(x: Scalar) -> Scalar:
+        with unlimited_int_digits():
+            return target.scalar(Fraction(source.to_str(x)) if source.name != "float" else Fraction(float(x)))
+
+    def m(M: Mat) -> Mat:
+        return target.matrix([[q(x) for x in r] for r in M.rows()])
+
+    return [Pair(m(p.A), tuple(q(x) for x in p.b), tuple(q(x) for x in p.c), m(p.D)) for p in pairs]
