@@ -140,3 +140,33 @@ def test_file_errors(tmp_path):
     assert_input_error(run("decompose", tmp_path / "v.npy"))
     assert_input_error(run("decompose"))  # argparse usage error
     assert_input_error(run("decompose", tmp_path / "m.xyz", "--mp", "5"))
+
+
+def test_depth_json_schema_and_check(tmp_path):
+    rng = np.random.default_rng(5)
+
+    def pair(d=2):
+        A, D = rng.integers(-3, 4, size=(d, d)), rng.integers(-3, 4, size=(d, d))
+        b, c = rng.integers(1, 4, size=d), rng.integers(1, 4, size=d)
+        L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]])
+        U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]])
+        return L @ U
+
+    p = tmp_path / "m.json"
+    p.write_text(json.dumps((pair() @ pair()).tolist()))
+    r = run("depth", p, "--json", "--starts", "10")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["k_min"] == 2 and data["regime"] == "positive"
+    assert data["per_k"]["1"]["status"] == "impossible" and data["per_k"]["2"]["status"] == "certified"
+    assert float(data["per_k"]["2"]["box_radius"]) > 0
+    dec = tmp_path / "dec.json"
+    dec.write_text(json.dumps(data["decomposition"]))
+    assert run("check", p, dec).returncode == 0
+
+
+@pytest.mark.parametrize("case", ["singular", "odd", "nan"])
+def test_depth_bad_input(tmp_path, case):
+    p = tmp_path / "bad.json"
+    p.write_text(BAD[case])
+    assert_input_error(run("depth", p))

@@ -3,6 +3,8 @@ r"""``check(T, decomposition_json)``: an independent re-multiplication of a JSON
 It shares no code with the construction or the layer algebra: it parses the strings itself,
 builds every layer as a plain matrix and multiplies them.
 
+Scales must be positive (``"regime": "positive"``, the default) or nonzero (``"signed"``).
+
 * ``"arithmetic": "exact"`` -- exact rationals (flint-backed ``DomainMatrix``), holds iff
   ``S^{[sign]} L_1 U_1 \cdots L_k U_k = T`` entry by entry and every ``b_i, c_i > 0``.
 * otherwise -- the layers' decimal strings are read exactly and multiplied in ball arithmetic
@@ -53,7 +55,11 @@ def check(T_rows: Any, data: dict) -> CheckResult:
     for A, b, c, D in pairs:
         if len(b) != d or len(c) != d or len(A) != d or len(D) != d or any(len(r) != d for r in A + D):
             raise DecompositionFormatError(f"decomposition layers are not of size d = {d} (T is {n} x {n})")
-    if any(x <= 0 for _, b, c, _ in pairs for x in b + c):
+    regime = data.get("regime", "positive")
+    if regime == "signed":
+        if any(x == 0 for _, b, c, _ in pairs for x in b + c):
+            return CheckResult(False, "a scale b_i or c_i is zero (signed regime: nonzero)")
+    elif any(x <= 0 for _, b, c, _ in pairs for x in b + c):
         return CheckResult(False, "a scale b_i or c_i is not positive")
     if arithmetic == "exact":
         return _check_exact(T, pairs, sign)

@@ -2,6 +2,7 @@
 
     verify decompose PATH [--exact | --mp DIGITS | --float] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json
+    verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
     verify demo
 
 Exit codes: 0 success; 1 a check failed (or a float/mp result missed its tolerance);
@@ -48,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("matrix", help="the matrix file")
     c.add_argument("decomposition", help="the JSON written by 'verify decompose --json'")
 
+    dp = sub.add_parser("depth", help="the fewest pairs for this T, with evidence per k")
+    dp.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
+    dp.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
+    dp.add_argument("--max-k", type=int, default=3, help="largest k to try (default 3)")
+    dp.add_argument("--starts", type=int, default=20, help="multistart count for the k = 2 search")
+    dp.add_argument("--seed", type=int, default=0)
+    dp.add_argument("--digits", type=int, default=50, help="digits for polishing and certification")
+    dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
+
     sub.add_parser("demo", help="decompose a bundled example and explain the output")
     return p
 
@@ -64,6 +74,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _decompose(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "depth":
+            return _depth(args)
         return _demo()
     except InputError as e:
         return _err(str(e))
@@ -95,6 +107,25 @@ def _decompose(args: argparse.Namespace) -> int:
     if not dec.verified:
         return _err(f"residual bound {dec.residual:.3e} exceeds the tolerance {dec.tolerance:.1e}; "
                     "try --mp or --exact", EXIT_MISMATCH)
+    return EXIT_OK
+
+
+def _depth(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .depth import depth
+    from .io import read_matrix
+    from .matrix_input import as_fraction_rows
+    from .serialize import depth_to_json, depth_to_text
+
+    if args.max_k < 1 or args.starts < 1 or args.digits < 15:
+        return _err("--max-k and --starts must be >= 1 and --digits >= 15")
+    rows = as_fraction_rows(read_matrix(args.path))
+    quiet = args.json or not sys.stderr.isatty()
+    with tqdm(total=args.starts, desc="k = 2 search", unit="start", disable=quiet, file=sys.stderr) as bar:
+        result = depth(rows, regime="signed" if args.signed else "positive", max_k=args.max_k,
+                       starts=args.starts, seed=args.seed, digits=args.digits, progress=bar)
+    print(json.dumps(depth_to_json(result)) if args.json else depth_to_text(result))
     return EXIT_OK
 
 

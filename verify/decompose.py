@@ -266,7 +266,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
 
 
 def _verified(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float,
-              input_exact: bool = True) -> Decomposition:
+              input_exact: bool = True, regime: str = "positive") -> Decomposition:
     if ar.exact:
         ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
         bound = measured = 0.0 if ok else math.inf
@@ -277,7 +277,7 @@ def _verified(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: fl
             bound = bound * (1 + u) + u * (1 + 1e-6)
         ok = bool(bound <= tol)
     zero = ar.scalar(0)
-    positive = all(x > zero for p in pairs for x in (*p.b, *p.c))
+    scales_ok = all((x > zero) if regime == "positive" else (x != zero) for p in pairs for x in (*p.b, *p.c))
     return Decomposition(T=T0, pairs=pairs, arithmetic=ar, sign_layer=flipped, residual=bound,
-                         residual_measured=measured, tolerance=tol,
-                         max_layer_cond=layer_cond_1(ar, pairs), verified=ok and positive)
+                         residual_measured=measured, tolerance=tol, max_layer_cond=layer_cond_1(ar, pairs),
+                         verified=ok and scales_ok, regime=regime)

@@ -1,0 +1,96 @@
+"""The depth solver: k = 1 decided exactly, k = 2 found and certified, and certificates that can fail."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.certify import krawczyk
+from verify.check import check
+from verify.depth import depth, search_k
+from verify.kpairs import jacobian, n_params, pack, product_float
+from verify.serialize import to_json
+
+
+def random_pair(rng, d, signed=False):
+    A = rng.integers(-3, 4, size=(d, d))
+    D = rng.integers(-3, 4, size=(d, d))
+    b = rng.integers(1, 4, size=d) * (rng.choice([-1, 1], size=d) if signed else 1)
+    c = rng.integers(1, 4, size=d) * (rng.choice([-1, 1], size=d) if signed else 1)
+    L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]])
+    U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]])
+    return L @ U
+
+
+@given(st.integers(1, 5), st.integers(0, 2**32 - 1), st.booleans())
+@settings(max_examples=15)
+def test_single_pair_is_k1_exactly(d, seed, signed):
+    rng = np.random.default_rng(seed)
+    T = random_pair(rng, d, signed)
+    regime = "signed" if signed else "positive"
+    r = depth(T.tolist(), regime=regime)
+    assert r.k_min == 1 and r.per_k[1].status == "exact"
+    assert r.decomposition.verified
+    assert check(T.tolist(), to_json(r.decomposition)).ok
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_two_pairs_found_and_certified(d):
+    rng = np.random.default_rng(100 + d)
+    T = (random_pair(rng, d) @ random_pair(rng, d)).tolist()
+    r = depth(T, starts=20)
+    assert r.per_k[1].status == "impossible"
+    assert r.k_min == 2 and r.per_k[2].status == "certified", r.per_k[2].reason
+    assert 0 < r.per_k[2].box_radius < 1e-20
+    dec = r.decomposition
+    assert dec.k == 2 and dec.verified and dec.arithmetic.name == "mp"
+    assert check(T, to_json(dec)).ok  # independent ball-arithmetic re-multiplication
+
+
+def test_krawczyk_passes_the_right_box_and_rejects_a_wrong_one():
+    """The same test, same free set and Y: it passes at the solution and fails 1e-3 away."""
+    import scipy.linalg
+
+    rng = np.random.default_rng(7)
+    d, k = 2, 2
+    T = random_pair(rng, d) @ random_pair(rng, d)
+    rows = [[Fraction(int(x)) for x in r] for r in T.tolist()]
+    out = search_k(rows, 2, "positive", starts=20)
+    assert out.status == "certified"
+    theta = pack([(p.A.rows(), [float(x) for x in p.b], [float(x) for x in p.c], p.D.rows())
+                  for p in out.decomposition.pairs], "positive")
+    J = jacobian(theta, k, d, "positive")
+    free = sorted(int(t) for t in scipy.linalg.qr(J, pivoting=True, mode="economic")[2][: 4 * d * d])
+    Y = np.linalg.inv(J[:, free])
+    good = krawczyk([float(x) for x in theta], free, k, d, "positive", rows, Y, 1e-8)
+    assert good.passed and good.contraction < 1
+    bad = theta.copy()
+    bad[free[0]] += 1e-3
+    cert = krawczyk([float(x) for x in bad], free, k, d, "positive", rows, Y, 1e-8)
+    assert not cert.passed and cert.contraction > 1
+
+
+def test_signed_regime_negative_determinant_k3_with_negative_scale():
+    T = [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]  # det = -1
+    r = depth(T, regime="signed", max_k=3, starts=3)
+    assert r.k_min is not None and r.decomposition.verified
+    assert r.per_k[1].status == "impossible"
+    pos = depth(T, regime="positive")
+    assert pos.k_min is None and all(o.status == "impossible" for o in pos.per_k.values())
+
+
+def test_analytic_jacobian_matches_central_differences():
+    rng = np.random.default_rng(3)
+    for regime in ("positive", "signed"):
+        for k, d in [(1, 2), (2, 2), (3, 1)]:
+            th = 0.5 * rng.standard_normal(n_params(k, d))
+            J = jacobian(th, k, d, regime)
+            eps = 1e-6
+            for t in range(len(th)):
+                e = np.zeros_like(th)
+                e[t] = eps
+                col = ((product_float(th + e, k, d, regime) - product_float(th - e, k, d, regime)) / (2 * eps)).ravel()
+                assert np.allclose(J[:, t], col, atol=1e-7)

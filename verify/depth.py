@@ -1,0 +1,285 @@
+r"""``depth(T)``: the fewest pairs that represent a given ``T``, with evidence for each ``k``.
+
+* ``k = 1`` is decided exactly. ``T = L(A,b)U(c,D)`` iff ``T_{11}`` is diagonal and the Schur
+  complement ``T/T_{11}`` is diagonal, both with positive (positive regime) or nonzero (signed
+  regime) diagonal. The status is ``"exact"`` or ``"impossible"``, and both are proofs.
+* ``k = 2`` is searched numerically: multistart ``scipy.optimize.least_squares`` with the analytic
+  Jacobian of :mod:`verify.kpairs`. The best solution is gauge-fixed (column-pivoted QR picks
+  ``4d^2`` free parameters, the rest are frozen at their binary values), polished by chord-Newton
+  steps with mpmath residuals, and certified by Krawczyk's test in arb balls
+  (:mod:`verify.certify`). The status is ``"certified"`` (a real solution provably exists in the
+  reported box), ``"numerical"`` (small residual, no proof) or ``"not found"`` (best residual
+  after all starts; *not* a proof of impossibility).
+* ``k = 3`` always works when ``\det T > 0`` (positive) or ``\det T \ne 0`` (signed): the exact
+  construction of :mod:`verify.theorem2`, status ``"exact"``.
+
+``\det T < 0`` in the positive regime makes every ``k`` ``"impossible"`` (couplings with positive
+scales preserve orientation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+import scipy.linalg
+import scipy.optimize
+
+from .certify import Certificate, krawczyk
+from .errors import SingularMatrixError
+from .kpairs import REGIMES, jacobian, n_params, pack, product_float, unpack
+from .matrix_input import as_fraction_rows
+
+
+@dataclass
+class KOutcome:
+    """The evidence for one ``k``."""
+
+    status: str  # exact | certified | numerical | not found | impossible | skipped
+    reason: str = ""
+    residual: Optional[float] = None
+    box_radius: Optional[float] = None
+    starts: int = 0
+    decomposition: Any = None  # a verify.decompose.Decomposition (exact or mp), when found
+
+
+@dataclass
+class DepthResult:
+    k_min: Optional[int]
+    regime: str
+    per_k: dict[int, KOutcome] = field(default_factory=dict)
+
+    @property
+    def decomposition(self) -> Any:
+        return self.per_k[self.k_min].decomposition if self.k_min is not None else None
+
+
+FOUND = ("exact", "certified", "numerical")
+
+
+def _det(rows: list[list[Fraction]]) -> Fraction:
+    from .arith import get_arithmetic
+
+    return Fraction(str(get_arithmetic("exact").from_fractions(rows).det()))
+
+
+def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, Any]:
+    """The exact ``k = 1`` decision. Returns (found, reason, pairs as Fractions or None)."""
+    n = len(rows)
+    d = n // 2
+    T11 = [r[:d] for r in rows[:d]]
+    off = [(i, j) for i in range(d) for j in range(d) if i != j and T11[i][j] != 0]
+    if off:
+        return False, f"T11 is not diagonal (entry {off[0][0] + 1},{off[0][1] + 1} is nonzero)", None
+    c = [T11[i][i] for i in range(d)]
+    ok = (lambda x: x > 0) if regime == "positive" else (lambda x: x != 0)
+    if not all(ok(x) for x in c):
+        return False, f"diag T11 is not {'positive' if regime == 'positive' else 'nonzero'}", None
+    A = [[rows[d + i][j] / c[j] for j in range(d)] for i in range(d)]
+    T12 = [r[d:] for r in rows[:d]]
+    S = [[rows[d + i][d + j] - sum(A[i][t] * T12[t][j] for t in range(d)) for j in range(d)] for i in range(d)]
+    off = [(i, j) for i in range(d) for j in range(d) if i != j and S[i][j] != 0]
+    if off:
+        return False, "the Schur complement T/T11 is not diagonal", None
+    b = [S[i][i] for i in range(d)]
+    if not all(ok(x) for x in b):
+        return False, f"diag(T/T11) is not {'positive' if regime == 'positive' else 'nonzero'}", None
+    return True, "T11 and T/T11 are diagonal", [(A, b, c, T12)]
+
+
+def _exact_decomposition(rows: list[list[Fraction]], pairs: list, regime: str) -> Any:
+    from .arith import get_arithmetic
+    from .decompose import _verified
+    from .layers import Pair
+
+    ar = get_arithmetic("exact")
+    P = [Pair(ar.from_fractions(A), tuple(ar.scalar(x) for x in b), tuple(ar.scalar(x) for x in c),
+              ar.from_fractions(D)) for A, b, c, D in pairs]
+    return _verified(ar, ar.from_fractions(rows), P, False, 0.0, regime=regime)
+
+
+def _three_pairs(rows: list[list[Fraction]], regime: str) -> Any:
+    """``k = 3`` exactly; in the signed regime ``det T < 0`` is handled by ``T = (T S) S`` with the
+    sign ``S = diag(-1, 1, ..., 1)`` folded into ``c_3`` (``U(c, D) S = U(c \\cdot (-1, 1, ...), D)``)."""
+    from .decompose import _verified, decompose
+
+    det = _det(rows)
+    if det > 0:
+        dec = decompose(rows, "exact")
+        dec.regime = regime
+        return dec
+    flipped = [[-r[0]] + r[1:] for r in rows]  # T S
+    dec = decompose(flipped, "exact")
+    ar = dec.ar
+    last = dec.pairs[-1]
+    from .layers import Pair
+
+    c = (-last.c[0],) + tuple(last.c[1:])
+    pairs = dec.pairs[:-1] + [Pair(last.A, last.b, c, last.D)]
+    return _verified(ar, ar.from_fractions(rows), pairs, False, 0.0, regime="signed")
+
+
+def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 20, seed: int = 0,
+             digits: int = 50, progress: Any = None) -> KOutcome:
+    """Multistart least squares for ``k`` pairs, then polish and certify the best solution."""
+    n = len(rows)
+    d = n // 2
+    # exact power-of-two normalisation: |det(T / s)| close to 1 (representability is invariant)
+    det = abs(_det(rows))
+    e = round(np.log2(float(det)) / n) if det != 0 else 0
+    s = Fraction(2) ** e
+    Ts = [[x / s for x in r] for r in rows]
+    Tf = np.array([[float(x) for x in r] for r in Ts])
+    rng = np.random.default_rng(seed)
+    m = n_params(k, d)
+
+    def fun(th: np.ndarray) -> np.ndarray:
+        return (product_float(th, k, d, regime) - Tf).ravel()
+
+    def jac(th: np.ndarray) -> np.ndarray:
+        return jacobian(th, k, d, regime)
+
+    best_x, best_r = None, np.inf
+    used = 0
+    for start in range(starts):
+        used = start + 1
+        x0 = rng.standard_normal(m)
+        if regime == "positive":
+            x0 = np.where(_scale_mask(k, d), 0.3 * x0, x0)
+        with np.errstate(all="ignore"):
+            sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
+                                               gtol=1e-15, max_nfev=400)
+        r = float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
+        if progress is not None:
+            progress.update(1)
+        if np.isfinite(r) and r < best_r:
+            best_x, best_r = sol.x, r
+        if best_r < 1e-11:
+            break
+    if best_x is None or best_r > 1e-7:
+        return KOutcome("not found", f"best relative residual {best_r:.2e} after {used} starts (not a proof)",
+                        residual=best_r, starts=used)
+    return _polish_and_certify(rows, Ts, s, best_x, k, d, regime, digits, used)
+
+
+def _scale_mask(k: int, d: int) -> np.ndarray:
+    mask = []
+    for _ in range(k):
+        mask += [False] * (d * d) + [True] * (2 * d) + [False] * (d * d)
+    return np.array(mask)
+
+
+def _polish_and_certify(rows: list, Ts: list, s: Fraction, x: np.ndarray, k: int, d: int, regime: str,
+                        digits: int, starts: int) -> KOutcome:
+    import mpmath
+
+    n = 2 * d
+    J = jacobian(x, k, d, regime)
+    _, _, piv = scipy.linalg.qr(J, pivoting=True, mode="economic")
+    free = sorted(int(t) for t in piv[: n * n])
+    ctx = mpmath.MPContext()
+    ctx.dps = digits + 10
+    theta = [ctx.mpf(float(v)) for v in x]  # fixed entries: exact binary values
+    Tm = ctx.matrix([[ctx.mpf(q.numerator) / q.denominator for q in r] for r in Ts])
+
+    def G(th: list) -> Any:
+        P = ctx.eye(n)
+        for A, b, c, D in unpack(th, k, d, regime, exp=ctx.exp):
+            L = ctx.matrix(n, n)
+            U = ctx.matrix(n, n)
+            for i in range(d):
+                L[i, i] = 1
+                U[d + i, d + i] = 1
+                L[d + i, d + i] = b[i]
+                U[i, i] = c[i]
+                for j in range(d):
+                    L[d + i, j] = A[i][j]
+                    U[i, d + j] = D[i][j]
+            P = P * L * U
+        return [P[i, j] - Tm[i, j] for i in range(n) for j in range(n)]
+
+    Jsq = J[:, free]
+    if np.linalg.cond(Jsq) > 1e12:
+        return KOutcome("numerical", "the gauge-fixed Jacobian is singular: no certificate attempted",
+                        residual=float(np.linalg.norm(G(theta))), starts=starts)
+    lu = scipy.linalg.lu_factor(Jsq)
+    res = None
+    for _ in range(12):
+        g = G(theta)
+        res = float(ctx.sqrt(ctx.fsum(v * v for v in g)))
+        if res < 10.0 ** (-digits):
+            break
+        step = scipy.linalg.lu_solve(lu, np.array([float(v) for v in g]))
+        for t, dv in zip(free, step):
+            theta[t] = theta[t] - ctx.mpf(float(dv))
+    Tn = float(np.linalg.norm(np.array([[float(q) for q in r] for r in Ts])))
+    rel = (res or 0.0) / Tn
+    # Krawczyk at the polished point, with Y the inverse of the float Jacobian there
+    xf = np.array([float(v) for v in theta])
+    Y = np.linalg.inv(jacobian(xf, k, d, regime)[:, free])
+    g = np.array([float(v) for v in G(theta)])
+    rho = float(np.abs(Y @ g).max())
+    radius = max(1e3 * rho, 10.0 ** (-(digits - 5)))
+    prec = int(3.33 * (digits + 10)) + 32
+    cert: Certificate = krawczyk([ctx.nstr(v, digits + 10) for v in theta], free, k, d, regime, Ts, Y,
+                                 radius, prec)
+    dec = _mp_decomposition(rows, s, theta, k, d, regime, digits, ctx)
+    if cert.passed:
+        return KOutcome("certified", f"Krawczyk's test passed (contraction {cert.contraction:.2e})",
+                        residual=rel, box_radius=radius, starts=starts, decomposition=dec)
+    return KOutcome("numerical", f"polished to {rel:.2e}, Krawczyk's test failed (contraction {cert.contraction:.2e})",
+                    residual=rel, starts=starts, decomposition=dec)
+
+
+def _mp_decomposition(rows: list, s: Fraction, theta: list, k: int, d: int, regime: str, digits: int,
+                      ctx: Any) -> Any:
+    """The polished pairs for ``T`` itself (undo the scaling ``T/s`` on the last pair: ``b, c, D``
+    times ``s``), as an mp :class:`~verify.decompose.Decomposition` with its own residual bound."""
+    from .arith import get_arithmetic
+    from .decompose import _verified
+    from .layers import Pair
+
+    ar = get_arithmetic("mp", digits)
+    sm = ar.scalar(s)
+    conv = lambda x: ar.ctx.mpf(ctx.nstr(x, digits + 10))  # noqa: E731
+    pairs = []
+    unpacked = unpack(theta, k, d, regime, exp=ctx.exp)
+    for i, (A, b, c, D) in enumerate(unpacked):
+        f = sm if i == k - 1 else ar.scalar(1)
+        pairs.append(Pair(ar.matrix([[conv(x) for x in r] for r in A]), tuple(conv(x) * f for x in b),
+                          tuple(conv(x) * f for x in c), ar.matrix([[conv(x) * f for x in r] for r in D])))
+    return _verified(ar, ar.from_fractions(rows), pairs, False, 10.0 ** (-(digits // 2)), regime=regime)
+
+
+def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
+          digits: int = 50, progress: Any = None) -> DepthResult:
+    """The smallest ``k <= max_k`` found for ``T``, with the outcome for every ``k`` tried
+    (see the module docstring for what each status proves)."""
+    if regime not in REGIMES:
+        raise ValueError(f"regime must be one of {REGIMES}")
+    rows = as_fraction_rows(T)
+    det = _det(rows)
+    if det == 0:
+        raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
+    out = DepthResult(None, regime)
+    if regime == "positive" and det < 0:
+        for k in range(1, max_k + 1):
+            out.per_k[k] = KOutcome("impossible", "det T < 0 and positive scales preserve orientation")
+        return out
+    for k in range(1, max_k + 1):
+        if out.k_min is not None:
+            out.per_k[k] = KOutcome("skipped", f"k = {out.k_min} already found")
+            continue
+        if k == 1:
+            found, reason, pairs = one_pair_exact(rows, regime)
+            out.per_k[1] = (KOutcome("exact", reason, residual=0.0, decomposition=_exact_decomposition(rows, pairs, regime))
+                            if found else KOutcome("impossible", reason + " (the k = 1 criterion is exact)"))
+        elif k >= 3:
+            dec = _three_pairs(rows, regime)
+            out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
+        else:
+            out.per_k[k] = search_k(rows, k, regime, starts=starts, seed=seed, digits=digits, progress=progress)
+        if out.per_k[k].status in FOUND:
+            out.k_min = k
+    return out
