@@ -142,7 +142,16 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
 
     best_x, best_r = None, np.inf
     used = 0
-    for start in range(starts):
+    if k == 2:  # the reduced system first: half the unknowns, and well scaled
+        x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
+        if x0 is not None:
+            with np.errstate(all="ignore"):
+                sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
+                                                   gtol=1e-15, max_nfev=100)
+            r = float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
+            if np.isfinite(r):
+                best_x, best_r = sol.x, r
+    for start in range(starts if best_r >= 1e-11 else 0):
         used = start + 1
         x0 = rng.standard_normal(m)
         if regime == "positive":
@@ -161,6 +170,78 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
         return KOutcome("not found", f"best relative residual {best_r:.2e} after {used} starts (not a proof)",
                         residual=best_r, starts=used)
     return _polish_and_certify(rows, Ts, s, best_x, k, d, regime, digits, used)
+
+
+def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int) -> Optional[np.ndarray]:
+    r"""A ``k = 2`` solution from the reduced system, or ``None``.
+
+    With ``N = T\Delta^{-1}``, ``\Delta = \operatorname{diag}(c, b)`` and ``T_{11}`` invertible:
+    ``N \in EFEF`` iff some ``Y, Z`` satisfy ``T_{11}C^{-1} - I = YZ`` and ``B\Sigma^{-1} - I = ZY``
+    (``\Sigma = T/T_{11}``; ``shared/notes/coupling.md``). That is ``2d^2`` bilinear equations in
+    ``2d^2 + 2d`` unknowns, solved by least squares with its analytic Jacobian. A solution gives the
+    pairs through ``N = E(u - ZP^{-1}) F(Y) E(Z) F(v - P^{-1}Y)``, ``P = N_{11}``,
+    ``u = N_{21}P^{-1}``, ``v = P^{-1}N_{12}`` (check (4) of ``proofs/theorem2_check.py``, mirrored).
+    """
+    n = Tf.shape[0]
+    d = n // 2
+    T11, T12, T21, T22 = Tf[:d, :d], Tf[:d, d:], Tf[d:, :d], Tf[d:, d:]
+    if np.linalg.cond(T11) > 1e10:
+        return None
+    Sigma = T22 - T21 @ np.linalg.solve(T11, T12)
+    Si = np.linalg.inv(Sigma)
+    I = np.eye(d)
+    pos = regime == "positive"
+
+    def split_u(w: np.ndarray) -> tuple:
+        Y = w[: d * d].reshape(d, d)
+        Z = w[d * d: 2 * d * d].reshape(d, d)
+        beta, gamma = w[2 * d * d: 2 * d * d + d], w[2 * d * d + d:]
+        b, c = (np.exp(beta), np.exp(gamma)) if pos else (beta, gamma)
+        return Y, Z, b, c
+
+    def fun(w: np.ndarray) -> np.ndarray:
+        Y, Z, b, c = split_u(w)
+        return np.concatenate([(T11 / c[None, :] - I - Y @ Z).ravel(), (b[:, None] * Si - I - Z @ Y).ravel()])
+
+    def jac(w: np.ndarray) -> np.ndarray:
+        Y, Z, b, c = split_u(w)
+        J = np.zeros((2 * d * d, 2 * d * d + 2 * d))
+        for p in range(d):
+            for q in range(d):
+                col_Y, col_Z = p * d + q, d * d + p * d + q
+                dYZ_Y = np.zeros((d, d)); dYZ_Y[p, :] = Z[q, :]          # d(YZ)/dY_pq
+                dYZ_Z = np.zeros((d, d)); dYZ_Z[:, q] = Y[:, p]          # d(YZ)/dZ_pq
+                dZY_Z = np.zeros((d, d)); dZY_Z[p, :] = Y[q, :]          # d(ZY)/dZ_pq
+                dZY_Y = np.zeros((d, d)); dZY_Y[:, q] = Z[:, p]          # d(ZY)/dY_pq
+                J[:, col_Y] = -np.concatenate([dYZ_Y.ravel(), dZY_Y.ravel()])
+                J[:, col_Z] = -np.concatenate([dYZ_Z.ravel(), dZY_Z.ravel()])
+        for j in range(d):
+            g = np.zeros((d, d)); g[:, j] = -T11[:, j] / c[j] ** 2 * (c[j] if pos else 1.0)
+            J[: d * d, 2 * d * d + d + j] = g.ravel()
+            h = np.zeros((d, d)); h[j, :] = Si[j, :] * (b[j] if pos else 1.0)
+            J[d * d:, 2 * d * d + j] = h.ravel()
+        return J
+
+    scale = float(np.linalg.norm(Tf))
+    for _ in range(tries):
+        w0 = np.concatenate([rng.standard_normal(2 * d * d), 0.3 * rng.standard_normal(2 * d) + (0 if pos else 1)])
+        with np.errstate(all="ignore"):
+            sol = scipy.optimize.least_squares(fun, w0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15,
+                                               max_nfev=300)
+        if not np.all(np.isfinite(sol.fun)) or np.linalg.norm(sol.fun) > 1e-11 * max(scale, 1.0):
+            continue
+        Y, Z, b, c = split_u(sol.x)
+        N = Tf / np.concatenate([c, b])[None, :]
+        P = N[:d, :d]
+        if np.linalg.cond(P) > 1e12:
+            continue
+        Pi = np.linalg.inv(P)
+        u, v = N[d:, :d] @ Pi, Pi @ N[:d, d:]
+        X1, Y1, X2, Y2 = u - Z @ Pi, Y, Z, v - Pi @ Y
+        ones = np.ones(d)
+        # E(X1) F(Y1) E(X2) F(Y2) Delta = L(X1, 1) U(1, Y1) L(X2, b) U(c, Y2 diag b)
+        return pack([(X1, ones, ones, Y1), (X2, b, c, Y2 * b[None, :])], regime)
+    return None
 
 
 def _scale_mask(k: int, d: int) -> np.ndarray:
