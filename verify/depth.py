@@ -142,8 +142,10 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
 
     best_x, best_r = None, np.inf
     used = 0
-    if k == 2:  # the reduced system first: half the unknowns, and well scaled
-        x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
+    if k == 2:  # spectral matching first (d equations), then the reduced bilinear system
+        x0 = spectral_k2_starts(Tf, regime, rng, tries=max(1, starts))
+        if x0 is None:
+            x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
         if x0 is not None:
             with np.errstate(all="ignore"):
                 sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
@@ -241,6 +243,87 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
         ones = np.ones(d)
         # E(X1) F(Y1) E(X2) F(Y2) Delta = L(X1, 1) U(1, Y1) L(X2, b) U(c, Y2 diag b)
         return pack([(X1, ones, ones, Y1), (X2, b, c, Y2 * b[None, :])], regime)
+    return None
+
+
+def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int) -> Optional[np.ndarray]:
+    r"""A ``k = 2`` candidate from spectral matching, or ``None``.
+
+    Generically ``N = T\Delta^{-1} \in EFEF`` iff ``M_1 = T_{11}C^{-1}`` and ``M_2 = B\Sigma^{-1}`` are
+    similar (then ``X_1 = M_1 - I = YZ``, ``X_2 = M_2 - I = ZY`` with ``Y = X_1 G``, ``Z = G^{-1}`` for
+    any invertible ``G`` with ``X_1 G = G X_2``). Similarity of diagonalisable matrices is equality of
+    characteristic polynomials, i.e. of the power sums ``\mathrm{tr} M_1^j = \mathrm{tr} M_2^j``,
+    ``j = 1..d``: ``d`` equations in the ``2d`` scales, with the analytic derivatives
+    ``\partial_{\gamma_i}\mathrm{tr} M_1^j = -j (M_1^j)_{ii}`` and
+    ``\partial_{\beta_i}\mathrm{tr} M_2^j = j (M_2^j)_{ii}`` (positive regime, ``c = e^\gamma``,
+    ``b = e^\beta``; the signed regime divides by the scale instead). ``G`` is a random element of
+    the null space of ``G \mapsto X_1 G - G X_2``.
+    """
+    n = Tf.shape[0]
+    d = n // 2
+    T11, T12, T21, T22 = Tf[:d, :d], Tf[:d, d:], Tf[d:, :d], Tf[d:, d:]
+    if np.linalg.cond(T11) > 1e10:
+        return None
+    Si = np.linalg.inv(T22 - T21 @ np.linalg.solve(T11, T12))
+    I = np.eye(d)
+    pos = regime == "positive"
+
+    def scales(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return (np.exp(w[:d]), np.exp(w[d:])) if pos else (w[:d], w[d:])
+
+    def powers(M: np.ndarray) -> list[np.ndarray]:
+        out = [M]
+        for _ in range(d - 1):
+            out.append(out[-1] @ M)
+        return out
+
+    # equation j is divided by (j+1) rho^(j+1), rho = |det T11|^(1/d), to keep the power sums of size ~1
+    rho = float(abs(np.linalg.det(T11)) ** (1.0 / d)) or 1.0
+    wts = np.array([1.0 / ((j + 1) * rho ** (j + 1)) for j in range(d)])
+
+    def fun(w: np.ndarray) -> np.ndarray:
+        b, c = scales(w)
+        P1, P2 = powers(T11 / c[None, :]), powers(b[:, None] * Si)
+        return wts * (j_tr(P1) - j_tr(P2))
+
+    def j_tr(Ps: list[np.ndarray]) -> np.ndarray:
+        return np.array([np.trace(A) for A in Ps]) * np.arange(1, d + 1)
+
+    def jac(w: np.ndarray) -> np.ndarray:
+        b, c = scales(w)
+        P1, P2 = powers(T11 / c[None, :]), powers(b[:, None] * Si)
+        # fun_j = (tr M1^{j+1} - tr M2^{j+1}) / (j+1):
+        #   d/dbeta_i = -(M2^{j+1})_ii,  d/dgamma_i = -(M1^{j+1})_ii   (signed regime: divided by b_i, c_i)
+        J = np.zeros((d, 2 * d))
+        for j in range(d):
+            J[j, :d] = -np.diag(P2[j]) * (1.0 if pos else 1.0 / b) * (j + 1) ** 2 * wts[j]
+            J[j, d:] = -np.diag(P1[j]) * (1.0 if pos else 1.0 / c) * (j + 1) ** 2 * wts[j]
+        return J
+
+    for _ in range(tries):
+        w0 = 0.5 * rng.standard_normal(2 * d) + (0.0 if pos else 1.0)
+        with np.errstate(all="ignore"):
+            sol = scipy.optimize.least_squares(fun, w0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15,
+                                               max_nfev=1000)
+        if not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-11:
+            continue
+        b, c = scales(sol.x)
+        X1, X2 = T11 / c[None, :] - I, b[:, None] * Si - I
+        # null space of vec(X1 G - G X2) = (I kron X1 - X2^T kron I) vec_col(G)
+        Kmat = np.kron(I, X1) - np.kron(X2.T, I)
+        _, sv, Vt = np.linalg.svd(Kmat)
+        null = Vt[sv <= 1e-8 * max(sv[0], 1.0)] if sv.size else Vt[:0]
+        null = Vt[-d:] if null.shape[0] < d else null
+        G = (rng.standard_normal(null.shape[0]) @ null).reshape(d, d, order="F")
+        if np.linalg.cond(G) > 1e10:
+            continue
+        Y, Z = X1 @ G, np.linalg.inv(G)
+        N = Tf / np.concatenate([c, b])[None, :]
+        P = N[:d, :d]
+        Pi = np.linalg.inv(P)
+        u, v = N[d:, :d] @ Pi, Pi @ N[:d, d:]
+        ones = np.ones(d)
+        return pack([(u - Z @ Pi, ones, ones, Y), (Z, b, c, (v - Pi @ Y) * b[None, :])], regime)
     return None
 
 
