@@ -3,6 +3,7 @@
     verify decompose PATH [--exact | --mp DIGITS | --float] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json
     verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
+    verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--json] [--plot F.png]
     verify demo
 
 Exit codes: 0 success; 1 a check failed (or a float/mp result missed its tolerance);
@@ -58,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     dp.add_argument("--digits", type=int, default=50, help="digits for polishing and certification")
     dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
 
+    sv = sub.add_parser("survey", help="fraction of random matrices needing k = 1, 2, 3 pairs")
+    sv.add_argument("--d", type=int, nargs="+", required=True, help="block sizes d")
+    sv.add_argument("--ensemble", default="gaussian", choices=["gaussian", "orthogonal", "permutation", "wishart"])
+    sv.add_argument("--samples", type=int, default=50)
+    sv.add_argument("--signed", action="store_true")
+    sv.add_argument("--seed", type=int, default=0)
+    sv.add_argument("--json", action="store_true")
+    sv.add_argument("--plot", metavar="FILE.png", help="a matplotlib bar chart")
+
     sub.add_parser("demo", help="decompose a bundled example and explain the output")
     return p
 
@@ -76,6 +86,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _check(args)
         if args.command == "depth":
             return _depth(args)
+        if args.command == "survey":
+            from .survey import run_survey_cli
+
+            if args.samples < 1 or any(d < 1 for d in args.d):
+                return _err("--samples and every --d must be >= 1")
+            print(run_survey_cli(args.d, args.ensemble, args.samples, "signed" if args.signed else "positive",
+                                 args.seed, args.json, args.plot, args.json or not sys.stderr.isatty()))
+            return EXIT_OK
         return _demo()
     except InputError as e:
         return _err(str(e))

@@ -144,9 +144,9 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
     used = 0
     if k == 2:  # spectral matching first (d equations), then the reduced bilinear system
         x0 = spectral_k2_starts(Tf, regime, rng, tries=max(1, starts))
-        if x0 is None:
+        if x0 is None or not np.all(np.isfinite(x0)):
             x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
-        if x0 is not None:
+        if x0 is not None and np.all(np.isfinite(x0)):
             with np.errstate(all="ignore"):
                 sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
                                                    gtol=1e-15, max_nfev=100)
@@ -232,7 +232,10 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
                                                max_nfev=300)
         if not np.all(np.isfinite(sol.fun)) or np.linalg.norm(sol.fun) > 1e-11 * max(scale, 1.0):
             continue
-        Y, Z, b, c = split_u(sol.x)
+        with np.errstate(all="ignore"):
+            Y, Z, b, c = split_u(sol.x)
+        if not _sane_scales(b, c):
+            continue
         N = Tf / np.concatenate([c, b])[None, :]
         P = N[:d, :d]
         if np.linalg.cond(P) > 1e12:
@@ -307,7 +310,10 @@ def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tr
                                                max_nfev=1000)
         if not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-11:
             continue
-        b, c = scales(sol.x)
+        with np.errstate(all="ignore"):
+            b, c = scales(sol.x)
+        if not _sane_scales(b, c):
+            continue
         X1, X2 = T11 / c[None, :] - I, b[:, None] * Si - I
         # null space of vec(X1 G - G X2) = (I kron X1 - X2^T kron I) vec_col(G)
         Kmat = np.kron(I, X1) - np.kron(X2.T, I)
@@ -325,6 +331,12 @@ def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tr
         ones = np.ones(d)
         return pack([(u - Z @ Pi, ones, ones, Y), (Z, b, c, (v - Pi @ Y) * b[None, :])], regime)
     return None
+
+
+def _sane_scales(b: np.ndarray, c: np.ndarray) -> bool:
+    """Scales that a float64 parametrisation can carry: finite, nonzero, within 1e-8..1e8."""
+    a = np.abs(np.concatenate([b, c]))
+    return bool(np.all(np.isfinite(a)) and a.min() > 1e-8 and a.max() < 1e8)
 
 
 def _scale_mask(k: int, d: int) -> np.ndarray:
