@@ -75,7 +75,8 @@ def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, 
     c = [T11[i][i] for i in range(d)]
     ok = (lambda x: x > 0) if regime == "positive" else (lambda x: x != 0)
     if not all(ok(x) for x in c):
-        return False, f"diag T11 is not {'positive' if regime == 'positive' else 'nonzero'}", None
+        return False, ("a diagonal entry of T11 is not positive" if regime == "positive"
+                       else "a diagonal entry of T11 is zero"), None
     A = [[rows[d + i][j] / c[j] for j in range(d)] for i in range(d)]
     T12 = [r[d:] for r in rows[:d]]
     S = [[rows[d + i][d + j] - sum(A[i][t] * T12[t][j] for t in range(d)) for j in range(d)] for i in range(d)]
@@ -84,7 +85,8 @@ def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, 
         return False, "the Schur complement T/T11 is not diagonal", None
     b = [S[i][i] for i in range(d)]
     if not all(ok(x) for x in b):
-        return False, f"diag(T/T11) is not {'positive' if regime == 'positive' else 'nonzero'}", None
+        return False, ("a diagonal entry of T/T11 is not positive" if regime == "positive"
+                       else "a diagonal entry of T/T11 is zero"), None
     return True, "T11 and T/T11 are diagonal", [(A, b, c, T12)]
 
 
