@@ -61,8 +61,7 @@ def residual_balls(theta: Sequence[Any], k: int, d: int, regime: str, T: Sequenc
     """``vec(M_1 \\cdots M_{2k} - T)`` (row-major) as arb balls."""
     import flint
 
-    P = flint.arb_mat.eye(2 * d) if hasattr(flint.arb_mat, "eye") else flint.arb_mat(
-        [[int(i == j) for j in range(2 * d)] for i in range(2 * d)])
+    P = flint.arb_mat([[int(i == j) for j in range(2 * d)] for i in range(2 * d)])
     for M in _layers_arb(theta, k, d, regime):
         P = P * M
     n = 2 * d

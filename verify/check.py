@@ -65,7 +65,7 @@ def check(T_rows: Any, data: dict) -> CheckResult:
         return _check_exact(T, pairs, sign)
     tol = float(Fraction(data.get("tolerance", "1e-8")))
     digits = int(data.get("digits") or 17)
-    return _check_mp(T, pairs, sign, tol, digits)
+    return _check_balls(T, pairs, sign, tol, digits)
 
 
 def _layer_rows(d: int, A: list, b: list, c: list, D: list) -> tuple[list, list]:
@@ -95,7 +95,7 @@ def _check_exact(T: list, pairs: list, sign: bool) -> CheckResult:
     return CheckResult(False, f"exact: the product differs from T in {diff} entries")
 
 
-def _check_mp(T: list, pairs: list, sign: bool, tol: float, digits: int) -> CheckResult:
+def _check_balls(T: list, pairs: list, sign: bool, tol: float, digits: int) -> CheckResult:
     """Ball arithmetic (python-flint arb, 64 bits more than the layers' digits): each decimal
     string is enclosed exactly, the product's radii absorb all rounding, and the claim holds iff the
     upper end of the relative residual's ball is within the tolerance."""
