@@ -94,3 +94,12 @@ def test_analytic_jacobian_matches_central_differences():
                 e[t] = eps
                 col = ((product_float(th + e, k, d, regime) - product_float(th - e, k, d, regime)) / (2 * eps)).ravel()
                 assert np.allclose(J[:, t], col, atol=1e-7)
+
+
+def test_depth_with_entries_beyond_float_range():
+    """Exact entries of size 1e400: the power-of-two normalisation keeps the search in range."""
+    rng = np.random.default_rng(2)
+    T = (random_pair(rng, 2) @ random_pair(rng, 2)).astype(object) * 10**400
+    r = depth(T.tolist(), starts=5)
+    assert r.k_min is not None and r.k_min <= 2
+    assert r.per_k[r.k_min].status in ("exact", "certified")

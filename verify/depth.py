@@ -129,7 +129,7 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
     d = n // 2
     # exact power-of-two normalisation: |det(T / s)| close to 1 (representability is invariant)
     det = abs(_det(rows))
-    e = round(np.log2(float(det)) / n) if det != 0 else 0
+    e = round((det.numerator.bit_length() - det.denominator.bit_length()) / n) if det != 0 else 0  # no float overflow
     s = Fraction(2) ** e
     Ts = [[x / s for x in r] for r in rows]
     Tf = np.array([[float(x) for x in r] for r in Ts])
