@@ -32,7 +32,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .arith.base import Arithmetic, Mat, Scalar
-from .layers import E, F, Pair, pairs_from_factors, split
+from .layers import Pair, pairs_from_factors, split
 from .triangular import ldu, triangular_inverse, upper_eigenvectors
 
 
