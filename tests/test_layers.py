@@ -117,3 +117,22 @@ def test_convert_pairs_between_arithmetics():
     assert all(float(Fraction(str(a))) == b for pe, pf in zip(back, fl) for a, b in zip(pe.b, pf.b))
     P = pairs_product(get_arithmetic("float"), fl)
     assert np.allclose(P.v, np.array(T, dtype=float), rtol=1e-9, atol=1e-9)
+
+
+def test_commutator_tridiagonal_chain_needs_all_h_distinct():
+    """A tridiagonal W (a chain, not 2x2 blocks) whose minors repeat non-adjacently must be refused
+    (or handled), not crash: P_Q is then full upper triangular."""
+    from verify.theorem2 import _coupled, commutator
+
+    ex = get_arithmetic("exact")
+    W = ex.from_fractions([[2, 1, 0], [1, 1, 1], [0, 1, Fraction(3, 2)]])
+    assert len(_coupled(ex, W)) == 3  # chain: every pair counts
+    B = ex.from_fractions([[2, 1, 0, 0], [-1, 1, 0, 0], [0, 0, 3, 0], [0, 0, 0, Fraction(1, 9)]])
+    assert _coupled(ex, B) == [(0, 1)]  # genuine 2x2 block plus 1x1 blocks
+    # det W = 1 after scaling; the call must return a valid commutator or None, never raise
+    detW = W.det()
+    Wn = W.scale_rows([1 / detW, 1, 1])
+    out = commutator(ex, Wn, ex.eye(3), Wn)
+    if out is not None:
+        P, Pi, H, Hi = out
+        assert (Wn @ P).rows() == (Hi @ P @ H).rows()

@@ -88,8 +88,11 @@ def flip_first_row(ar: Arithmetic, M: Mat) -> Mat:
     return M.scale_rows([ar.scalar(-1)] + [ar.scalar(1)] * (M.shape[0] - 1))
 
 
-def to_matrix(T: Any, ar: Arithmetic) -> Mat:
-    """Validate ``T`` (shape and entries) and convert it to ``ar``; raises :class:`InputError`."""
+def to_matrix(T: Any, ar: Arithmetic) -> tuple[Mat, bool]:
+    """Validate ``T`` (shape and entries) and convert it to ``ar``; raises :class:`InputError`.
+
+    Also says whether the conversion was exact (float arrays always are; otherwise every entry
+    must be representable in ``ar``), so the residual bound can include the input's rounding."""
     if ar.name == "float" and isinstance(T, np.ndarray) and T.dtype.kind in "iuf":
         if T.ndim != 2 or T.size == 0:
             raise MatrixShapeError("the matrix is empty" if T.size == 0 else f"expected a 2-D array, got {T.ndim}-D")
@@ -101,15 +104,15 @@ def to_matrix(T: Any, ar: Arithmetic) -> Mat:
         A = np.asarray(T, dtype=np.float64)
         if not np.isfinite(A).all():
             raise MatrixValueError("the matrix has NaN or infinite entries")
-        return ar.mat(A.copy())
-    return ar.from_fractions(as_fraction_rows(T))
-
-
-def represents_exactly(ar: Arithmetic, T: Any) -> bool:
-    """Whether converting the user's entries into ``ar`` loses nothing (float arrays always do not)."""
-    if ar.exact or (isinstance(T, np.ndarray) and T.dtype.kind == "f"):
-        return True
+        return ar.mat(A.copy()), T.dtype.kind == "f" or bool(np.all(np.abs(T) < 2**53))
     rows = as_fraction_rows(T)
+    return ar.from_fractions(rows), represents_exactly(ar, rows)
+
+
+def represents_exactly(ar: Arithmetic, rows: list[list[Fraction]]) -> bool:
+    """Whether every exact entry is representable in ``ar`` without rounding."""
+    if ar.exact:
+        return True
     if ar.name == "float":
         return all(Fraction(float(q)) == q for r in rows for q in r)
     prec = getattr(getattr(ar, "ctx", None), "prec", 53)
@@ -234,9 +237,8 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
         if exact verification fails (a bug).
     """
     ar = get_arithmetic(arithmetic, digits)
-    T0 = to_matrix(T, ar)
+    T0, input_exact = to_matrix(T, ar)
     T1, flipped = check_determinant(ar, T0, sign_layer)
-    input_exact = represents_exactly(ar, T)
     if tol is None:
         tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
     single = one_pair(ar, T1)

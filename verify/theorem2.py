@@ -143,7 +143,7 @@ def commutator(ar: Arithmetic, W: Mat, Q: Mat, WQ: Optional[Mat] = None,
     sigma = [0] * d
     for a, b in zip(order, order[1:] + order[:1]):
         sigma[a] = b
-    if not ar.distinct(h) if not _block_diagonal(ar, WQ) else not _distinct_in_blocks(ar, WQ, h):
+    if not all(not ar.is_negligible(h[i] - h[j], max(abs(h[i]), abs(h[j]))) for i, j in _coupled(ar, WQ)):
         return None
     one, zero = ar.scalar(1), ar.scalar(0)
     PQ = triangular_inverse(ar, U0, upper=True).scale_columns(h)
@@ -158,19 +158,24 @@ def commutator(ar: Arithmetic, W: Mat, Q: Mat, WQ: Optional[Mat] = None,
     return Q @ PQ @ Qi, Q @ PQi @ Qi, Q @ HQ @ Qi, Q @ HQi @ Qi
 
 
-def _block_diagonal(ar: Arithmetic, M: Mat) -> bool:
-    """Whether ``M`` is exactly zero outside its tridiagonal band (the 1x1/2x2 block-diagonal
-    real eigenform has this shape; a generic ``Q^{-1} W Q`` does not)."""
-    rows = M.rows()
-    return all(x == 0 for i, r in enumerate(rows) for j, x in enumerate(r) if abs(i - j) > 1)
-
-
-def _distinct_in_blocks(ar: Arithmetic, M: Mat, h: Sequence[Scalar]) -> bool:
-    """For band-shaped ``M``: the ``h`` of coupled neighbours ``i, i+1`` differ (all that the
-    block-diagonal eigenvector solve needs)."""
-    rows = M.rows()
-    return all(not ar.is_negligible(h[i] - h[i + 1], max(abs(h[i]), abs(h[i + 1])))
-               for i in range(len(h) - 1) if rows[i + 1][i] != 0 or rows[i][i + 1] != 0)
+def _coupled(ar: Arithmetic, WQ: Mat) -> list[tuple[int, int]]:
+    """The index pairs whose ``h`` must differ for the eigenvector solves: all pairs for a general
+    ``W_Q``; only coupled neighbours ``(i, i+1)`` when ``W_Q`` is exactly block diagonal with 1x1
+    and 2x2 blocks (float mode's real eigenform). A tridiagonal ``W_Q`` with a chain of couplings
+    makes ``P_Q`` full upper triangular, so all pairs count then. Reads ``W_Q`` once."""
+    a = ar.to_numpy(WQ.v) if not ar.exact else None
+    rows = WQ.rows() if ar.exact else None
+    n = WQ.shape[0]
+    nonzero = (lambda i, j: rows[i][j] != 0) if rows is not None else (lambda i, j: a[i, j] != 0)
+    if ar.exact:
+        banded = all(x == 0 for i, r in enumerate(rows) for j, x in enumerate(r) if abs(i - j) > 1)
+    else:
+        banded = not (np.triu(a, 2).any() or np.tril(a, -2).any())
+    pairs = [(i, i + 1) for i in range(n - 1) if nonzero(i + 1, i) or nonzero(i, i + 1)] if banded else []
+    disjoint = all(p[1] != q[0] for p, q in zip(pairs, pairs[1:]))  # genuine 1x1/2x2 blocks, no chains
+    if not banded or not disjoint:
+        return [(i, j) for i in range(n) for j in range(i)]
+    return pairs
 
 
 def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Scalar],
