@@ -4,6 +4,9 @@
     verify check MATRIX_PATH DECOMPOSITION.json
     verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
     verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--json] [--plot F.png]
+    verify counterexample --d D [--positive | --signed] [--family F] [--json]
+    verify check-certificate FILE.json [--perturb N] [--seed S]
+    verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--json]
     verify demo
 
 Exit codes: 0 success; 1 a check failed (or a float/mp result missed its tolerance);
@@ -68,6 +71,33 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--json", action="store_true")
     sv.add_argument("--plot", metavar="FILE.png", help="a matplotlib bar chart")
 
+    ce = sub.add_parser("counterexample", help="a T that k <= 2 pairs cannot represent, with a certificate (Theorem 3)")
+    ce.add_argument("--d", type=int, required=True, help="block size d >= 2 (T is 2d x 2d)")
+    regime = ce.add_mutually_exclusive_group()
+    regime.add_argument("--positive", dest="signed", action="store_false",
+                        help="scales b_i, c_i > 0 (default; the certificate holds on an open ball)")
+    regime.add_argument("--signed", dest="signed", action="store_true",
+                        help="scales any nonzero reals (the paper's wording of Theorem 3)")
+    ce.set_defaults(signed=False)
+    ce.add_argument("--family", default="trace", choices=["trace", "zero-block"])
+    ce.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
+
+    cc = sub.add_parser("check-certificate", help="re-derive a counterexample's certificate from T alone")
+    cc.add_argument("path", help="the JSON written by 'verify counterexample --json'")
+    cc.add_argument("--perturb", type=int, default=0, metavar="N",
+                    help="also check N random perturbations of T inside the reported radius")
+    cc.add_argument("--seed", type=int, default=0)
+
+    se = sub.add_parser("search", help="search a family for T that the k <= 2 solver cannot represent")
+    se.add_argument("--d", type=int, required=True)
+    se.add_argument("--family", required=True, choices=["gaussian", "orthogonal", "permutation", "wishart",
+                                                        "rotation", "block-zero", "sign", "trace-cone"])
+    se.add_argument("--samples", type=int, default=20)
+    se.add_argument("--signed", action="store_true")
+    se.add_argument("--seed", type=int, default=0)
+    se.add_argument("--starts", type=int, default=8, help="multistart count of the k = 2 solver")
+    se.add_argument("--json", action="store_true")
+
     sub.add_parser("demo", help="decompose a bundled example and explain the output")
     return p
 
@@ -94,6 +124,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(run_survey_cli(args.d, args.ensemble, args.samples, "signed" if args.signed else "positive",
                                  args.seed, args.json, args.plot, args.json or not sys.stderr.isatty()))
             return EXIT_OK
+        if args.command == "counterexample":
+            return _counterexample(args)
+        if args.command == "check-certificate":
+            return _check_certificate(args)
+        if args.command == "search":
+            return _search(args)
         return _demo()
     except InputError as e:
         return _err(str(e))
@@ -161,9 +197,80 @@ def _check(args: argparse.Namespace) -> int:
         return _err(f"{args.decomposition}: invalid JSON: {e.msg} (line {e.lineno})")
     if not isinstance(data, dict):
         raise DecompositionFormatError(f"{args.decomposition}: expected a JSON object")
+    if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
+        data = data["k3"]
     result = check(T, data)
     print(("OK: " if result.ok else "MISMATCH: ") + result.message)
     return EXIT_OK if result.ok else EXIT_MISMATCH
+
+
+def _read_json(path: str) -> Optional[dict]:
+    try:
+        with (sys.stdin if path == "-" else open(path)) as f:
+            data = json.load(f)
+    except OSError as e:
+        _err(f"{path}: cannot read: {e.strerror}")
+        return None
+    except json.JSONDecodeError as e:
+        _err(f"{path}: invalid JSON: {e.msg} (line {e.lineno})")
+        return None
+    if not isinstance(data, dict):
+        _err(f"{path}: expected a JSON object")
+        return None
+    return data
+
+
+def _counterexample(args: argparse.Namespace) -> int:
+    from .counterexample import counterexample, to_json, to_text
+
+    ce = counterexample(args.d, "signed" if args.signed else "positive", args.family)
+    print(json.dumps(to_json(ce)) if args.json else to_text(ce))
+    return EXIT_OK
+
+
+def _check_certificate(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .certificate_check import check_certificate
+    from .matrix_input import as_fraction_rows, to_fraction
+
+    if args.perturb < 0:
+        return _err("--perturb must be >= 0")
+    data = _read_json(args.path)
+    if data is None:
+        return EXIT_INPUT
+    result = check_certificate(data)
+    print(("OK: " if result.ok else "FAILED: ") + result.message)
+    if not result.ok or args.perturb == 0:
+        return EXIT_OK if result.ok else EXIT_MISMATCH
+    if data.get("radius") is None:
+        return _err("--perturb needs a certificate with a radius (positive regime, trace family)")
+    from .counterexample import perturbation
+
+    rng = np.random.default_rng(args.seed)
+    T, radius = as_fraction_rows(data["T"]), to_fraction(data["radius"])
+    cert = {"type": data["certificate"]["type"]}
+    held = sum(check_certificate({"regime": data["regime"], "T": perturbation(T, radius, rng),
+                                  "certificate": cert}).ok for _ in range(args.perturb))
+    print(f"{'OK' if held == args.perturb else 'FAILED'}: {held}/{args.perturb} random perturbations "
+          f"T + E (|E_ij| < radius/2d, so ||E||_2 < {data['radius']}) re-derived and certified")
+    return EXIT_OK if held == args.perturb else EXIT_MISMATCH
+
+
+def _search(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .search import search, search_json, search_table
+
+    if args.d < 1 or args.samples < 1 or args.starts < 1:
+        return _err("--d, --samples and --starts must be >= 1")
+    quiet = args.json or not sys.stderr.isatty()
+    with tqdm(total=args.samples, desc=f"search {args.family} d={args.d}", unit="T", disable=quiet,
+              file=sys.stderr) as bar:
+        r = search(args.d, args.family, args.samples, regime="signed" if args.signed else "positive",
+                   seed=args.seed, starts=args.starts, progress=bar)
+    print(json.dumps(search_json(r)) if args.json else search_table(r))
+    return EXIT_MISMATCH if r.contradictions else EXIT_OK
 
 
 def _demo() -> int:

@@ -1,0 +1,275 @@
+"""Theorem 3: certified counterexamples to k <= 2, certificates that can fail, open sets, search."""
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from verify.certificate_check import check_certificate
+from verify.check import check
+from verify.cli import main
+from verify.counterexample import (FAMILIES, REGIMES, CounterexampleError, _assemble, certify, counterexample,
+                                   perturbation, to_json)
+from verify.depth import depth
+from verify.obstructions import trace_coefficients, trace_obstructs, zero_block
+from verify.search import FAMILIES as SEARCH_FAMILIES, draw, search
+
+from .strategies import _det
+
+
+def fr(a) -> list[list[Fraction]]:
+    return [[Fraction(int(x)) for x in r] for r in np.asarray(a)]
+
+
+def two_pair_product(rng, d: int, signed: bool, sparse: bool) -> np.ndarray:
+    """L1 U1 L2 U2 with integer entries; sparse A, D give zero diagonals in T11 and S often."""
+    out = np.eye(2 * d, dtype=object)
+    for _ in range(2):
+        mask = rng.random((d, d)) < (0.3 if sparse else 1.0)
+        A = rng.integers(-3, 4, size=(d, d)) * mask
+        D = rng.integers(-3, 4, size=(d, d)) * (rng.random((d, d)) < (0.3 if sparse else 1.0))
+        sign = (lambda: rng.choice([-1, 1], size=d)) if signed else (lambda: np.ones(d, dtype=int))
+        b, c = rng.integers(1, 4, size=d) * sign(), rng.integers(1, 4, size=d) * sign()
+        L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]]).astype(object)
+        U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]]).astype(object)
+        out = out.dot(L).dot(U)
+    return out
+
+
+# --- 1. every d from 2 to 8, both regimes, both families: emitted, certified, k = 3 checked -----
+
+@pytest.mark.parametrize("regime", REGIMES)
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("d", range(2, 9))
+def test_counterexample_certified_and_k3_checked(d, regime, family):
+    ce = counterexample(d, regime, family)
+    data = json.loads(json.dumps(to_json(ce)))
+    assert set(data) == {"d", "regime", "T", "certificate", "radius", "k3"}
+    assert data["d"] == d and data["regime"] == regime and len(data["T"]) == 2 * d
+    assert _det(ce.T) > 0
+    res = check_certificate(data)
+    assert res.ok, res.message
+    assert len(data["k3"]["layers"]) == 3 and check(data["T"], data["k3"]).ok
+    if regime == "positive" and family == "trace":
+        assert data["radius"] is not None and Fraction(data["radius"]) > 0
+    else:
+        assert data["radius"] is None
+
+
+def test_bad_arguments_raise_input_errors():
+    for args in [(1, "positive", "trace"), (3, "both", "trace"), (3, "positive", "nope")]:
+        with pytest.raises(CounterexampleError):
+            counterexample(*args)
+
+
+# --- 2. the checker can fail: tampered data and k <= 2 representable T ---------------------------
+
+def test_checker_rejects_tampering():
+    data = to_json(counterexample(3, "positive", "trace"))
+    assert check_certificate(data).ok
+    bad = json.loads(json.dumps(data))
+    bad["certificate"]["S_diagonal"][0] = "-2"
+    assert not check_certificate(bad).ok
+    bad = json.loads(json.dumps(data))
+    bad["radius"] = str(Fraction(data["radius"]) * 2)
+    assert not check_certificate(bad).ok
+    bad = json.loads(json.dumps(data))
+    bad["regime"] = "signed"  # all six coefficients nonzero: no signed certificate
+    assert not check_certificate(bad).ok
+    bad = json.loads(json.dumps(data))
+    bad["T"][0][0] = "-1"  # T11 diagonal now mixed signs
+    del bad["certificate"]["T11_diagonal"], bad["k3"]
+    assert not check_certificate(bad).ok
+    bad = json.loads(json.dumps(data))
+    bad["k3"]["layers"][0]["A"][0][0] = "12345"
+    assert not check_certificate(bad).ok
+    z = to_json(counterexample(3, "signed", "zero-block"))
+    bad = json.loads(json.dumps(z))
+    bad["certificate"]["witness"] = {"kind": "pattern", "entry": [0, 1]}  # both sides nonzero there
+    assert not check_certificate(bad).ok
+    bad["certificate"]["witness"] = {"kind": "sign", "entry": [0, 0]}
+    assert not check_certificate(bad).ok
+
+
+def test_checker_rejects_a_representable_half_swap():
+    # [[0, I], [-I, 0]] = E(-B) F(B^-1) E(-B) ... is k = 2 with B = C = I: no witness can hold
+    d = 2
+    T = fr(np.block([[np.zeros((d, d), int), np.eye(d, dtype=int)], [-np.eye(d, dtype=int), np.zeros((d, d), int)]]))
+    assert zero_block(T, "positive").witness is None
+    r = depth(T, "positive", max_k=2, starts=4)
+    assert r.k_min is not None and r.k_min <= 2
+    for w in [{"kind": "pattern", "entry": [0, 0]}, {"kind": "sign", "entry": [0, 0]},
+              {"kind": "cycle", "rows": [0, 1], "cols": [0, 1]}]:
+        data = {"regime": "positive", "T": [[str(x) for x in r] for r in T],
+                "certificate": {"type": "zero-block", "witness": w}, "radius": None}
+        assert not check_certificate(data).ok
+    # the half swap [[0, I], [I, 0]] (d even) is k = 3 in the positive regime, k = 2 signed
+    H = fr(np.block([[np.zeros((d, d), int), np.eye(d, dtype=int)], [np.eye(d, dtype=int), np.zeros((d, d), int)]]))
+    assert zero_block(H, "positive").witness["kind"] == "sign"
+    assert zero_block(H, "signed").witness is None
+
+
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+@settings(max_examples=40)
+def test_no_certificate_for_k2_products(d, seed, signed, sparse):
+    """Lemmas 1-3: a product of two pairs never meets an obstruction, and the checker refuses it."""
+    rng = np.random.default_rng(seed)
+    T = fr(two_pair_product(rng, d, signed, sparse))
+    regime = "signed" if signed else "positive"
+    assert certify(T, regime) == (None, None)
+    t, s = trace_coefficients(T)
+    assert not trace_obstructs(t, s, regime)
+    data = {"regime": regime, "T": [[str(x) for x in r] for r in T], "certificate": {"type": "trace"}, "radius": None}
+    assert not check_certificate(data).ok
+
+
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1), st.booleans())
+@settings(max_examples=30)
+def test_zero_block_decision_is_constructive(d, seed, signed):
+    """T11 = 0 products (I + YZ = 0) are decided representable, with scales realising the equivalence;
+    non-representable ones get a witness that the independent checker accepts."""
+    rng = np.random.default_rng(seed)
+    regime = "signed" if signed else "positive"
+    n = 2 * d
+    T = rng.integers(-3, 4, size=(n, n))
+    T[:d, :d] = 0
+    rows = fr(T)
+    assume(_det(rows) != 0)
+    if _det(rows) < 0:
+        rows[d] = [-x for x in rows[d]]
+    z = zero_block(rows, regime)
+    if z.witness is None:
+        for i in range(d):
+            for j in range(d):
+                assert z.b[i] * z.M[i][j] * z.c[j] == z.R[i][j]
+        if regime == "positive":
+            assert all(x > 0 for x in z.b) and all(x > 0 for x in z.c)
+    else:
+        cert, _ = certify(rows, regime)
+        data = {"regime": regime, "T": [[str(x) for x in r] for r in rows], "certificate": cert, "radius": None}
+        assert check_certificate(data).ok
+
+
+# --- 3. open sets: random positive counterexamples stay certified inside the radius ---------------
+
+@st.composite
+def trace_counterexamples(draw):
+    """Random rational T = E(X) diag(T11, S^-1) F(Y) with diag T11 > 0 > diag S (det T > 0)."""
+    d = draw(st.integers(2, 5))
+    small = st.integers(-3, 3)
+    pos = st.integers(1, 4)
+    T11 = [[Fraction(draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)]
+    S = [[Fraction(-draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)]
+    X = [[Fraction(draw(small)) for _ in range(d)] for _ in range(d)]
+    Y = [[Fraction(draw(small)) for _ in range(d)] for _ in range(d)]
+    dT, dS = _det(T11), _det(S)
+    assume(dT != 0 and dS != 0 and dT * dS > 0)
+    from verify.counterexample import _inverse
+
+    return _assemble(T11, _inverse(S), X, Y)
+
+
+@given(trace_counterexamples(), st.integers(0, 2**32 - 1))
+@settings(max_examples=25)
+def test_perturbations_inside_radius_stay_certified(T, seed):
+    cert, radius = certify(T, "positive")
+    assert cert is not None and cert["type"] == "trace" and radius is not None and radius > 0
+    data = {"regime": "positive", "T": [[str(x) for x in r] for r in T], "certificate": cert, "radius": str(radius)}
+    assert check_certificate(data).ok
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        Tp = perturbation(T, radius, rng)
+        assert _det(Tp) > 0
+        res = check_certificate({"regime": "positive", "T": [[str(x) for x in r] for r in Tp],
+                                 "certificate": {"type": "trace"}, "radius": None})
+        assert res.ok, res.message
+
+
+# --- 4. the depth solver never finds k <= 2 for a certified T ---------------------------------------
+
+@pytest.mark.parametrize("regime", REGIMES)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_depth_solver_finds_no_k2_for_certified(regime, family):
+    ce = counterexample(2, regime, family)
+    r = depth(ce.T, regime, max_k=2, starts=4)
+    assert r.k_min is None and r.per_k[1].status == "impossible" and r.per_k[2].status == "not found"
+
+
+@given(trace_counterexamples())
+@settings(max_examples=5)
+def test_depth_solver_finds_no_k2_for_random_certified(T):
+    assume(len(T) == 4)
+    r = depth(T, "positive", max_k=2, starts=3)
+    assert r.k_min is None
+
+
+# --- 5. search ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("family", SEARCH_FAMILIES)
+def test_draw_shapes(family):
+    T = draw(family, 3, np.random.default_rng(0))
+    assert T.shape == (6, 6) and np.all(np.isfinite(T))
+
+
+def test_search_counts_are_consistent():
+    r = search(2, "permutation", 6, seed=1, starts=3)
+    assert r.k_le_2_found + len(r.candidates) == 6
+    assert r.contradictions == []
+    for c in r.candidates:
+        if c.certificate is not None:
+            data = {"regime": "positive", "T": [[str(x) for x in row] for row in c.T], "certificate": c.certificate,
+                    "radius": None}
+            assert check_certificate(data).ok
+
+
+# --- 6. CLI --------------------------------------------------------------------------------------------
+
+def test_cli_counterexample_and_check_certificate(tmp_path, capsys):
+    assert main(["counterexample", "--d", "4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["regime"] == "positive" and data["certificate"]["type"] == "trace"
+    p = tmp_path / "ce.json"
+    p.write_text(json.dumps(data))
+    assert main(["check-certificate", str(p), "--perturb", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "5/5" in out
+    assert main(["check", str(p), str(p)]) == 0  # verify check accepts the k3 member
+    capsys.readouterr()
+    data["certificate"]["T11_diagonal"][0] = "7"
+    p.write_text(json.dumps(data))
+    assert main(["check-certificate", str(p)]) == 1
+    assert main(["counterexample", "--d", "3", "--signed", "--family", "zero-block"]) == 0
+    assert "zero-block" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content,args", [
+    ("{not json", []), ("[1, 2]", []), ('{"regime": "positive"}', []),
+    ('{"regime": "positive", "T": [[1, 0], [0, 1], [1]], "certificate": {"type": "trace"}}', []),
+    ('{"regime": "positive", "T": [[1, 0], [0, 1]], "certificate": {"type": "magic"}}', []),
+    ('{"regime": "odd", "T": [[1, 0], [0, 1]], "certificate": {"type": "trace"}}', []),
+])
+def test_cli_check_certificate_bad_input(tmp_path, capsys, content, args):
+    p = tmp_path / "x.json"
+    p.write_text(content)
+    assert main(["check-certificate", str(p)] + args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cli_bad_counterexample_arguments(capsys):
+    assert main(["counterexample", "--d", "1"]) == 2
+    assert main(["check-certificate", "/nonexistent.json"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+
+
+def test_cli_search_json(capsys):
+    assert main(["search", "--d", "2", "--family", "block-zero", "--samples", "3", "--signed", "--starts", "3",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["samples"] == 3 and data["k_le_2_found"] + data["candidates"] == 3
+    assert data["certified"] + data["uncertified"] == data["candidates"] and data["contradictions"] == []

@@ -1,0 +1,202 @@
+r"""``check_certificate(data)``: re-derive a Theorem 3 certificate from ``T`` alone.
+
+Independent of :mod:`verify.obstructions` and :mod:`verify.counterexample`: it parses the strings
+itself, computes ``T^{-1}`` with python-flint's ``fmpq_mat`` directly (exact rationals), and checks
+the proof obligation of the certificate type (proofs/theorem3.md):
+
+* every type: ``T`` is ``2d x 2d`` with ``det T > 0``;
+* ``trace``: with ``a = (diag T_{11}, -diag (T^{-1})_{22})``, positive regime: ``a != 0`` and all
+  ``a_j`` of one sign; signed regime: exactly one ``a_j != 0``. Any diagonal data in the
+  certificate must equal the recomputed values;
+* ``zero-block``: ``T_{11} = 0``, and the witness holds for ``M = T_{12}^{-1}``, ``R = -T_{21}``:
+  ``pattern`` -- exactly one of ``M_{ij}, R_{ij}`` is zero; ``sign`` (positive only) -- ``M_{ij} R_{ij} < 0``;
+  ``cycle`` -- all cells nonzero and ``\prod_t \rho(r_t, c_t) / \rho(r_{t+1}, c_t) \ne 1`` with
+  ``\rho = R/M``;
+* ``radius`` (positive ``trace`` only): ``0 < radius <= \min(m_1, m_2/(\tau(\tau + m_2)))`` with
+  ``\tau`` a rational upper bound of ``||T^{-1}||_F`` (computed here from an integer square root).
+
+The ``k3`` member, when present, is checked by :func:`verify.check.check`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import flint
+
+from .errors import InputError
+from .matrix_input import as_fraction_rows, to_fraction
+
+
+class CertificateFormatError(InputError):
+    """The certificate JSON does not follow the schema."""
+
+
+@dataclass
+class CertificateResult:
+    ok: bool
+    message: str
+
+
+def _q(x: Fraction) -> flint.fmpq:
+    return flint.fmpq(x.numerator, x.denominator)
+
+
+def _f(x: flint.fmpq) -> Fraction:
+    return Fraction(int(x.p), int(x.q))
+
+
+def _fr(x: Any, what: str) -> Fraction:
+    try:
+        return to_fraction(x)
+    except InputError as e:
+        raise CertificateFormatError(f"certificate: {what}: {e}") from None
+
+
+def _matrix(rows: list[list[Fraction]]) -> flint.fmpq_mat:
+    n = len(rows)
+    return flint.fmpq_mat(n, len(rows[0]), [_q(x) for r in rows for x in r])
+
+
+def _inverse(rows: list[list[Fraction]]) -> list[list[Fraction]]:
+    inv = _matrix(rows).inv()
+    return [[_f(inv[i, j]) for j in range(inv.ncols())] for i in range(inv.nrows())]
+
+
+def _sqrt_ceiling(q: Fraction, bits: int = 64) -> Fraction:
+    """A rational upper bound of ``sqrt(q)``: ceil(sqrt(q * 4^bits)) / 2^bits."""
+    num, den = q.numerator * (1 << (2 * bits)), q.denominator
+    root = math.isqrt(num // den + 1) + 1  # sqrt(num/den) <= sqrt(floor(num/den) + 1) < root
+    return Fraction(root, 1 << bits)
+
+
+def check_certificate(data: dict) -> CertificateResult:
+    """Check the certificate in ``data`` (the ``verify counterexample --json`` schema) from ``T``."""
+    try:
+        regime, cert, T_raw = data["regime"], data["certificate"], data["T"]
+        kind = cert["type"]
+    except (KeyError, TypeError) as e:
+        raise CertificateFormatError(f"certificate JSON lacks the schema's fields ({e})") from None
+    if regime not in ("positive", "signed"):
+        raise CertificateFormatError(f"regime must be 'positive' or 'signed', not {regime!r}")
+    T = as_fraction_rows(T_raw)
+    n = len(T)
+    d = n // 2
+    if "d" in data and data["d"] != d:
+        return CertificateResult(False, f"the JSON says d = {data['d']} but T is {n} x {n}")
+    det = _f(_matrix(T).det())
+    if det <= 0:
+        return CertificateResult(False, f"det T = {det} is not positive")
+    if kind == "trace":
+        res = _check_trace(T, d, regime, cert)
+        if res.ok:
+            res = _check_radius(T, d, regime, data.get("radius"), res)
+    elif kind == "zero-block":
+        res = _check_zero_block(T, d, regime, cert)
+        if res.ok and data.get("radius") is not None:
+            res = CertificateResult(False, "a zero-block certificate does not hold on an open set; radius must be null")
+    else:
+        raise CertificateFormatError(f"unknown certificate type {kind!r}")
+    if res.ok and "k3" in data:
+        from .check import check
+
+        k3 = check(T, data["k3"])
+        if not k3.ok:
+            return CertificateResult(False, f"the certificate holds but the k = 3 decomposition does not: {k3.message}")
+        res = CertificateResult(True, res.message + f"; k = {len(data['k3']['layers'])} decomposition: {k3.message}")
+    return res
+
+
+def _diagonals(T: list[list[Fraction]], d: int) -> tuple[list[Fraction], list[Fraction]]:
+    Tinv = _inverse(T)
+    return [T[i][i] for i in range(d)], [Tinv[d + i][d + i] for i in range(d)]
+
+
+def _check_trace(T: list[list[Fraction]], d: int, regime: str, cert: dict) -> CertificateResult:
+    t, s = _diagonals(T, d)
+    for key, values in (("T11_diagonal", t), ("S_diagonal", s)):
+        if key in cert:
+            given = cert[key]
+            if not isinstance(given, list) or len(given) != d or any(_fr(x, key) != v for x, v in zip(given, values)):
+                return CertificateResult(False, f"{key} differs from the value recomputed from T")
+    a = t + [-x for x in s]
+    nonzero = sum(1 for x in a if x != 0)
+    if regime == "signed":
+        if nonzero != 1:
+            return CertificateResult(False, f"signed trace certificate needs exactly one nonzero coefficient; "
+                                            f"(diag T11, -diag S) has {nonzero}")
+        return CertificateResult(True, "trace: exactly one of the 2d coefficients is nonzero, so "
+                                       "tr(T11 C^-1) = tr(B S) has no solution with nonzero scales")
+    if nonzero == 0 or not (all(x >= 0 for x in a) or all(x <= 0 for x in a)):
+        return CertificateResult(False, "positive trace certificate needs (diag T11, -diag S) nonzero and of one sign")
+    return CertificateResult(True, "trace: (diag T11, -diag S) is nonzero and of one sign, so "
+                                   "tr(T11 C^-1) = tr(B S) has no solution with positive scales")
+
+
+def _check_radius(T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult) -> CertificateResult:
+    if radius is None:
+        return res
+    if regime != "positive":
+        return CertificateResult(False, "a signed certificate does not hold on an open set; radius must be null")
+    r = _fr(radius, "radius")
+    t, s = _diagonals(T, d)
+    sign = 1 if t[0] > 0 or s[0] < 0 else -1
+    m1, m2 = min(sign * x for x in t), min(-sign * x for x in s)
+    if r <= 0 or m1 <= 0 or m2 <= 0:
+        return CertificateResult(False, "radius needs every coefficient strictly of one sign and radius > 0")
+    Tinv = _inverse(T)
+    tau = _sqrt_ceiling(sum((x * x for row in Tinv for x in row), Fraction(0)))
+    bound = min(m1, m2 / (tau * (tau + m2)))
+    if r > bound:
+        return CertificateResult(False, f"radius {radius} exceeds the provable {float(bound):.4g}")
+    return CertificateResult(True, res.message + f"; and for every T + E with ||E||_2 < {radius} "
+                                                 f"(provable up to {float(bound):.4g})")
+
+
+def _check_zero_block(T: list[list[Fraction]], d: int, regime: str, cert: dict) -> CertificateResult:
+    if any(T[i][j] != 0 for i in range(d) for j in range(d)):
+        return CertificateResult(False, "zero-block certificate needs T11 = 0")
+    M = _inverse([r[d:] for r in T[:d]])
+    R = [[-T[d + i][j] for j in range(d)] for i in range(d)]
+    w = cert.get("witness")
+    if not isinstance(w, dict) or "kind" not in w:
+        raise CertificateFormatError("zero-block certificate needs a witness with a kind")
+
+    def cell(x: Any) -> tuple[int, int]:
+        if not (isinstance(x, (list, tuple)) and len(x) == 2 and all(isinstance(v, int) and 0 <= v < d for v in x)):
+            raise CertificateFormatError(f"witness cell {x!r} is not a pair of indices in 0..{d - 1}")
+        return int(x[0]), int(x[1])
+
+    if w["kind"] == "pattern":
+        i, j = cell(w.get("entry"))
+        if (M[i][j] == 0) == (R[i][j] == 0):
+            return CertificateResult(False, f"pattern witness ({i},{j}): T12^-1 and -T21 are both zero or both nonzero")
+        return CertificateResult(True, f"zero-block: at ({i},{j}) exactly one of T12^-1, -T21 is zero, "
+                                       "so no diagonal B, C give -T21 = B T12^-1 C")
+    if w["kind"] == "sign":
+        i, j = cell(w.get("entry"))
+        if regime != "positive":
+            return CertificateResult(False, "a sign witness proves nothing in the signed regime")
+        if not M[i][j] * R[i][j] < 0:
+            return CertificateResult(False, f"sign witness ({i},{j}): T12^-1 and -T21 do not have opposite signs")
+        return CertificateResult(True, f"zero-block: at ({i},{j}) T12^-1 and -T21 have opposite signs, "
+                                       "so no positive B, C give -T21 = B T12^-1 C")
+    if w["kind"] == "cycle":
+        rows_, cols_ = w.get("rows"), w.get("cols")
+        if not (isinstance(rows_, list) and isinstance(cols_, list) and len(rows_) == len(cols_) >= 2):
+            raise CertificateFormatError("cycle witness needs equally long lists rows and cols (length >= 2)")
+        m = len(rows_)
+        product = Fraction(1)
+        for t in range(m):
+            i, j = cell([rows_[t], cols_[t]])
+            i2, _ = cell([rows_[(t + 1) % m], cols_[t]])
+            if M[i][j] == 0 or R[i][j] == 0 or M[i2][j] == 0 or R[i2][j] == 0:
+                return CertificateResult(False, "cycle witness passes through a zero entry")
+            product *= (R[i][j] / M[i][j]) / (R[i2][j] / M[i2][j])
+        if product == 1:
+            return CertificateResult(False, "cycle witness: the alternating product of ratios is 1")
+        return CertificateResult(True, f"zero-block: the ratios -T21/T12^-1 around a {m}-cycle multiply to "
+                                       f"{product} != 1, so no diagonal B, C give -T21 = B T12^-1 C")
+    raise CertificateFormatError(f"unknown witness kind {w['kind']!r}")
