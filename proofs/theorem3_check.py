@@ -84,6 +84,28 @@ def check_trace_of_diagonal_scaling() -> bool:
     return True
 
 
+def check_charpoly_minors() -> bool:
+    """(5') WEAK FORM, d <= 3 with symbolic entries: charpoly(YZ) = charpoly(ZY), and e_m(T X) = sum_{|I|=m} det T[I,I] x^I
+    for diagonal X = diag(x) (the coefficients behind the minors certificate)."""
+    from itertools import combinations
+
+    lam = sp.Symbol("lam")
+    for d in range(1, 4):
+        Y = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"y{i}{j}"))
+        Z = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"z{i}{j}"))
+        if sp.expand((Y * Z).charpoly(lam).as_expr() - (Z * Y).charpoly(lam).as_expr()) != 0:
+            return False
+        T = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"t{i}{j}"))
+        x = sp.symbols(f"x0:{d}")
+        coeffs = (T * sp.diag(*x)).charpoly(lam).all_coeffs()  # lam^d - e_1 lam^(d-1) + e_2 ...
+        for m in range(1, d + 1):
+            e_m = (-1) ** m * coeffs[m]
+            rhs = sum(T.extract(list(I), list(I)).det() * sp.Mul(*[x[i] for i in I]) for I in combinations(range(d), m))
+            if sp.expand(e_m - rhs) != 0:
+                return False
+    return True
+
+
 def check_zero_block_forward() -> bool:
     """(6) If I + YZ = 0 (Z = -Y^-1): E(X) F(Y) E(-Y^-1) F(W) diag(c, b) = [[0, Y b], [-Y^-1 c, (X Y - Y^-1 W + I) b]],
     so T12^-1 = b^-1 Y^-1 and B T12^-1 C = Y^-1 c = -T21."""
@@ -156,7 +178,8 @@ def check_family_determinants() -> bool:
 
 
 CHECKS: list[Callable[[], bool]] = [check_two_pairs_reduce, check_blocks_of_EFEF, check_scaled_blocks,
-                                    check_trace_cyclic, check_trace_of_diagonal_scaling, check_zero_block_forward,
+                                    check_trace_cyclic, check_trace_of_diagonal_scaling, check_charpoly_minors,
+                                    check_zero_block_forward,
                                     check_zero_block_converse, check_cycle_invariant, check_inverse_perturbation,
                                     check_radius_algebra, check_family_determinants]
 

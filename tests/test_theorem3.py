@@ -95,6 +95,36 @@ def test_checker_rejects_tampering():
     assert not check_certificate(bad).ok
 
 
+def test_minors_certificate_checked_and_tamper_refused():
+    rng = np.random.default_rng(0)
+    from verify.matrix_input import as_fraction_rows
+
+    seen = 0
+    for _ in range(200):
+        T = rng.standard_normal((6, 6))
+        if np.linalg.det(T) < 0:
+            T[0] = -T[0]
+        rows = as_fraction_rows(T)
+        cert, radius = certify(rows, "positive")
+        if cert is None or cert["type"] != "minors":
+            continue
+        seen += 1
+        data = {"regime": "positive", "T": [[str(x) for x in r] for r in rows], "certificate": cert, "radius": None}
+        assert radius is None and check_certificate(data).ok
+        bad = json.loads(json.dumps(data))
+        bad["certificate"]["order"] = 1  # the trace does not obstruct this T
+        del bad["certificate"]["T11_minors"], bad["certificate"]["S_minors"]
+        assert not check_certificate(bad).ok
+        bad = json.loads(json.dumps(data))
+        bad["certificate"]["S_minors"][0] = "1000"
+        assert not check_certificate(bad).ok
+        r = depth(rows, "positive", max_k=2, starts=3)
+        assert r.k_min is None
+        if seen == 2:
+            break
+    assert seen == 2
+
+
 def test_checker_rejects_a_representable_half_swap():
     # [[0, I], [-I, 0]] = E(-B) F(B^-1) E(-B) ... is k = 2 with B = C = I: no witness can hold
     d = 2

@@ -8,6 +8,8 @@ the proof obligation of the certificate type (proofs/theorem3.md):
 * ``trace``: with ``a = (diag T_{11}, -diag (T^{-1})_{22})``, positive regime: ``a != 0`` and all
   ``a_j`` of one sign; signed regime: exactly one ``a_j != 0``. Any diagonal data in the
   certificate must equal the recomputed values;
+* ``minors`` (order ``m``): the same rule for ``a = (P, -Q)``, ``P``, ``Q`` the principal ``m x m``
+  minors of ``T_{11}`` and of ``(T^{-1})_{22}`` (every index set, recomputed here);
 * ``zero-block``: ``T_{11} = 0``, and the witness holds for ``M = T_{12}^{-1}``, ``R = -T_{21}``:
   ``pattern`` -- exactly one of ``M_{ij}, R_{ij}`` is zero; ``sign`` (positive only) -- ``M_{ij} R_{ij} < 0``;
   ``cycle`` -- all cells nonzero and ``\prod_t \rho(r_t, c_t) / \rho(r_{t+1}, c_t) \ne 1`` with
@@ -93,6 +95,10 @@ def check_certificate(data: dict) -> CertificateResult:
         res = _check_trace(T, d, regime, cert)
         if res.ok:
             res = _check_radius(T, d, regime, data.get("radius"), res)
+    elif kind == "minors":
+        res = _check_minors(T, d, regime, cert)
+        if res.ok and data.get("radius") is not None:
+            res = CertificateResult(False, "no radius is derived for a minors certificate; radius must be null")
     elif kind == "zero-block":
         res = _check_zero_block(T, d, regime, cert)
         if res.ok and data.get("radius") is not None:
@@ -121,18 +127,47 @@ def _check_trace(T: list[list[Fraction]], d: int, regime: str, cert: dict) -> Ce
             given = cert[key]
             if not isinstance(given, list) or len(given) != d or any(_fr(x, key) != v for x, v in zip(given, values)):
                 return CertificateResult(False, f"{key} differs from the value recomputed from T")
+    return _sign_rule(t, s, regime, "trace", "tr(T11 C^-1) = tr(B S)", "(diag T11, -diag S)")
+
+
+def _sign_rule(t: list[Fraction], s: list[Fraction], regime: str, name: str, identity: str,
+               coefficients: str) -> CertificateResult:
+    """The obligation shared by ``trace`` and ``minors``: sum_I t_I x^I = sum_I s_I b^I has no solution."""
     a = t + [-x for x in s]
     nonzero = sum(1 for x in a if x != 0)
     if regime == "signed":
         if nonzero != 1:
-            return CertificateResult(False, f"signed trace certificate needs exactly one nonzero coefficient; "
-                                            f"(diag T11, -diag S) has {nonzero}")
-        return CertificateResult(True, "trace: exactly one of the 2d coefficients is nonzero, so "
-                                       "tr(T11 C^-1) = tr(B S) has no solution with nonzero scales")
+            return CertificateResult(False, f"signed {name} certificate needs exactly one nonzero coefficient; "
+                                            f"{coefficients} has {nonzero}")
+        return CertificateResult(True, f"{name}: exactly one of the coefficients {coefficients} is nonzero, so "
+                                       f"{identity} has no solution with nonzero scales")
     if nonzero == 0 or not (all(x >= 0 for x in a) or all(x <= 0 for x in a)):
-        return CertificateResult(False, "positive trace certificate needs (diag T11, -diag S) nonzero and of one sign")
-    return CertificateResult(True, "trace: (diag T11, -diag S) is nonzero and of one sign, so "
-                                   "tr(T11 C^-1) = tr(B S) has no solution with positive scales")
+        return CertificateResult(False, f"positive {name} certificate needs {coefficients} nonzero and of one sign")
+    return CertificateResult(True, f"{name}: {coefficients} is nonzero and of one sign, so "
+                                   f"{identity} has no solution with positive scales")
+
+
+def _minors(block: list[list[Fraction]], m: int) -> list[Fraction]:
+    from itertools import combinations
+
+    return [_f(_matrix([[block[i][j] for j in I] for i in I]).det()) for I in combinations(range(len(block)), m)]
+
+
+def _check_minors(T: list[list[Fraction]], d: int, regime: str, cert: dict) -> CertificateResult:
+    m = cert.get("order")
+    if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= d:
+        raise CertificateFormatError(f"minors certificate needs an integer order in 1..{d}")
+    Tinv = _inverse(T)
+    P = _minors([r[:d] for r in T[:d]], m)
+    Q = _minors([r[d:] for r in Tinv[d:]], m)
+    for key, values in (("T11_minors", P), ("S_minors", Q)):
+        if key in cert:
+            given = cert[key]
+            if not isinstance(given, list) or len(given) != len(values) or \
+                    any(_fr(x, key) != v for x, v in zip(given, values)):
+                return CertificateResult(False, f"{key} differs from the values recomputed from T")
+    return _sign_rule(P, Q, regime, f"minors (order {m})", f"e_{m}(T11 C^-1) = e_{m}(B S)",
+                      f"(principal {m}-minors of T11, minus those of S)")
 
 
 def _check_radius(T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult) -> CertificateResult:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from .errors import InputError
-from .obstructions import trace_coefficients, trace_obstructs, trace_radius, zero_block
+from .obstructions import minors_obstruction, trace_coefficients, trace_obstructs, trace_radius, zero_block
 
 REGIMES = ("positive", "signed")
 FAMILIES = ("trace", "zero-block")
@@ -133,7 +133,14 @@ def certify(T: Rows, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
                            for i, j in cells]}, None
     t, s = trace_coefficients(T)
     if not trace_obstructs(t, s, regime):
-        return None, None
+        minors = minors_obstruction(T, regime)
+        if minors is None:
+            return None, None
+        m, P, Q = minors
+        return {"type": "minors", "order": m,
+                "statement": f"e_{m}(T11 C^-1) = e_{m}(B S), S = (T^-1)_22 (sums of principal {m}x{m} minors), has "
+                             f"no solution with {'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
+                "T11_minors": [str(x) for x in P], "S_minors": [str(x) for x in Q]}, None
     radius = trace_radius(T, t, s) if regime == "positive" else None
     if radius is not None:  # 3 significant digits, rounded down: a margin over any checker's own tau
         radius = round_down(radius)

@@ -19,6 +19,11 @@ With ``S = (T^{-1})_{22}`` this reads ``T_{11} C^{-1} = I + YZ`` and ``B S = I +
   where exactly one side is zero (``pattern``), an entry of opposite signs (``sign``, positive
   regime), or a cycle whose alternating product of ratios is not 1 (``cycle``).
 
+* **minors** (Lemma 2'). ``YZ`` and ``ZY`` share the whole characteristic polynomial, so for every
+  order ``m``: ``\sum_{|I|=m} \det T_{11}[I] \prod_{i \in I} c_i^{-1} = \sum_{|I|=m} \det S[I] \prod_{i\in I} b_i``
+  (principal minors). The same sign rule on ``(minors of T_{11}, -minors of S)`` is an obstruction;
+  ``m = 1`` is the trace.
+
 Nothing here decides the generic case: a matrix with no obstruction may still need k = 3.
 """
 from __future__ import annotations
@@ -50,12 +55,35 @@ def trace_coefficients(rows: Rows) -> tuple[list[Fraction], list[Fraction]]:
 
 
 def trace_obstructs(t: list[Fraction], s: list[Fraction], regime: str) -> bool:
-    r"""Whether ``\sum_i t_i x_i - \sum_i s_i b_i = 0`` has no solution with all ``x_i = 1/c_i``,
-    ``b_i`` positive (``regime="positive"``) or nonzero (``"signed"``): proofs/theorem3.md, Lemma 2."""
+    r"""Whether ``\sum_I t_I x^I - \sum_I s_I b^I = 0`` (monomials of one degree in disjoint variables;
+    degree 1 is the trace) has no solution with all ``x_i = 1/c_i``, ``b_i`` positive
+    (``regime="positive"``) or nonzero (``"signed"``): proofs/theorem3.md, Lemmas 2 and 2'."""
     a = list(t) + [-x for x in s]
     if regime == "signed":
         return sum(1 for x in a if x != 0) == 1
     return any(x != 0 for x in a) and (all(x >= 0 for x in a) or all(x <= 0 for x in a))
+
+
+def principal_minors(block: Rows, m: int) -> list[Fraction]:
+    """``det block[I, I]`` for every ``I`` in ``itertools.combinations(range(d), m)``, in that order."""
+    from itertools import combinations
+
+    ar = get_arithmetic("exact")
+    return [ar.to_fraction(ar.from_fractions([[block[i][j] for j in I] for i in I]).det())
+            for I in combinations(range(len(block)), m)]
+
+
+def minors_obstruction(rows: Rows, regime: str) -> Optional[tuple[int, list[Fraction], list[Fraction]]]:
+    r"""The smallest order ``2 <= m < d`` whose characteristic-polynomial identity
+    ``e_m(T_{11} C^{-1}) = e_m(B S)`` has no solution (proofs/theorem3.md, Lemma 2'), with the
+    principal minors of ``T_{11}`` and ``S``; ``None`` if no order obstructs. (Order ``d`` never
+    does: both sides are determinants of one sign.)"""
+    T11, S = _blocks_inverse(rows)
+    for m in range(2, len(T11)):
+        P, Q = principal_minors(T11, m), principal_minors(S, m)
+        if trace_obstructs(P, Q, regime):
+            return m, P, Q
+    return None
 
 
 def trace_radius(rows: Rows, t: list[Fraction], s: list[Fraction]) -> Optional[Fraction]:
