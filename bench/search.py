@@ -26,7 +26,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
     regime = "signed" if a.signed else "positive"
-    print(f"| family | d | regime | samples | k<=2 found | candidates | certified | uncertified | contradictions | s |")
+    print("| family | d | regime | samples | k<=2 found | candidates | certified | uncertified | contradictions | s |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for fam in a.families:
         for d in a.d:

@@ -88,6 +88,10 @@ print("sum T11_ii / c_i =", lhs, "   sum b_i S_ii =", rhs, "   equal:", lhs == r
 # * **positive regime**: impossible if all $a_j$ have one sign (and $a \ne 0$) -- an *open* condition;
 # * **signed regime**: impossible if exactly one $a_j$ is nonzero.
 #
+# The same holds for every coefficient of the characteristic polynomial ($YZ$ and $ZY$ share it):
+# with principal minors, $\sum_{|I|=m}\det T_{11}[I]\prod_{i\in I}c_i^{-1} = \sum_{|I|=m}\det S[I]\prod_{i\in I}b_i$,
+# and the same sign rule gives the **minors** certificate of order $m$ (Lemma 2'; the trace is $m=1$).
+#
 # A second family: if $T_{11} = 0$, then $k \le 2$ holds **iff** $-T_{21} = B\,T_{12}^{-1}C$ for
 # diagonal $B, C$ (Lemma 3) -- decided exactly, with a witness when it fails (a zero-pattern
 # mismatch, a sign mismatch, or a cycle of ratios whose product is not 1).

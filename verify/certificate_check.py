@@ -1,8 +1,9 @@
 r"""``check_certificate(data)``: re-derive a Theorem 3 certificate from ``T`` alone.
 
-Independent of :mod:`verify.obstructions` and :mod:`verify.counterexample`: it parses the strings
-itself, computes ``T^{-1}`` with python-flint's ``fmpq_mat`` directly (exact rationals), and checks
-the proof obligation of the certificate type (proofs/theorem3.md):
+Independent of :mod:`verify.obstructions` and :mod:`verify.counterexample` (it shares only the
+package's parser of matrix entries): it computes ``T^{-1}`` and minors with python-flint's
+``fmpq_mat`` directly (exact rationals), and checks the proof obligation of the certificate type
+(proofs/theorem3.md):
 
 * every type: ``T`` is ``2d x 2d`` with ``det T > 0``;
 * ``trace``: with ``a = (diag T_{11}, -diag (T^{-1})_{22})``, positive regime: ``a != 0`` and all
