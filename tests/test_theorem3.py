@@ -118,7 +118,7 @@ def test_minors_certificate_checked_and_tamper_refused():
         bad = json.loads(json.dumps(data))
         bad["certificate"]["S_minors"][0] = "1000"
         assert not check_certificate(bad).ok
-        r = depth(rows, "positive", max_k=2, starts=3)
+        r = depth(rows, "positive", max_k=2, starts=3, certificates=False)
         assert r.k_min is None
         if seen == 2:
             break
@@ -130,7 +130,7 @@ def test_checker_rejects_a_representable_half_swap():
     d = 2
     T = fr(np.block([[np.zeros((d, d), int), np.eye(d, dtype=int)], [-np.eye(d, dtype=int), np.zeros((d, d), int)]]))
     assert zero_block(T, "positive").witness is None
-    r = depth(T, "positive", max_k=2, starts=4)
+    r = depth(T, "positive", max_k=2, starts=4, certificates=False)
     assert r.k_min is not None and r.k_min <= 2
     for w in [{"kind": "pattern", "entry": [0, 0]}, {"kind": "sign", "entry": [0, 0]},
               {"kind": "cycle", "rows": [0, 1], "cols": [0, 1]}]:
@@ -184,6 +184,40 @@ def test_zero_block_decision_is_constructive(d, seed, signed):
         assert check_certificate(data).ok
 
 
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1), st.booleans())
+@settings(max_examples=25)
+def test_depth_gives_exact_k2_for_representable_zero_blocks(d, seed, signed):
+    """T = E(X) F(Y) E(-Y^-1) F(W) diag(C, B) (so T11 = 0): depth finds k <= 2 exactly, and it checks."""
+    from verify.serialize import to_json as dec_json
+
+    rng = np.random.default_rng(seed)
+    regime = "signed" if signed else "positive"
+    n = 2 * d
+    Y = fr(rng.integers(-3, 4, (d, d)))
+    assume(_det(Y) != 0)
+    from verify.counterexample import _inverse, _matmul
+
+    Yi = _inverse(Y)
+    X, W = fr(rng.integers(-3, 4, (d, d))), fr(rng.integers(-3, 4, (d, d)))
+    b = [Fraction(int(v)) for v in rng.integers(1, 4, d) * (rng.choice([-1, 1], d) if signed else 1)]
+    c = [Fraction(int(v)) for v in rng.integers(1, 4, d) * (rng.choice([-1, 1], d) if signed else 1)]
+
+    def E(M):
+        return [[Fraction(int(i == j)) if i < d or j >= d else M[i - d][j] for j in range(n)] if i >= d else
+                [Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+    def F(M):
+        return [[M[i][j - d] if (i < d <= j) else Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+
+    Delta = [[(c + b)[i] if i == j else Fraction(0) for j in range(n)] for i in range(n)]
+    T = _matmul(_matmul(_matmul(_matmul(E(X), F(Y)), E([[-x for x in r] for r in Yi])), F(W)), Delta)
+    assert all(T[i][j] == 0 for i in range(d) for j in range(d))
+    assume(_det(T) > 0 or signed)
+    r = depth(T, regime, max_k=2)
+    assert r.k_min is not None and r.k_min <= 2 and r.per_k[r.k_min].status == "exact"
+    assert check(T, dec_json(r.decomposition)).ok
+
+
 # --- 3. open sets: random positive counterexamples stay certified inside the radius ---------------
 
 @st.composite
@@ -225,15 +259,17 @@ def test_perturbations_inside_radius_stay_certified(T, seed):
 @pytest.mark.parametrize("family", FAMILIES)
 def test_depth_solver_finds_no_k2_for_certified(regime, family):
     ce = counterexample(2, regime, family)
-    r = depth(ce.T, regime, max_k=2, starts=4)
+    r = depth(ce.T, regime, max_k=2, starts=4, certificates=False)
     assert r.k_min is None and r.per_k[1].status == "impossible" and r.per_k[2].status == "not found"
+    r = depth(ce.T, regime)  # with the certificates: a proof that the minimal depth is 3
+    assert r.k_min == 3 and r.per_k[2].status == "impossible" and r.per_k[2].certificate == ce.certificate
 
 
 @given(trace_counterexamples())
 @settings(max_examples=5)
 def test_depth_solver_finds_no_k2_for_random_certified(T):
     assume(len(T) == 4)
-    r = depth(T, "positive", max_k=2, starts=3)
+    r = depth(T, "positive", max_k=2, starts=3, certificates=False)
     assert r.k_min is None
 
 

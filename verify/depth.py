@@ -10,6 +10,11 @@ r"""``depth(T)``: the fewest pairs that represent a given ``T``, with evidence f
   (:mod:`verify.certify`). The status is ``"certified"`` (a real solution provably exists in the
   reported box), ``"numerical"`` (small residual, no proof) or ``"not found"`` (best residual
   after all starts; *not* a proof of impossibility).
+  Before searching, the exact obstructions of Theorem 3 (:mod:`verify.obstructions`: trace,
+  minors, zero-block) are tried: a certificate makes the status ``"impossible"`` (a proof, the
+  certificate is attached), and for ``T_{11} = 0`` the zero-block decision is exact both ways, so a
+  representable ``T`` gets an ``"exact"`` rational ``k = 2`` decomposition.
+  ``certificates=False`` skips this (the search uses it to test the solver against certificates).
 * ``k = 3`` always works when ``\det T > 0`` (positive) or ``\det T \ne 0`` (signed): the exact
   construction of :mod:`verify.theorem2`, status ``"exact"``.
 
@@ -43,6 +48,7 @@ class KOutcome:
     box_radius: Optional[float] = None
     starts: int = 0
     decomposition: Any = None  # a verify.decompose.Decomposition (exact or mp), when found
+    certificate: Optional[dict] = None  # a Theorem 3 certificate, when status is "impossible" at k = 2
 
 
 @dataclass
@@ -100,6 +106,36 @@ def _exact_decomposition(rows: list[list[Fraction]], pairs: list, regime: str) -
     P = [Pair(ar.from_fractions(A), tuple(ar.scalar(x) for x in b), tuple(ar.scalar(x) for x in c),
               ar.from_fractions(D)) for A, b, c, D in pairs]
     return _verified(ar, ar.from_fractions(rows), P, False, 0.0, regime=regime)
+
+
+def _two_pairs_exact(rows: list[list[Fraction]], regime: str) -> Optional[KOutcome]:
+    r"""The exact part of ``k = 2`` (proofs/theorem3.md): a certificate of impossibility, or for
+    ``T_{11} = 0`` the Lemma 3 construction ``E(X) F(Y) E(-Y^{-1}) F(0) diag(C, B)`` with
+    ``Y = T_{12} B^{-1}``, ``X = (T_{22} B^{-1} - I) Y^{-1}``; ``None`` when neither applies."""
+    from .arith import get_arithmetic
+    from .counterexample import certify
+    from .decompose import _verified
+    from .layers import pairs_from_factors
+    from .obstructions import zero_block
+
+    cert, _ = certify(rows, regime)
+    if cert is not None:
+        return KOutcome("impossible", f"{cert['type']} certificate: {cert['statement']} (proofs/theorem3.md)",
+                        certificate=cert)
+    d = len(rows) // 2
+    if any(rows[i][j] != 0 for i in range(d) for j in range(d)):
+        return None
+    z = zero_block(rows, regime)  # no witness, else certify would have returned one
+    ar = get_arithmetic("exact")
+    Binv = ar.diag([ar.scalar(1 / x) for x in z.b])
+    Y = ar.from_fractions([r[d:] for r in rows[:d]]) @ Binv
+    Yi = Y.inv()
+    X = (ar.from_fractions([r[d:] for r in rows[d:]]) @ Binv - ar.eye(d)) @ Yi
+    pairs = pairs_from_factors(ar, [("E", X), ("F", Y), ("E", -Yi), ("F", ar.zeros(d))],
+                               [ar.scalar(x) for x in z.c], [ar.scalar(x) for x in z.b])
+    dec = _verified(ar, ar.from_fractions(rows), pairs, False, 0.0, regime=regime)
+    return KOutcome("exact", "T11 = 0 and -T21 = B T12^-1 C is solvable (proofs/theorem3.md, Lemma 3)",
+                    residual=0.0, decomposition=dec)
 
 
 def _three_pairs(rows: list[list[Fraction]], regime: str) -> Any:
@@ -267,7 +303,7 @@ def _mp_decomposition(rows: list, s: Fraction, theta: list, k: int, d: int, regi
 
 
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
-          digits: int = 50, progress: Any = None) -> DepthResult:
+          digits: int = 50, progress: Any = None, certificates: bool = True) -> DepthResult:
     """The smallest ``k <= max_k`` found for ``T``, with the outcome for every ``k`` tried
     (see the module docstring for what each status proves)."""
     if regime not in REGIMES:
@@ -293,7 +329,9 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
             dec = _three_pairs(rows, regime)
             out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
-            out.per_k[k] = search_k(rows, k, regime, starts=starts, seed=seed, digits=digits, progress=progress)
+            exact = _two_pairs_exact(rows, regime) if certificates else None
+            out.per_k[k] = exact if exact is not None else search_k(rows, k, regime, starts=starts, seed=seed,
+                                                                      digits=digits, progress=progress)
         if out.per_k[k].status in FOUND:
             out.k_min = k
     return out

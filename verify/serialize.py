@@ -97,7 +97,7 @@ def depth_to_json(result: Any) -> dict[str, Any]:
 
         {"k_min": int|null, "regime": "positive"|"signed",
          "per_k": {"1": {"status": str, "reason": str, "residual": str|null, "box_radius": str|null,
-                         "starts": int}, ...},
+                         "starts": int, "certificate": <a Theorem 3 certificate> | null}, ...},
          "decomposition": <the decompose schema, for k_min> | null}
     """
     per_k = {}
@@ -105,7 +105,7 @@ def depth_to_json(result: Any) -> dict[str, Any]:
         per_k[str(k)] = {"status": o.status, "reason": o.reason,
                          "residual": None if o.residual is None else _num(o.residual),
                          "box_radius": None if o.box_radius is None else _num(o.box_radius),
-                         "starts": o.starts}
+                         "starts": o.starts, "certificate": getattr(o, "certificate", None)}
     dec = result.decomposition
     return {"k_min": result.k_min, "regime": result.regime, "per_k": per_k,
             "decomposition": to_json(dec) if dec is not None else None}
