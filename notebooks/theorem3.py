@@ -259,6 +259,22 @@ print(search_table(search(2, "gaussian", 8, seed=3, starts=4)))
 # %% [markdown]
 # Measured with `python bench/search.py` (40 samples per row, seed 0, 8 starts; the README has the
 # full table). In the positive regime every Gaussian $d = 2$ sample the solver could not
-# represent had a trace certificate; the *uncertified* candidates (no obstruction known, solver
-# failed) are the open part of the question, and in the signed regime only structured families
-# (a zero block) produce certified counterexamples.
+# represent had a trace certificate; at $d \ge 3$ part of the misses stay *uncertified* (no
+# obstruction known, solver failed): the open part of the question. In the signed regime no
+# Gaussian, orthogonal or rotation sample was missed; the certified signed counterexamples come
+# from structured families: $T_{11} = 0$ blocks, and permutation matrices. A permutation matrix
+# with exactly one fixed point has exactly one nonzero entry in $a$ (a fixed point $i \le d$ puts a 1
+# on the diagonal of $T_{11}$, one $i > d$ on the diagonal of $S = T_{22}^T$), so it needs three pairs
+# even with signed scales. Among the 12 even $4\times4$ permutations these are exactly the eight
+# 3-cycles:
+
+# %%
+import itertools
+
+for p in itertools.permutations(range(4)):
+    P = np.eye(4, dtype=int)[list(p)]
+    if round(np.linalg.det(P)) < 0:
+        continue
+    cert, _ = certify([[Fraction(int(x)) for x in r] for r in P], "signed")
+    fixed = [i for i in range(4) if p[i] == i]
+    print(p, "fixed points", fixed, "->", "k = 3 (certified, signed)" if cert else "no certificate")

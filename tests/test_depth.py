@@ -103,3 +103,21 @@ def test_depth_with_entries_beyond_float_range():
     r = depth(T.tolist(), starts=5)
     assert r.k_min is not None and r.k_min <= 2
     assert r.per_k[r.k_min].status in ("exact", "certified")
+
+
+def test_least_squares_start_that_overflows_is_a_failed_start():
+    """A start whose Jacobian turns non-finite (found by the signed search on sign matrices) must not
+    raise out of the solver."""
+    import numpy as np
+
+    from verify.kpairs import least_squares
+
+    def fun(x):
+        return np.array([np.exp(1e3 * x[0]) - 1.0, x[1]])
+
+    def jac(x):
+        return np.array([[1e3 * np.exp(1e3 * x[0]), 0.0], [0.0, 1.0]])
+
+    assert least_squares(fun, np.array([1.0, 1.0]), jac, max_nfev=10) is None
+    sol = least_squares(fun, np.array([0.001, 1.0]), jac, max_nfev=50)
+    assert sol is not None and np.abs(sol.fun).max() < 1e-8

@@ -292,7 +292,8 @@ def _demo() -> int:
     print("\nWhat this says: T = L_1 U_1 L_2 U_2 L_3 U_3 with L_i = [[I,0],[A_i,diag b_i]] and "
           "U_i = [[diag c_i, D_i],[0,I]],\nall b_i, c_i > 0, in exact rational arithmetic. k = 3 pairs "
           "suffice for every T with det T > 0,\nand Theorem 3 of the paper shows 2 do not always. "
-          "Try: verify decompose yourfile.mtx --json")
+          "Try: verify decompose yourfile.mtx --json,\n"
+          "or verify counterexample --d 4 for a certified T that needs all 3 pairs.")
     return EXIT_OK if (dec.verified and result.ok) else EXIT_MISMATCH
 
 

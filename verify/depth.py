@@ -34,7 +34,7 @@ import scipy.optimize
 from .certify import Certificate, krawczyk
 from .errors import SingularMatrixError
 from .k2starts import reduced_k2_starts, spectral_k2_starts
-from .kpairs import REGIMES, jacobian, n_params, product_float, unpack
+from .kpairs import REGIMES, jacobian, least_squares, n_params, product_float, unpack
 from .matrix_input import as_fraction_rows
 
 
@@ -186,10 +186,8 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
         if x0 is None or not np.all(np.isfinite(x0)):
             x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
         if x0 is not None and np.all(np.isfinite(x0)):
-            with np.errstate(all="ignore"):
-                sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
-                                                   gtol=1e-15, max_nfev=100)
-            r = float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
+            sol = least_squares(fun, x0, jac, max_nfev=100)
+            r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
             if np.isfinite(r):
                 best_x, best_r = sol.x, r
     for start in range(starts if best_r >= 1e-11 else 0):
@@ -197,10 +195,8 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
         x0 = rng.standard_normal(m)
         if regime == "positive":
             x0 = np.where(_scale_mask(k, d), 0.3 * x0, x0)
-        with np.errstate(all="ignore"):
-            sol = scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15,
-                                               gtol=1e-15, max_nfev=400)
-        r = float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
+        sol = least_squares(fun, x0, jac, max_nfev=400)
+        r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
         if progress is not None:
             progress.update(1)
         if np.isfinite(r) and r < best_r:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Optional
 
 import numpy as np
-import scipy.optimize
 
-from .kpairs import pack
+from .kpairs import least_squares, pack
 
 
 def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int) -> Optional[np.ndarray]:
@@ -71,10 +70,8 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
     scale = float(np.linalg.norm(Tf))
     for _ in range(tries):
         w0 = np.concatenate([rng.standard_normal(2 * d * d), 0.3 * rng.standard_normal(2 * d) + (0 if pos else 1)])
-        with np.errstate(all="ignore"):
-            sol = scipy.optimize.least_squares(fun, w0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                                               max_nfev=300)
-        if not np.all(np.isfinite(sol.fun)) or np.linalg.norm(sol.fun) > 1e-11 * max(scale, 1.0):
+        sol = least_squares(fun, w0, jac, max_nfev=300)
+        if sol is None or not np.all(np.isfinite(sol.fun)) or np.linalg.norm(sol.fun) > 1e-11 * max(scale, 1.0):
             continue
         with np.errstate(all="ignore"):
             Y, Z, b, c = split_u(sol.x)
@@ -149,10 +146,8 @@ def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tr
 
     for _ in range(tries):
         w0 = 0.5 * rng.standard_normal(2 * d) + (0.0 if pos else 1.0)
-        with np.errstate(all="ignore"):
-            sol = scipy.optimize.least_squares(fun, w0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                                               max_nfev=1000)
-        if not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-11:
+        sol = least_squares(fun, w0, jac, max_nfev=1000)
+        if sol is None or not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-11:
             continue
         with np.errstate(all="ignore"):
             b, c = scales(sol.x)
