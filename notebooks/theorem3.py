@@ -167,9 +167,9 @@ from verify.serialize import depth_to_text
 print(depth_to_text(depth(ce.T, "positive")))
 
 # %% [markdown]
-# The signed counterexamples are reached to a residual of about $10^{-5}$ by the $k=2$ solver:
-# they are *limits* of two-pair products (the image of the $k=2$ map is not closed), while the
-# positive one stays about $0.2$ away.
+# The signed counterexamples are reached to a residual of about $10^{-5}$ by the $k=2$ solver,
+# which suggests (numerically; not proved) that they are *limits* of two-pair products, i.e. that the
+# image of the $k=2$ map is not closed. The positive one stays about $0.2$ away.
 #
 # ## The open set (positive regime)
 #
