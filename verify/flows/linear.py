@@ -1,0 +1,232 @@
+r"""Linear layers: the Theorem 2 couplings ``L(A, b)``, ``U(c, D)``, a fixed permutation, Glow's
+LU-parametrised invertible linear map, and ActNorm. Forward = generative (``x = M z`` for a
+column vector ``z``; on row batches ``x = z M^T``).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from .base import VJP, Array, ComposedTransform, Transform
+
+
+class _Dense(Transform):
+    """Shared algebra of the linear layers: ``x = z M^T``, ``log|det| = log|det M|``; subclasses give
+    ``matrix()``, ``log_abs_det()`` and the chain rule from ``g_M`` (gradient w.r.t. ``M``) to the
+    parameters, ``_param_grads(g_M, g_logdet)``."""
+
+    def matrix(self) -> Array:
+        raise NotImplementedError
+
+    def log_abs_det(self) -> float:
+        raise NotImplementedError
+
+    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
+        raise NotImplementedError
+
+    def _forward(self, z: Array) -> tuple[Array, Array]:
+        return z @ self.matrix().T, np.full(z.shape[0], self.log_abs_det())
+
+    def _inverse_vjp(self, x: Array) -> tuple[Array, Array, VJP]:
+        M = self.matrix()
+        Minv = np.linalg.inv(M)
+        z = x @ Minv.T
+        ld = np.full(x.shape[0], -self.log_abs_det())
+
+        def vjp(g_z: Array, g_ld: Array) -> tuple[Array, dict[str, Array]]:
+            # z = x K with K = M^{-T}: g_x = g_z K^T, g_K = x^T g_z, g_M = -M^{-T} g_K^T M^{-T}
+            g_x = g_z @ Minv
+            g_K = x.T @ g_z
+            g_M = -Minv.T @ g_K.T @ Minv.T
+            return g_x, self._param_grads(g_M, -float(np.sum(g_ld)))
+
+        return z, ld, vjp
+
+    def _forward_jacobian(self, z: Array) -> tuple[Array, Array]:
+        M = self.matrix()
+        return z @ M.T, np.broadcast_to(M, (z.shape[0],) + M.shape).copy()
+
+
+class LinearL(_Dense):
+    r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2): ``x_1 = z_1``, ``x_2 = A z_1 + b \odot z_2``.
+    ``b`` must be nonzero (positive for a flow with positive scales)."""
+
+    def __init__(self, A: Array, b: Array) -> None:
+        A, b = np.array(A, dtype=np.float64), np.array(b, dtype=np.float64)
+        d = b.shape[0]
+        if A.shape != (d, d) or b.ndim != 1 or np.any(b == 0) or not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
+            raise ValueError("L(A, b) needs A of shape (d, d) and finite nonzero b of length d")
+        self.d, self.n = d, 2 * d
+        self.params = {"A": A, "b": b}
+
+    def matrix(self) -> Array:
+        d = self.d
+        M = np.eye(self.n)
+        M[d:, :d] = self.params["A"]
+        M[d:, d:] = np.diag(self.params["b"])
+        return M
+
+    def log_abs_det(self) -> float:
+        return float(np.sum(np.log(np.abs(self.params["b"]))))
+
+    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
+        d = self.d
+        return {"A": g_M[d:, :d].copy(), "b": np.diag(g_M[d:, d:]) + g_logdet / self.params["b"]}
+
+
+class LinearU(_Dense):
+    r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2): ``x_1 = c \odot z_1 + D z_2``, ``x_2 = z_2``."""
+
+    def __init__(self, c: Array, D: Array) -> None:
+        c, D = np.array(c, dtype=np.float64), np.array(D, dtype=np.float64)
+        d = c.shape[0]
+        if D.shape != (d, d) or c.ndim != 1 or np.any(c == 0) or not (np.all(np.isfinite(c)) and np.all(np.isfinite(D))):
+            raise ValueError("U(c, D) needs D of shape (d, d) and finite nonzero c of length d")
+        self.d, self.n = d, 2 * d
+        self.params = {"c": c, "D": D}
+
+    def matrix(self) -> Array:
+        d = self.d
+        M = np.eye(self.n)
+        M[:d, :d] = np.diag(self.params["c"])
+        M[:d, d:] = self.params["D"]
+        return M
+
+    def log_abs_det(self) -> float:
+        return float(np.sum(np.log(np.abs(self.params["c"]))))
+
+    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
+        d = self.d
+        return {"c": np.diag(g_M[:d, :d]) + g_logdet / self.params["c"], "D": g_M[:d, d:].copy()}
+
+
+class Permutation(Transform):
+    """A fixed permutation of coordinates: ``x[:, i] = z[:, perm[i]]``; log-det 0, no parameters."""
+
+    def __init__(self, perm: Sequence[int]) -> None:
+        p = np.asarray(perm, dtype=int)
+        if p.ndim != 1 or sorted(p.tolist()) != list(range(len(p))):
+            raise ValueError("perm must be a permutation of 0..n-1")
+        self.n = len(p)
+        self.perm, self.inv = p, np.argsort(p)
+        self.params = {}
+
+    def _forward(self, z: Array) -> tuple[Array, Array]:
+        return z[:, self.perm], np.zeros(z.shape[0])
+
+    def _inverse_vjp(self, x: Array) -> tuple[Array, Array, VJP]:
+        def vjp(g_z: Array, g_ld: Array) -> tuple[Array, dict[str, Array]]:
+            return g_z[:, self.perm], {}
+
+        return x[:, self.inv], np.zeros(x.shape[0]), vjp
+
+    def _forward_jacobian(self, z: Array) -> tuple[Array, Array]:
+        P = np.eye(self.n)[self.perm]
+        return z[:, self.perm], np.broadcast_to(P, (z.shape[0], self.n, self.n)).copy()
+
+
+class LULinear(_Dense):
+    r"""Glow's invertible 1x1 convolution in dense form: ``W = P L (U + diag(sign \cdot e^{log\_s}))``
+    with a fixed permutation ``P`` and signs, unit lower-triangular ``L`` and strictly upper ``U``
+    (parameters ``L``, ``U``, ``log_s``; only the strict triangles of ``L`` and ``U`` are used).
+    ``log|det W| = \sum log\_s``."""
+
+    def __init__(self, n: int, rng: np.random.Generator, *, identity_init: bool = False, scale: float = 0.3) -> None:
+        self.n = n
+        self.perm = np.arange(n) if identity_init else rng.permutation(n)
+        self.sign = np.ones(n) if identity_init else rng.choice([-1.0, 1.0], n)
+        k = 0.0 if identity_init else scale
+        self.lower, self.upper = np.tril(np.ones((n, n)), -1), np.triu(np.ones((n, n)), 1)
+        self.params = {"L": rng.standard_normal((n, n)) * k * self.lower,
+                       "U": rng.standard_normal((n, n)) * k * self.upper,
+                       "log_s": rng.standard_normal(n) * k}
+
+    def _factors(self) -> tuple[Array, Array, Array]:
+        P = np.eye(self.n)[self.perm]
+        L = np.eye(self.n) + self.params["L"] * self.lower
+        V = self.params["U"] * self.upper + np.diag(self.sign * np.exp(self.params["log_s"]))
+        return P, L, V
+
+    def matrix(self) -> Array:
+        P, L, V = self._factors()
+        return P @ L @ V
+
+    def log_abs_det(self) -> float:
+        return float(np.sum(self.params["log_s"]))
+
+    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
+        P, L, V = self._factors()
+        g_L = (P.T @ g_M @ V.T) * self.lower
+        g_V = (P @ L).T @ g_M
+        return {"L": g_L, "U": g_V * self.upper,
+                "log_s": np.diag(g_V) * self.sign * np.exp(self.params["log_s"]) + g_logdet}
+
+
+class ActNorm(Transform):
+    r"""``x = z \odot e^{log\_scale} + bias``; data-dependent initialisation (:meth:`initialize`) sets
+    ``bias`` and ``log_scale`` so the *inverse* maps the given data to zero mean and unit variance per
+    coordinate."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.params = {"log_scale": np.zeros(n), "bias": np.zeros(n)}
+        self.initialized = False
+
+    def initialize(self, x: Array) -> None:
+        x = np.asarray(x, dtype=np.float64)
+        std = x.std(axis=0)
+        self.params["bias"][...] = x.mean(axis=0)
+        self.params["log_scale"][...] = np.log(np.where(std > 1e-12, std, 1.0))
+        self.initialized = True
+
+    def _forward(self, z: Array) -> tuple[Array, Array]:
+        return z * np.exp(self.params["log_scale"]) + self.params["bias"], \
+            np.full(z.shape[0], float(np.sum(self.params["log_scale"])))
+
+    def _inverse_vjp(self, x: Array) -> tuple[Array, Array, VJP]:
+        e = np.exp(-self.params["log_scale"])
+        z = (x - self.params["bias"]) * e
+
+        def vjp(g_z: Array, g_ld: Array) -> tuple[Array, dict[str, Array]]:
+            return g_z * e, {"bias": -(g_z * e).sum(axis=0),
+                             "log_scale": -(g_z * z).sum(axis=0) - float(np.sum(g_ld))}
+
+        return z, np.full(x.shape[0], -float(np.sum(self.params["log_scale"]))), vjp
+
+    def _forward_jacobian(self, z: Array) -> tuple[Array, Array]:
+        x, _ = self._forward(z)
+        return x, np.broadcast_to(np.diag(np.exp(self.params["log_scale"])), (z.shape[0], self.n, self.n)).copy()
+
+
+def from_decomposition(dec: Any) -> Transform:
+    r"""The linear flow of a Theorem 2 decomposition (``verify.decompose`` result or its JSON):
+    ``T = [S] L_1 U_1 \cdots L_k U_k``, so the forward map applies ``U_k`` first and ``L_1`` (then
+    the sign layer ``S = diag(-1, 1, ..., 1)``, if any) last: ``forward(z) = T z``."""
+    from fractions import Fraction
+
+    if isinstance(dec, dict):
+        pairs = [(L["A"], L["b"], L["c"], L["D"]) for L in dec["layers"]]
+        sign = bool(dec.get("sign_layer", False))
+    else:
+        pairs = [(p.A.rows(), p.b, p.c, p.D.rows()) for p in dec.pairs]
+        sign = bool(dec.sign_layer)
+
+    def f(v: Any) -> float:
+        if isinstance(v, str):
+            return float(Fraction(v)) if "/" in v else float(v)
+        try:
+            return float(v)
+        except TypeError:
+            return float(Fraction(int(v.numerator), int(v.denominator)))
+
+    layers: list[Transform] = []
+    for A, b, c, D in reversed(pairs):
+        layers.append(LinearU([f(x) for x in c], [[f(x) for x in r] for r in D]))
+        layers.append(LinearL([[f(x) for x in r] for r in A], [f(x) for x in b]))
+    if sign:
+        n = layers[0].n
+        layers.append(LinearU(np.r_[-1.0, np.ones(n // 2 - 1)], np.zeros((n // 2, n // 2))))
+    return ComposedTransform(*layers)
+
+
