@@ -27,7 +27,7 @@ class AffineCoupling(Transform):
 
     def __init__(self, n: int, *, split: str = "first", mask: Optional[Sequence[bool]] = None,
                  hidden: Sequence[int] | int = 64, activation: str = "relu", scale_bound: float = 3.0,
-                 rng: np.random.Generator, identity_init: bool = False, init_scale: float = 1.0) -> None:
+                 rng: np.random.Generator, identity_init: bool = False, init_scale: float = 0.5) -> None:
         if n < 2:
             raise ValueError("affine coupling needs n >= 2")
         if mask is None:

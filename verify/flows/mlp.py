@@ -12,10 +12,18 @@ import numpy as np
 
 Array = np.ndarray
 
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array, Array], Array]]] = {
-    # name: (sigma(a), sigma'(a) given a and sigma(a))
-    "relu": (lambda a: np.maximum(a, 0.0), lambda a, h: (a > 0).astype(a.dtype)),
-    "tanh": (np.tanh, lambda a, h: 1.0 - h * h),
+def _relu_(a: Array) -> Array:
+    return np.maximum(a, 0.0, out=a)
+
+
+def _tanh_(a: Array) -> Array:
+    return np.tanh(a, out=a)
+
+
+ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
+    # name: (sigma applied IN PLACE to a, sigma' expressed through h = sigma(a))
+    "relu": (_relu_, lambda h: (h > 0).astype(h.dtype)),
+    "tanh": (_tanh_, lambda h: 1.0 - h * h),
 }
 
 
@@ -40,31 +48,32 @@ class MLP:
     def depth(self) -> int:
         return len(self.sizes) - 1
 
-    def forward(self, u: Array) -> tuple[Array, list[tuple[Array, Array]]]:
-        """The output and the cache ``[(a_l, h_l)]`` of the hidden layers."""
+    def forward(self, u: Array) -> tuple[Array, list[Array]]:
+        """The output and the cache ``[h_l]`` of the hidden layers. (Operations are in place on fresh
+        arrays: temporaries of batch x width floats cost more than the products at these sizes.)"""
         sigma, _ = ACTIVATIONS[self.activation]
         h, cache = u, []
         for l in range(self.depth):
-            a = h @ self.params[f"W{l}"] + self.params[f"b{l}"]
+            a = h @ self.params[f"W{l}"]
+            a += self.params[f"b{l}"]
             if l < self.depth - 1:
                 h = sigma(a)
-                cache.append((a, h))
+                cache.append(h)
             else:
                 h = a
         return h, cache
 
-    def backward(self, u: Array, cache: list[tuple[Array, Array]], g: Array) -> tuple[Array, dict[str, Array]]:
+    def backward(self, u: Array, cache: list[Array], g: Array) -> tuple[Array, dict[str, Array]]:
         """``(g_u, {param: grad})`` for upstream gradient ``g`` on the output."""
         _, dsigma = ACTIVATIONS[self.activation]
         grads: dict[str, Array] = {}
         for l in reversed(range(self.depth)):
-            h_prev = cache[l - 1][1] if l > 0 else u
+            h_prev = cache[l - 1] if l > 0 else u
             grads[f"W{l}"] = h_prev.T @ g
             grads[f"b{l}"] = g.sum(axis=0)
             g = g @ self.params[f"W{l}"].T
             if l > 0:
-                a, h = cache[l - 1]
-                g = g * dsigma(a, h)
+                g *= dsigma(cache[l - 1])
         return g, grads
 
     def jacobian(self, u: Array) -> tuple[Array, Array]:
@@ -73,7 +82,6 @@ class MLP:
         out, cache = self.forward(u)
         J = np.broadcast_to(self.params["W0"].T, (u.shape[0],) + self.params["W0"].T.shape)
         for l in range(1, self.depth):
-            a, h = cache[l - 1]
-            J = dsigma(a, h)[:, :, None] * J
+            J = dsigma(cache[l - 1])[:, :, None] * J
             J = self.params[f"W{l}"].T[None] @ J
         return out, J
