@@ -49,7 +49,7 @@ class _Dense(Transform):
 
 
 class LinearL(_Dense):
-    r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2): ``x_1 = z_1``, ``x_2 = A z_1 + b \odot z_2``.
+    r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2), forward = generative (``x = L z``): ``x_1 = z_1``, ``x_2 = A z_1 + b \odot z_2``.
     ``b`` must be nonzero (positive for a flow with positive scales)."""
 
     def __init__(self, A: Array, b: Array) -> None:
@@ -76,7 +76,7 @@ class LinearL(_Dense):
 
 
 class LinearU(_Dense):
-    r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2): ``x_1 = c \odot z_1 + D z_2``, ``x_2 = z_2``."""
+    r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2), forward = generative (``x = U z``): ``x_1 = c \odot z_1 + D z_2``, ``x_2 = z_2``."""
 
     def __init__(self, c: Array, D: Array) -> None:
         c, D = np.array(c, dtype=np.float64), np.array(D, dtype=np.float64)
@@ -102,7 +102,7 @@ class LinearU(_Dense):
 
 
 class Permutation(Transform):
-    """A fixed permutation of coordinates: ``x[:, i] = z[:, perm[i]]``; log-det 0, no parameters."""
+    """A fixed permutation of coordinates, forward = generative: ``x[:, i] = z[:, perm[i]]``; log-det 0, no parameters."""
 
     def __init__(self, perm: Sequence[int]) -> None:
         p = np.asarray(perm, dtype=int)
@@ -127,7 +127,7 @@ class Permutation(Transform):
 
 
 class LULinear(_Dense):
-    r"""Glow's invertible 1x1 convolution in dense form: ``W = P L (U + diag(sign \cdot e^{log\_s}))``
+    r"""Glow's invertible 1x1 convolution in dense form, forward = generative ``x = W z``: ``W = P L (U + diag(sign \cdot e^{log\_s}))``
     with a fixed permutation ``P`` and signs, unit lower-triangular ``L`` and strictly upper ``U``
     (parameters ``L``, ``U``, ``log_s``; only the strict triangles of ``L`` and ``U`` are used).
     ``log|det W| = \sum log\_s``."""
@@ -164,7 +164,7 @@ class LULinear(_Dense):
 
 
 class ActNorm(Transform):
-    r"""``x = z \odot e^{log\_scale} + bias``; data-dependent initialisation (:meth:`initialize`) sets
+    r"""ActNorm, forward = generative: ``x = z \odot e^{log\_scale} + bias``; data-dependent initialisation (:meth:`initialize`) sets
     ``bias`` and ``log_scale`` so the *inverse* maps the given data to zero mean and unit variance per
     coordinate."""
 
