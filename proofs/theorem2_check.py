@@ -228,13 +228,18 @@ CHECKS: list[Callable[[], bool]] = [check_pair_reduction, check_delta_moves, che
                                     check_det_W_numerically]
 
 
-def main() -> int:
+def run(checks: list[Callable[[], bool]]) -> int:
+    """Run every check, print one line each, and return the exit code (0 iff all pass)."""
     failed = 0
-    for chk in CHECKS:
+    for chk in checks:
         ok = chk()
         failed += not ok
         print(f"{'ok  ' if ok else 'FAIL'} {chk.__name__}: {chk.__doc__.strip().splitlines()[0]}")
     return 1 if failed else 0
+
+
+def main() -> int:
+    return run(CHECKS)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import sympy as sp
 from sympy import Matrix
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import E, F, blocks_equal, diag2, inverse_rules, nc, normal_form, one, zero  # noqa: E402
+from theorem2_check import E, F, blocks_equal, diag2, inverse_rules, nc, normal_form, one, run, zero  # noqa: E402
 
 
 def check_two_pairs_reduce() -> bool:
@@ -185,12 +185,7 @@ CHECKS: list[Callable[[], bool]] = [check_two_pairs_reduce, check_blocks_of_EFEF
 
 
 def main() -> int:
-    failed = 0
-    for chk in CHECKS:
-        ok = chk()
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {chk.__name__}: {chk.__doc__.strip().splitlines()[0]}")
-    return 1 if failed else 0
+    return run(CHECKS)
 
 
 if __name__ == "__main__":

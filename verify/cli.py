@@ -184,19 +184,11 @@ def _depth(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import DecompositionFormatError, check
+    from .check import check
     from .io import read_matrix
 
     T = read_matrix(args.matrix)
-    try:
-        with open(args.decomposition) as f:
-            data = json.load(f)
-    except OSError as e:
-        return _err(f"{args.decomposition}: cannot read: {e.strerror}")
-    except json.JSONDecodeError as e:
-        return _err(f"{args.decomposition}: invalid JSON: {e.msg} (line {e.lineno})")
-    if not isinstance(data, dict):
-        raise DecompositionFormatError(f"{args.decomposition}: expected a JSON object")
+    data = _read_json(args.decomposition)
     if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
         data = data["k3"]
     result = check(T, data)
@@ -204,19 +196,19 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_MISMATCH
 
 
-def _read_json(path: str) -> Optional[dict]:
+def _read_json(path: str) -> dict:
+    """A JSON object from ``path`` (``-`` = stdin); :class:`JSONFileError` (exit 2) otherwise."""
+    from .errors import JSONFileError
+
     try:
         with (sys.stdin if path == "-" else open(path)) as f:
             data = json.load(f)
     except OSError as e:
-        _err(f"{path}: cannot read: {e.strerror}")
-        return None
+        raise JSONFileError(f"{path}: cannot read: {e.strerror}") from None
     except json.JSONDecodeError as e:
-        _err(f"{path}: invalid JSON: {e.msg} (line {e.lineno})")
-        return None
+        raise JSONFileError(f"{path}: invalid JSON: {e.msg} (line {e.lineno})") from None
     if not isinstance(data, dict):
-        _err(f"{path}: expected a JSON object")
-        return None
+        raise JSONFileError(f"{path}: expected a JSON object")
     return data
 
 
@@ -237,8 +229,6 @@ def _check_certificate(args: argparse.Namespace) -> int:
     if args.perturb < 0:
         return _err("--perturb must be >= 0")
     data = _read_json(args.path)
-    if data is None:
-        return EXIT_INPUT
     result = check_certificate(data)
     print(("OK: " if result.ok else "FAILED: ") + result.message)
     if not result.ok or args.perturb == 0:

@@ -27,5 +27,9 @@ class NegativeDeterminantError(InputError):
     """``det T < 0``: no product of positive-regime pairs has it (use the sign layer option)."""
 
 
+class JSONFileError(InputError):
+    """A JSON file (a decomposition or a certificate) that cannot be read, parsed, or is not an object."""
+
+
 class VerificationError(RuntimeError):
     """A constructed decomposition did not multiply back to the input (a bug, never expected)."""
