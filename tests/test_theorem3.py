@@ -64,6 +64,10 @@ def test_bad_arguments_raise_input_errors():
     for args in [(1, "positive", "trace"), (3, "both", "trace"), (3, "positive", "nope")]:
         with pytest.raises(CounterexampleError):
             counterexample(*args)
+    from verify.errors import SingularMatrixError
+
+    with pytest.raises(SingularMatrixError):
+        certify(fr([[0, 0, 1, 1], [0, 0, 1, 1], [1, 0, 0, 0], [0, 1, 0, 0]]), "signed")
 
 
 # --- 2. the checker can fail: tampered data and k <= 2 representable T ---------------------------

@@ -114,6 +114,11 @@ def certify(T: Rows, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
     """A certificate that ``T`` is not a product of ``k <= 2`` pairs in ``regime``, and the open-set
     radius (positive-regime strict trace certificates only; 3 significant digits, rounded down), or ``(None, None)`` if no obstruction
     known to this package applies (which proves nothing)."""
+    from .depth import _det
+    from .errors import SingularMatrixError
+
+    if _det(T) == 0:
+        raise SingularMatrixError("the matrix is singular (det T = 0); certificates are for invertible T")
     d = len(T) // 2
     if all(T[i][j] == 0 for i in range(d) for j in range(d)):
         z = zero_block(T, regime)
