@@ -84,26 +84,42 @@ def test_inverse_and_log_dets(case):
     assert np.allclose(Jt, J, atol=1e-6 * max(1.0, np.abs(J).max()), rtol=0)
 
 
-def _grad_check(flow: Flow, x: np.ndarray, h: float = 1e-5) -> float:
-    """max |analytic - central difference| / tol over every parameter entry, with
+def _grad_check(flow: Flow, x: np.ndarray, steps: tuple[float, ...] = (1e-5, 1e-7, 1e-9)) -> float:
+    """max over parameter entries of |analytic - central difference| / tol, with
     tol = 1e-6 (1 + |fd|) + 50 eps |f| / h (the second term: the difference quotient's own rounding).
-    The gradient matches when the result is < 1."""
+    The gradient matches when the result is < 1. An entry is retried with the next smaller step when
+    the larger one fails: a ReLU pre-activation closer to 0 than the step puts a kink inside the
+    difference (seen: 8e-6 from 0 at h = 1e-5), while a wrong gradient fails at every step."""
     value, grads = flow.mean_log_prob_and_grad(x)
-    rounding = 50 * np.finfo(float).eps * abs(value) / h
     worst = 0.0
     for name, p in flow.named_parameters():
         assert grads[name].shape == p.shape, name
         flat = p.reshape(-1)
         for i in range(flat.size):
-            old = flat[i]
-            flat[i] = old + h
-            fp = float(np.mean(flow.log_prob(x)))
-            flat[i] = old - h
-            fm = float(np.mean(flow.log_prob(x)))
-            flat[i] = old
-            fd = (fp - fm) / (2 * h)
-            worst = max(worst, abs(grads[name].reshape(-1)[i] - fd) / (1e-6 * (1 + abs(fd)) + rounding))
+            best = np.inf
+            for h in steps:
+                old = flat[i]
+                flat[i] = old + h
+                fp = float(np.mean(flow.log_prob(x)))
+                flat[i] = old - h
+                fm = float(np.mean(flow.log_prob(x)))
+                flat[i] = old
+                fd = (fp - fm) / (2 * h)
+                tol = 1e-6 * (1 + abs(fd)) + 50 * np.finfo(float).eps * abs(value) / h
+                best = min(best, abs(grads[name].reshape(-1)[i] - fd) / tol)
+                if best < 1:
+                    break
+            worst = max(worst, best)
     return worst
+
+
+def test_gradient_check_handles_a_relu_kink():
+    """The hypothesis example that found the kink: a pre-activation 8e-6 from zero."""
+    rng = np.random.default_rng(4294967295)
+    flow = Flow(make("coupling-first", 2, rng, 0.1))
+    x = rng.standard_normal((5, 2))
+    assert _grad_check(flow, x, steps=(1e-5,)) > 1  # the kink fools a single step
+    assert _grad_check(flow, x) < 1
 
 
 @given(st.tuples(st.sampled_from(KINDS), st.integers(2, 6), st.integers(0, 2**32 - 1), st.sampled_from([0.1, 0.5, 1.0])))
