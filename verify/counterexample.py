@@ -22,7 +22,8 @@ from fractions import Fraction
 from typing import Any, Optional
 
 from .errors import InputError
-from .obstructions import minors_obstruction, trace_coefficients, trace_obstructs, trace_radius, zero_block
+from .obstructions import (exact_inverse, minors_obstruction, trace_coefficients, trace_obstructs, trace_radius,
+                           zero_block)
 
 REGIMES = ("positive", "signed")
 FAMILIES = ("trace", "zero-block")
@@ -38,13 +39,6 @@ Rows = list[list[Fraction]]
 def _matmul(a: Rows, b: Rows) -> Rows:
     return [[sum((a[i][k] * b[k][j] for k in range(len(b))), Fraction(0)) for j in range(len(b[0]))]
             for i in range(len(a))]
-
-
-def _inverse(a: Rows) -> Rows:
-    from .arith import get_arithmetic
-
-    ar = get_arithmetic("exact")
-    return [[ar.to_fraction(x) for x in r] for r in ar.from_fractions(a).inv().rows()]
 
 
 def _eye(d: int) -> Rows:
@@ -87,13 +81,13 @@ def trace_family(d: int, regime: str) -> Rows:
         T11 = _shift(d)
         S = _shift(d)
         S[0][0] = Fraction(1)
-    return _assemble(T11, _inverse(S), X, Y)
+    return _assemble(T11, exact_inverse(S), X, Y)
 
 
 def zero_block_family(d: int) -> Rows:
     """The ``zero-block`` family's ``T`` (module docstring); ``det T > 0`` for every ``d``."""
     IJ = [[Fraction(1 + int(i == j)) for j in range(d)] for i in range(d)]  # I + J
-    T12 = _inverse(IJ)
+    T12 = exact_inverse(IJ)
     T21 = [[-Fraction(1 + 2 * int(i == j)) for j in range(d)] for i in range(d)]  # -(2I + J)
     T22 = _pattern(d, 1, 1)
     zero = [[Fraction(0)] * d for _ in range(d)]
@@ -136,9 +130,10 @@ def certify(T: Rows, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
                 "witness": w,
                 "values": [{"entry": [i, j], "T12_inverse": str(z.M[i][j]), "minus_T21": str(z.R[i][j])}
                            for i, j in cells]}, None
-    t, s = trace_coefficients(T)
+    Tinv = exact_inverse(T)  # once, for the trace, the minors and the radius
+    t, s = trace_coefficients(T, Tinv)
     if not trace_obstructs(t, s, regime):
-        minors = minors_obstruction(T, regime)
+        minors = minors_obstruction(T, regime, Tinv)
         if minors is None:
             return None, None
         m, P, Q = minors
@@ -146,7 +141,7 @@ def certify(T: Rows, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
                 "statement": f"e_{m}(T11 C^-1) = e_{m}(B S), S = (T^-1)_22 (sums of principal {m}x{m} minors), has "
                              f"no solution with {'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
                 "T11_minors": [str(x) for x in P], "S_minors": [str(x) for x in Q]}, None
-    radius = trace_radius(T, t, s) if regime == "positive" else None
+    radius = trace_radius(T, t, s, Tinv) if regime == "positive" else None
     if radius is not None:  # 3 significant digits, rounded down: a margin over any checker's own tau
         radius = round_down(radius)
     cert = {"type": "trace",

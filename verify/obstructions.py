@@ -37,20 +37,24 @@ from .arith import get_arithmetic
 Rows = list[list[Fraction]]
 
 
-def _blocks_inverse(rows: Rows) -> tuple[Rows, Rows]:
-    """``(T_{11}, (T^{-1})_{22})`` exactly."""
+def exact_inverse(rows: Rows) -> Rows:
+    """``rows^{-1}`` in exact rationals (flint-backed ``DomainMatrix``)."""
     ar = get_arithmetic("exact")
-    n = len(rows)
-    d = n // 2
-    Tinv = ar.from_fractions(rows).inv()
-    S = [[ar.to_fraction(x) for x in r] for r in Tinv[d:, d:].rows()]
-    return [r[:d] for r in rows[:d]], S
+    return [[ar.to_fraction(x) for x in r] for r in ar.from_fractions(rows).inv().rows()]
 
 
-def trace_coefficients(rows: Rows) -> tuple[list[Fraction], list[Fraction]]:
+def _blocks(rows: Rows, Tinv: Optional[Rows]) -> tuple[Rows, Rows, Rows]:
+    """``(T_{11}, S = (T^{-1})_{22}, T^{-1})``, inverting ``T`` only if ``Tinv`` is not given."""
+    d = len(rows) // 2
+    Tinv = exact_inverse(rows) if Tinv is None else Tinv
+    return [r[:d] for r in rows[:d]], [r[d:] for r in Tinv[d:]], Tinv
+
+
+def trace_coefficients(rows: Rows, Tinv: Optional[Rows] = None) -> tuple[list[Fraction], list[Fraction]]:
     r"""``(diag T_{11}, diag S)`` with ``S = (T^{-1})_{22}``: the coefficients of the trace identity
-    ``\sum_i T_{11,ii}/c_i = \sum_i b_i S_{ii}`` that every ``k <= 2`` product satisfies."""
-    T11, S = _blocks_inverse(rows)
+    ``\sum_i T_{11,ii}/c_i = \sum_i b_i S_{ii}`` that every ``k <= 2`` product satisfies. Pass
+    ``Tinv`` to reuse an inverse already computed."""
+    T11, S, _ = _blocks(rows, Tinv)
     return [T11[i][i] for i in range(len(T11))], [S[i][i] for i in range(len(S))]
 
 
@@ -73,12 +77,13 @@ def principal_minors(block: Rows, m: int) -> list[Fraction]:
             for I in combinations(range(len(block)), m)]
 
 
-def minors_obstruction(rows: Rows, regime: str) -> Optional[tuple[int, list[Fraction], list[Fraction]]]:
+def minors_obstruction(rows: Rows, regime: str, Tinv: Optional[Rows] = None
+                       ) -> Optional[tuple[int, list[Fraction], list[Fraction]]]:
     r"""The smallest order ``2 <= m < d`` whose characteristic-polynomial identity
     ``e_m(T_{11} C^{-1}) = e_m(B S)`` has no solution (proofs/theorem3.md, Lemma 2'), with the
     principal minors of ``T_{11}`` and ``S``; ``None`` if no order obstructs. (Order ``d`` never
     does: both sides are determinants of one sign.)"""
-    T11, S = _blocks_inverse(rows)
+    T11, S, _ = _blocks(rows, Tinv)
     for m in range(2, len(T11)):
         P, Q = principal_minors(T11, m), principal_minors(S, m)
         if trace_obstructs(P, Q, regime):
@@ -86,7 +91,7 @@ def minors_obstruction(rows: Rows, regime: str) -> Optional[tuple[int, list[Frac
     return None
 
 
-def trace_radius(rows: Rows, t: list[Fraction], s: list[Fraction]) -> Optional[Fraction]:
+def trace_radius(rows: Rows, t: list[Fraction], s: list[Fraction], Tinv: Optional[Rows] = None) -> Optional[Fraction]:
     r"""A radius ``r > 0`` such that the positive-regime trace obstruction holds for every ``T + E``
     with ``||E||_2 < r``, or ``None`` when it is not strict (some ``a_j = 0``).
 
@@ -97,9 +102,8 @@ def trace_radius(rows: Rows, t: list[Fraction], s: list[Fraction]) -> Optional[F
     sign = 1 if all(x > 0 for x in t) and all(x < 0 for x in s) else -1
     if not (all(sign * x > 0 for x in t) and all(sign * x < 0 for x in s)):
         return None
-    ar = get_arithmetic("exact")
-    Tinv = ar.from_fractions(rows).inv()
-    fro2 = sum((ar.to_fraction(x) ** 2 for r in Tinv.rows() for x in r), Fraction(0))
+    _, _, Tinv = _blocks(rows, Tinv)
+    fro2 = sum((x * x for r in Tinv for x in r), Fraction(0))
     tau = sqrt_upper(fro2)
     m1 = min(sign * x for x in t)
     m2 = min(-sign * x for x in s)
@@ -143,8 +147,7 @@ def zero_block(rows: Rows, regime: str) -> ZeroBlockResult:
     d = n // 2
     if any(rows[i][j] != 0 for i in range(d) for j in range(d)):
         raise ValueError("zero_block needs T11 = 0")
-    ar = get_arithmetic("exact")
-    M = [[ar.to_fraction(x) for x in r] for r in ar.from_fractions([r[d:] for r in rows[:d]]).inv().rows()]
+    M = exact_inverse([r[d:] for r in rows[:d]])
     R = [[-rows[d + i][j] for j in range(d)] for i in range(d)]
     for i in range(d):
         for j in range(d):
