@@ -48,57 +48,61 @@ class _Dense(Transform):
         return z @ M.T, np.broadcast_to(M, (z.shape[0],) + M.shape).copy()
 
 
-class LinearL(_Dense):
+class _LinearCoupling(_Dense):
+    """The shared algebra of ``L`` and ``U``: the identity, except that the updated half's rows hold a
+    dense block (columns of the other half) and a nonzero diagonal scale (its own columns)."""
+
+    scale_name: str
+    block_name: str
+    updates_second: bool  # L updates the second half, U the first
+
+    def __init__(self, scale: Array, block: Array) -> None:
+        scale, block = np.array(scale, dtype=np.float64), np.array(block, dtype=np.float64)
+        d = scale.shape[0] if scale.ndim == 1 else -1
+        if d < 1 or block.shape != (d, d) or np.any(scale == 0) or not (np.all(np.isfinite(scale))
+                                                                         and np.all(np.isfinite(block))):
+            raise ValueError(f"{type(self).__name__} needs finite nonzero {self.scale_name} of length d and "
+                             f"finite {self.block_name} of shape (d, d)")
+        self.d, self.n = d, 2 * d
+        self.params = {self.scale_name: scale, self.block_name: block}
+
+    def _slices(self) -> tuple[slice, slice]:
+        d = self.d
+        return (slice(d, None), slice(None, d)) if self.updates_second else (slice(None, d), slice(d, None))
+
+    def matrix(self) -> Array:
+        own, other = self._slices()
+        M = np.eye(self.n)
+        M[own, other] = self.params[self.block_name]
+        M[own, own] = np.diag(self.params[self.scale_name])
+        return M
+
+    def log_abs_det(self) -> float:
+        return float(np.sum(np.log(np.abs(self.params[self.scale_name]))))
+
+    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
+        own, other = self._slices()
+        return {self.block_name: g_M[own, other].copy(),
+                self.scale_name: np.diag(g_M[own, own]) + g_logdet / self.params[self.scale_name]}
+
+
+class LinearL(_LinearCoupling):
     r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2), forward = generative (``x = L z``): ``x_1 = z_1``, ``x_2 = A z_1 + b \odot z_2``.
     ``b`` must be nonzero (positive for a flow with positive scales)."""
 
+    scale_name, block_name, updates_second = "b", "A", True
+
     def __init__(self, A: Array, b: Array) -> None:
-        A, b = np.array(A, dtype=np.float64), np.array(b, dtype=np.float64)
-        d = b.shape[0]
-        if A.shape != (d, d) or b.ndim != 1 or np.any(b == 0) or not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
-            raise ValueError("L(A, b) needs A of shape (d, d) and finite nonzero b of length d")
-        self.d, self.n = d, 2 * d
-        self.params = {"A": A, "b": b}
-
-    def matrix(self) -> Array:
-        d = self.d
-        M = np.eye(self.n)
-        M[d:, :d] = self.params["A"]
-        M[d:, d:] = np.diag(self.params["b"])
-        return M
-
-    def log_abs_det(self) -> float:
-        return float(np.sum(np.log(np.abs(self.params["b"]))))
-
-    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
-        d = self.d
-        return {"A": g_M[d:, :d].copy(), "b": np.diag(g_M[d:, d:]) + g_logdet / self.params["b"]}
+        super().__init__(b, A)
 
 
-class LinearU(_Dense):
+class LinearU(_LinearCoupling):
     r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2), forward = generative (``x = U z``): ``x_1 = c \odot z_1 + D z_2``, ``x_2 = z_2``."""
 
+    scale_name, block_name, updates_second = "c", "D", False
+
     def __init__(self, c: Array, D: Array) -> None:
-        c, D = np.array(c, dtype=np.float64), np.array(D, dtype=np.float64)
-        d = c.shape[0]
-        if D.shape != (d, d) or c.ndim != 1 or np.any(c == 0) or not (np.all(np.isfinite(c)) and np.all(np.isfinite(D))):
-            raise ValueError("U(c, D) needs D of shape (d, d) and finite nonzero c of length d")
-        self.d, self.n = d, 2 * d
-        self.params = {"c": c, "D": D}
-
-    def matrix(self) -> Array:
-        d = self.d
-        M = np.eye(self.n)
-        M[:d, :d] = np.diag(self.params["c"])
-        M[:d, d:] = self.params["D"]
-        return M
-
-    def log_abs_det(self) -> float:
-        return float(np.sum(np.log(np.abs(self.params["c"]))))
-
-    def _param_grads(self, g_M: Array, g_logdet: float) -> dict[str, Array]:
-        d = self.d
-        return {"c": np.diag(g_M[:d, :d]) + g_logdet / self.params["c"], "D": g_M[:d, d:].copy()}
+        super().__init__(c, D)
 
 
 class Permutation(Transform):
