@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
-import verify.depth as depth_mod
+import verify.depth.minimal as depth_mod
 
 
 def pair(rng, d):

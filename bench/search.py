@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from verify.search import FAMILIES, search  # noqa: E402
+from verify.depth.search import FAMILIES, search  # noqa: E402
 
 
 def main() -> None:

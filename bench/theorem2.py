@@ -1,4 +1,4 @@
-"""Benchmark of verify.decompose (Theorem 2). Prints two tables; never run as a test.
+"""Benchmark of verify.theorem2.decompose (Theorem 2). Prints two tables; never run as a test.
 
     python bench/theorem2.py [--quick]
 
@@ -21,7 +21,7 @@ from sympy import QQ
 from sympy.polys.matrices import DomainMatrix
 
 from verify import decompose
-from verify.serialize import _cond
+from verify.theorem2.serialize import cond
 
 
 def timed(f, repeat=1):
@@ -55,7 +55,7 @@ def exact_table(sizes):
         dm = DomainMatrix([[QQ(int(x)) for x in r] for r in rows], (n, n), QQ).to_dense()
         t_inv, _ = timed(lambda: dm.inv(), 3)
         assert dec.verified
-        print(f"{n:>5} {t_dec:>12.3f} {t_inv:>10.4f} {t_dec / t_inv:>8.1f} {dec.k:>3} {_cond(dec.max_layer_cond):>15}")
+        print(f"{n:>5} {t_dec:>12.3f} {t_inv:>10.4f} {t_dec / t_inv:>8.1f} {dec.k:>3} {cond(dec.max_layer_cond):>15}")
 
 
 def float_table(sizes):
@@ -68,7 +68,7 @@ def float_table(sizes):
         t_lu, _ = timed(lambda: scipy.linalg.lu_factor(T), 3)
         try:
             t_dec, dec = timed(lambda: decompose(T, "float", attempts=1))
-            row = f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>10.2e} {dec.residual_measured:>9.2e} {_cond(dec.max_layer_cond):>15} {str(dec.verified):>9}"
+            row = f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>10.2e} {dec.residual_measured:>9.2e} {cond(dec.max_layer_cond):>15} {str(dec.verified):>9}"
         except RuntimeError as e:  # no numerically nondegenerate choice
             row = f"{'-':>12} {t_lu:>8.4f} {'-':>8} {'-':>13} {'-':>15}   failed: {e}"
         print(f"{n:>5} {np.linalg.cond(T):>9.1f} {row}")

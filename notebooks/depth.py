@@ -28,7 +28,7 @@
 import numpy as np
 
 from verify.depth import depth
-from verify.serialize import depth_to_text
+from verify.depth.serialize import depth_to_text
 
 rng = np.random.default_rng(0)
 
@@ -99,7 +99,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from verify.survey import survey, survey_table
+from verify.depth.survey import survey, survey_table
 
 rows = survey([1, 2], "gaussian", 8, seed=0, starts=4)
 print(survey_table(rows, "gaussian", "positive"))

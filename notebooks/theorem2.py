@@ -22,16 +22,15 @@
 # `proofs/theorem2.md`; this notebook runs it on examples.
 
 # %%
-from fractions import Fraction
 
 import numpy as np
 from IPython.display import Math, display
 
 from verify import decompose
-from verify.arith import get_arithmetic
-from verify.layers import split
-from verify.serialize import to_latex
-from verify.theorem2 import _scaling, commutator, three_pairs_word
+from verify.algebra import get_arithmetic
+from verify.algebra.layers import split
+from verify.theorem2.construction import _scaling, commutator, three_pairs_word
+from verify.theorem2.serialize import to_latex
 
 ar = get_arithmetic("exact")
 
@@ -41,8 +40,8 @@ def show(name, M):
 
 
 def to_latex_matrix(M):
-    from verify.serialize import _bmatrix
-    return _bmatrix(ar.to_strings(M))
+    from verify.theorem2.serialize import bmatrix
+    return bmatrix(ar.to_strings(M))
 
 
 # %% [markdown]

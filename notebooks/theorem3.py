@@ -33,11 +33,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from verify.certificate_check import check_certificate
-from verify.check import check
-from verify.counterexample import certify, counterexample, perturbation, to_json, to_text
+from verify.checkers import check, check_certificate
 from verify.depth import depth
-from verify.obstructions import trace_coefficients, zero_block
+from verify.theorem3.certificate import certify
+from verify.theorem3.counterexample import counterexample, perturbation, to_json, to_text
+from verify.theorem3.obstructions import trace_coefficients, zero_block
 
 # %% [markdown]
 # ## Why parameter counting suggests $k = 2$, and why it is wrong
@@ -162,7 +162,7 @@ for reg, fam in [("positive", "trace"), ("signed", "trace"), ("signed", "zero-bl
 # depth is 3:
 
 # %%
-from verify.serialize import depth_to_text
+from verify.depth.serialize import depth_to_text
 
 print(depth_to_text(depth(ce.T, "positive")))
 
@@ -252,7 +252,7 @@ print(f"certified fraction of the slice: {certified.mean():.2f}; solver outside 
 # to certify each matrix it cannot represent. A small live run:
 
 # %%
-from verify.search import search, search_table
+from verify.depth.search import search, search_table
 
 print(search_table(search(2, "gaussian", 8, seed=3, starts=4)))
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from verify.certify import krawczyk
-from verify.check import check
+from verify.checkers import check
 from verify.depth import depth, search_k
-from verify.kpairs import jacobian, n_params, pack, product_float
-from verify.serialize import to_json
+from verify.depth.kpairs import jacobian, n_params, pack, product_float
+from verify.depth.krawczyk import krawczyk
+from verify.theorem2.serialize import to_json
 
 
 def random_pair(rng, d, signed=False):
@@ -110,7 +110,7 @@ def test_least_squares_start_that_overflows_is_a_failed_start():
     raise out of the solver."""
     import numpy as np
 
-    from verify.kpairs import least_squares
+    from verify.depth.kpairs import least_squares
 
     def fun(x):
         return np.array([np.exp(1e3 * x[0]) - 1.0, x[1]])

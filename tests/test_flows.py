@@ -7,9 +7,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verify import decompose
-from verify.flows import (ActNorm, AffineCoupling, ComposedTransform, Flow, FlowInputError, LinearL, LinearU,
-                          LULinear, Permutation, coupling_flow, fit, from_decomposition, jacobian)
-from verify.serialize import to_json
+from verify.flows import (
+    ActNorm,
+    AffineCoupling,
+    ComposedTransform,
+    Flow,
+    FlowInputError,
+    LinearL,
+    LinearU,
+    LULinear,
+    Permutation,
+    coupling_flow,
+    fit,
+    from_decomposition,
+    jacobian,
+)
+from verify.theorem2.serialize import to_json
 
 KINDS = ["coupling-first", "coupling-second", "coupling-mask", "coupling-tanh", "L", "U", "perm", "lu", "actnorm",
          "composed"]

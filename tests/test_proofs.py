@@ -6,8 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SCRIPT = ROOT / "proofs" / "theorem2_check.py"
 

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from verify.survey import sample, survey, survey_json
+from verify.depth.survey import sample, survey, survey_json
 
 from .test_cli import run
 

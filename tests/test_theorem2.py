@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verify import decompose
-from verify.check import check
+from verify.checkers import check
 from verify.errors import NegativeDeterminantError, SingularMatrixError
-from verify.serialize import to_json
+from verify.theorem2.serialize import to_json
 
 from .strategies import permutation_matrices, rational_matrices, structured_matrices
 
@@ -102,8 +102,8 @@ def test_mp_and_float_residual_bound_holds(T):
         if not dec.verified:
             continue
         ar = dec.ar
-        from verify.arith import get_arithmetic
-        from verify.layers import Pair, pairs_product
+        from verify.algebra import get_arithmetic
+        from verify.algebra.layers import Pair, pairs_product
 
         ex = get_arithmetic("exact")
         fr = lambda x: ex.scalar(Fraction(ar.to_str(x)))  # noqa: E731  (the layers as the JSON states them)

@@ -9,14 +9,22 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from verify.certificate_check import check_certificate
-from verify.check import check
+from verify.checkers import check, check_certificate
 from verify.cli import main
-from verify.counterexample import (FAMILIES, REGIMES, CounterexampleError, _assemble, certify, counterexample,
-                                   perturbation, to_json)
 from verify.depth import depth
-from verify.obstructions import trace_coefficients, trace_obstructs, zero_block
-from verify.search import FAMILIES as SEARCH_FAMILIES, draw, search
+from verify.depth.search import FAMILIES as SEARCH_FAMILIES
+from verify.depth.search import draw, search
+from verify.theorem3.certificate import certify
+from verify.theorem3.counterexample import (
+    FAMILIES,
+    REGIMES,
+    CounterexampleError,
+    _assemble,
+    counterexample,
+    perturbation,
+    to_json,
+)
+from verify.theorem3.obstructions import trace_coefficients, trace_obstructs, zero_block
 
 from .strategies import _det
 
@@ -101,7 +109,7 @@ def test_checker_rejects_tampering():
 
 def test_minors_certificate_checked_and_tamper_refused():
     rng = np.random.default_rng(0)
-    from verify.matrix_input import as_fraction_rows
+    from verify.io import as_fraction_rows
 
     seen = 0
     for _ in range(200):
@@ -192,15 +200,15 @@ def test_zero_block_decision_is_constructive(d, seed, signed):
 @settings(max_examples=25)
 def test_depth_gives_exact_k2_for_representable_zero_blocks(d, seed, signed):
     """T = E(X) F(Y) E(-Y^-1) F(W) diag(C, B) (so T11 = 0): depth finds k <= 2 exactly, and it checks."""
-    from verify.serialize import to_json as dec_json
+    from verify.theorem2.serialize import to_json as dec_json
 
     rng = np.random.default_rng(seed)
     regime = "signed" if signed else "positive"
     n = 2 * d
     Y = fr(rng.integers(-3, 4, (d, d)))
     assume(_det(Y) != 0)
-    from verify.counterexample import _matmul
-    from verify.obstructions import exact_inverse as _inverse
+    from verify.theorem3.counterexample import _matmul
+    from verify.theorem3.obstructions import exact_inverse as _inverse
 
     Yi = _inverse(Y)
     X, W = fr(rng.integers(-3, 4, (d, d))), fr(rng.integers(-3, 4, (d, d)))
@@ -237,7 +245,7 @@ def trace_counterexamples(draw):
     Y = [[Fraction(draw(small)) for _ in range(d)] for _ in range(d)]
     dT, dS = _det(T11), _det(S)
     assume(dT != 0 and dS != 0 and dT * dS > 0)
-    from verify.obstructions import exact_inverse as _inverse
+    from verify.theorem3.obstructions import exact_inverse as _inverse
 
     return _assemble(T11, _inverse(S), X, Y)
 

@@ -1,6 +1,19 @@
 """verify: the theorems of Koehler, Mehta and Risteski, "Representational aspects of depth and
 conditioning in normalizing flows", as software that constructs, checks and certifies them.
 
+Subpackages, lowest layer first (a layer imports only from layers below it; the layering is
+an import-linter contract in ``setup.cfg``, checked by the tests):
+
+* :mod:`verify.errors` -- the exceptions (bad input is an ``InputError``, a ``ValueError``);
+* :mod:`verify.io` -- the validated input :class:`MatrixInput`, matrix and JSON files;
+* :mod:`verify.algebra` -- the domain-generic algebra (exact / mp / float), the coupling layers;
+* :mod:`verify.flows` -- a torch-free NumPy flow core (independent of the constructions);
+* :mod:`verify.theorem2` -- Theorem 2: ``decompose`` into ``k <= 3`` pairs, verified;
+* :mod:`verify.theorem3` -- Theorem 3: obstructions, certificates, certified counterexamples;
+* :mod:`verify.depth` -- the minimal depth of a given ``T``, with evidence per ``k``;
+* :mod:`verify.checkers` -- independent re-checks of decompositions and certificates;
+* :mod:`verify.cli` -- the ``verify`` command.
+
 >>> from verify import decompose
 >>> dec = decompose([[2, 0], [0, 3]])
 >>> dec.k, dec.verified
@@ -8,13 +21,23 @@ conditioning in normalizing flows", as software that constructs, checks and cert
 """
 from __future__ import annotations
 
-from .certificate_check import check_certificate
-from .counterexample import Counterexample, counterexample
-from .decompose import Decomposition, decompose
-from .errors import (InputError, MatrixFileError, MatrixShapeError, MatrixValueError, NegativeDeterminantError,
-                     SingularMatrixError, VerificationError)
-from .layers import Pair
+from .algebra.layers import Pair
+from .checkers import check, check_certificate
+from .errors import (
+                     InputError,
+                     MatrixFileError,
+                     MatrixShapeError,
+                     MatrixValueError,
+                     NegativeDeterminantError,
+                     SingularMatrixError,
+                     VerificationError,
+)
+from .io import MatrixInput, as_matrix, read_matrix
+from .theorem2 import Decomposition, decompose
+from .theorem3 import Counterexample, certify, counterexample
 
-__all__ = ["decompose", "Decomposition", "Pair", "counterexample", "Counterexample", "check_certificate", "InputError", "MatrixFileError", "MatrixShapeError",
-           "MatrixValueError", "SingularMatrixError", "NegativeDeterminantError", "VerificationError"]
+__all__ = ["decompose", "Decomposition", "Pair", "counterexample", "Counterexample", "certify", "check",
+           "check_certificate", "MatrixInput", "as_matrix", "read_matrix", "InputError", "MatrixFileError",
+           "MatrixShapeError", "MatrixValueError", "SingularMatrixError", "NegativeDeterminantError",
+           "VerificationError"]
 __version__ = "0.1.0"

@@ -117,7 +117,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "depth":
             return _depth(args)
         if args.command == "survey":
-            from .survey import run_survey_cli
+            from .depth.survey import run_survey_cli
 
             if args.samples < 1 or any(d < 1 for d in args.d):
                 return _err("--samples and every --d must be >= 1")
@@ -142,9 +142,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _decompose(args: argparse.Namespace) -> int:
-    from .decompose import decompose
     from .io import read_matrix
-    from .serialize import to_json, to_latex, to_text
+    from .theorem2 import decompose, to_json, to_latex, to_text
 
     arithmetic = "mp" if args.digits is not None else (args.arithmetic or "exact")
     if args.digits is not None and args.digits < 15:
@@ -167,28 +166,26 @@ def _decompose(args: argparse.Namespace) -> int:
 def _depth(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .depth import depth
+    from .depth import depth, depth_to_json, depth_to_text
     from .io import read_matrix
-    from .matrix_input import as_fraction_rows
-    from .serialize import depth_to_json, depth_to_text
 
     if args.max_k < 1 or args.starts < 1 or args.digits < 15:
         return _err("--max-k and --starts must be >= 1 and --digits >= 15")
-    rows = as_fraction_rows(read_matrix(args.path))
+    T = read_matrix(args.path)
     quiet = args.json or not sys.stderr.isatty()
     with tqdm(total=args.starts, desc="k = 2 search", unit="start", disable=quiet, file=sys.stderr) as bar:
-        result = depth(rows, regime="signed" if args.signed else "positive", max_k=args.max_k,
+        result = depth(T, regime="signed" if args.signed else "positive", max_k=args.max_k,
                        starts=args.starts, seed=args.seed, digits=args.digits, progress=bar)
     print(json.dumps(depth_to_json(result)) if args.json else depth_to_text(result))
     return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .check import check
-    from .io import read_matrix
+    from .checkers import check
+    from .io import read_json, read_matrix
 
     T = read_matrix(args.matrix)
-    data = _read_json(args.decomposition)
+    data = read_json(args.decomposition)
     if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
         data = data["k3"]
     result = check(T, data)
@@ -196,24 +193,8 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_MISMATCH
 
 
-def _read_json(path: str) -> dict:
-    """A JSON object from ``path`` (``-`` = stdin); :class:`JSONFileError` (exit 2) otherwise."""
-    from .errors import JSONFileError
-
-    try:
-        with (sys.stdin if path == "-" else open(path)) as f:
-            data = json.load(f)
-    except OSError as e:
-        raise JSONFileError(f"{path}: cannot read: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise JSONFileError(f"{path}: invalid JSON: {e.msg} (line {e.lineno})") from None
-    if not isinstance(data, dict):
-        raise JSONFileError(f"{path}: expected a JSON object")
-    return data
-
-
 def _counterexample(args: argparse.Namespace) -> int:
-    from .counterexample import counterexample, to_json, to_text
+    from .theorem3.counterexample import counterexample, to_json, to_text
 
     ce = counterexample(args.d, "signed" if args.signed else "positive", args.family)
     print(json.dumps(to_json(ce)) if args.json else to_text(ce))
@@ -223,19 +204,19 @@ def _counterexample(args: argparse.Namespace) -> int:
 def _check_certificate(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from .certificate_check import check_certificate
-    from .matrix_input import as_fraction_rows, to_fraction
+    from .checkers import check_certificate
+    from .io import as_fraction_rows, read_json, to_fraction
 
     if args.perturb < 0:
         return _err("--perturb must be >= 0")
-    data = _read_json(args.path)
+    data = read_json(args.path)
     result = check_certificate(data)
     print(("OK: " if result.ok else "FAILED: ") + result.message)
     if not result.ok or args.perturb == 0:
         return EXIT_OK if result.ok else EXIT_MISMATCH
     if data.get("radius") is None:
         return _err("--perturb needs a certificate with a radius (positive regime, trace family)")
-    from .counterexample import perturbation
+    from .theorem3.counterexample import perturbation
 
     rng = np.random.default_rng(args.seed)
     T, radius = as_fraction_rows(data["T"]), to_fraction(data["radius"])
@@ -250,7 +231,7 @@ def _check_certificate(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from .search import search, search_json, search_table
+    from .depth.search import search, search_json, search_table
 
     if args.d < 1 or args.samples < 1 or args.starts < 1:
         return _err("--d, --samples and --starts must be >= 1")
@@ -264,9 +245,8 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _demo() -> int:
-    from .check import check
-    from .decompose import decompose
-    from .serialize import to_json, to_text
+    from .checkers import check
+    from .theorem2 import decompose, to_json, to_text
 
     raw = json.loads(resources.files("verify.data").joinpath("example.json").read_text())
     T = raw["T"]

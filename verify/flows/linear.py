@@ -204,7 +204,7 @@ class ActNorm(Transform):
 
 
 def from_decomposition(dec: Any) -> Transform:
-    r"""The linear flow of a Theorem 2 decomposition (``verify.decompose`` result or its JSON):
+    r"""The linear flow of a Theorem 2 decomposition (a :func:`verify.decompose` result or its JSON):
     ``T = [S] L_1 U_1 \cdots L_k U_k``, so the forward map applies ``U_k`` first and ``L_1`` (then
     the sign layer ``S = diag(-1, 1, ..., 1)``, if any) last: ``forward(z) = T z``."""
     from fractions import Fraction

@@ -2,7 +2,7 @@ r"""Certified counterexamples to ``k <= 2`` (Theorem 3, extended to every ``d >=
 
 ``counterexample(d, regime, family)`` returns a rational ``T`` with ``det T > 0``, a certificate
 that no product of ``k <= 2`` pairs equals ``T`` in that regime (checked here before it is
-returned, and re-derived from ``T`` alone by :mod:`verify.certificate_check`), a radius of an open
+returned, and re-derived from ``T`` alone by :mod:`verify.checkers.certificate`), a radius of an open
 ball of such ``T`` when the certificate is open, and the exact ``k = 3`` decomposition of ``T``
 (Theorem 2), which shows the bound is tight.
 
@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
-from .errors import InputError
-from .obstructions import (exact_inverse, minors_obstruction, trace_coefficients, trace_obstructs, trace_radius,
-                           zero_block)
+from ..errors import InputError
+from ..io.matrix import as_matrix
+from ..theorem2.decompose import Decomposition, decompose
+from ..theorem2.serialize import to_json as decomposition_json
+from .certificate import certify, decimal
+from .obstructions import exact_inverse
 
 REGIMES = ("positive", "signed")
 FAMILIES = ("trace", "zero-block")
@@ -101,87 +104,12 @@ class Counterexample:
     T: Rows
     certificate: dict
     radius: Optional[Fraction]
-    k3: Any  # verify.decompose.Decomposition (exact, k = 3)
-
-
-def certify(T: Rows, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
-    """A certificate that ``T`` is not a product of ``k <= 2`` pairs in ``regime``, and the open-set
-    radius (positive-regime strict trace certificates only; 3 significant digits, rounded down), or ``(None, None)`` if no obstruction
-    known to this package applies (which proves nothing)."""
-    from .depth import _det
-    from .errors import SingularMatrixError
-
-    if _det(T) == 0:
-        raise SingularMatrixError("the matrix is singular (det T = 0); certificates are for invertible T")
-    d = len(T) // 2
-    if all(T[i][j] == 0 for i in range(d) for j in range(d)):
-        z = zero_block(T, regime)
-        if z.witness is None:
-            return None, None
-        w = z.witness
-        if w["kind"] == "cycle":
-            cells = [(w["rows"][t], w["cols"][t]) for t in range(len(w["rows"]))] + \
-                    [(w["rows"][(t + 1) % len(w["rows"])], w["cols"][t]) for t in range(len(w["rows"]))]
-        else:
-            cells = [tuple(w["entry"])]
-        return {"type": "zero-block",
-                "statement": "T11 = 0, and -T21 = B T12^{-1} C has no diagonal solution "
-                             f"({'positive' if regime == 'positive' else 'nonzero'} B, C)",
-                "witness": w,
-                "values": [{"entry": [i, j], "T12_inverse": str(z.M[i][j]), "minus_T21": str(z.R[i][j])}
-                           for i, j in cells]}, None
-    Tinv = exact_inverse(T)  # once, for the trace, the minors and the radius
-    t, s = trace_coefficients(T, Tinv)
-    if not trace_obstructs(t, s, regime):
-        minors = minors_obstruction(T, regime, Tinv)
-        if minors is None:
-            return None, None
-        m, P, Q = minors
-        return {"type": "minors", "order": m,
-                "statement": f"e_{m}(T11 C^-1) = e_{m}(B S), S = (T^-1)_22 (sums of principal {m}x{m} minors), has "
-                             f"no solution with {'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
-                "T11_minors": [str(x) for x in P], "S_minors": [str(x) for x in Q]}, None
-    radius = trace_radius(T, t, s, Tinv) if regime == "positive" else None
-    if radius is not None:  # 3 significant digits, rounded down: a margin over any checker's own tau
-        radius = round_down(radius)
-    cert = {"type": "trace",
-            "statement": "tr(T11 C^-1) = tr(B S), S = (T^-1)_22, has no solution with "
-                         f"{'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
-            "T11_diagonal": [str(x) for x in t], "S_diagonal": [str(x) for x in s]}
-    if radius is not None:
-        cert["radius_norm"] = "spectral: every T + E with ||E||_2 < radius (so ||E||_F < radius suffices)"
-    return cert, radius
-
-
-def round_down(r: Fraction, digits: int = 3) -> Fraction:
-    """The largest decimal with ``digits`` significant digits that is ``<= r`` (``r > 0``)."""
-    from math import floor
-
-    e = 0
-    while r * Fraction(10) ** (digits - 1 - e) >= 10 ** digits:
-        e += 1
-    while r * Fraction(10) ** (digits - 1 - e) < 10 ** (digits - 1):
-        e -= 1
-    scale = Fraction(10) ** (digits - 1 - e)
-    return Fraction(floor(r * scale)) / scale
-
-
-def decimal(r: Fraction) -> str:
-    """The exact decimal string of a terminating fraction (what :func:`round_down` returns),
-    or ``"p/q"`` if the fraction does not terminate."""
-    for k in range(0, 80):
-        if 10 ** k % r.denominator == 0:
-            digits = str(abs(r.numerator) * (10 ** k // r.denominator)).rjust(k + 1, "0")
-            body = digits[:len(digits) - k] + ("." + digits[len(digits) - k:] if k else "")
-            return ("-" if r < 0 else "") + body
-    return str(r)
+    k3: Decomposition  # exact, k = 3
 
 
 def counterexample(d: int, regime: str = "positive", family: str = "trace") -> Counterexample:
     """A certified counterexample (module docstring). Raises :class:`CounterexampleError` for
     ``d < 2`` or unknown names, and ``RuntimeError`` if a check that must pass fails."""
-    from .decompose import decompose
-
     if regime not in REGIMES:
         raise CounterexampleError(f"regime must be one of {', '.join(REGIMES)}")
     if family not in FAMILIES:
@@ -189,10 +117,11 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
     if not isinstance(d, int) or d < 2:
         raise CounterexampleError("--d must be an integer >= 2 (for d = 1 the families do not exist)")
     T = trace_family(d, regime) if family == "trace" else zero_block_family(d)
-    cert, radius = certify(T, regime)
+    M = as_matrix(T, source="family")  # one validated input for the certificate and the k = 3 word
+    cert, radius = certify(M, regime)
     if cert is None or (regime == "positive" and family == "trace" and radius is None):
         raise RuntimeError(f"internal error: the {family} family did not certify at d = {d}")
-    k3 = decompose(T, "exact")
+    k3 = decompose(M, "exact")
     if not k3.verified or len(k3.pairs) != 3:
         raise RuntimeError(f"internal error: the k = 3 decomposition has {len(k3.pairs)} pairs")
     return Counterexample(d, regime, T, cert, radius, k3)
@@ -200,8 +129,6 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
 
 def to_json(ce: Counterexample) -> dict[str, Any]:
     """The stable schema: ``{"d", "regime", "T", "certificate", "radius", "k3"}``."""
-    from .serialize import to_json as decomposition_json
-
     return {"d": ce.d, "regime": ce.regime, "T": [[str(x) for x in r] for r in ce.T],
             "certificate": ce.certificate, "radius": decimal(ce.radius) if ce.radius is not None else None,
             "k3": decomposition_json(ce.k3)}

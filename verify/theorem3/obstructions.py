@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
-from .arith import get_arithmetic
+from ..algebra.arith import get_arithmetic
 
 Rows = list[list[Fraction]]
 

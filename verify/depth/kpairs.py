@@ -10,7 +10,7 @@ With layers ``M_1 \cdots M_{2k}`` (``M_{2i-1} = L(A_i, b_i)``, ``M_{2i} = U(c_i,
 parameter moves one entry ``(a, b)`` of one layer, so its Jacobian column is
 ``\mathrm{vec}(\mathrm{Left}_j[:, a] \otimes \mathrm{Right}_j[b, :])`` times ``b_p`` or ``c_p`` for a
 log-scale. :func:`entry_map` lists that structure once; :func:`jacobian` (numpy) and
-:func:`verify.certify.jacobian_balls` (arb) both use it.
+:func:`verify.depth.krawczyk.jacobian_balls` (arb) both use it.
 """
 from __future__ import annotations
 

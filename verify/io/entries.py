@@ -1,4 +1,4 @@
-"""Turning user data into a validated exact matrix of :class:`fractions.Fraction`.
+"""One matrix entry as an exact :class:`fractions.Fraction`.
 
 Accepted entries: ints, floats (converted exactly), ``Fraction``, numpy scalars, sympy
 rationals, and strings such as ``"3"``, ``"-3/7"``, ``"0.125"``, ``"1e-3"`` (decimal strings are
@@ -11,9 +11,9 @@ import numbers
 import sys
 from contextlib import contextmanager
 from fractions import Fraction
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
-from .errors import MatrixShapeError, MatrixValueError
+from ..errors import MatrixValueError
 
 
 def to_fraction(x: Any, where: str = "") -> Fraction:
@@ -75,31 +75,3 @@ def _fraction_from_number(x: Any, loc: str) -> Fraction:
     if not math.isfinite(f):
         raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
     return Fraction(f)
-
-
-def as_fraction_rows(data: Any) -> list[list[Fraction]]:
-    """Validate the shape (non-empty, rectangular, square, even size) and convert every entry.
-
-    ``data`` is a nested sequence or anything with ``tolist()`` (numpy arrays, sympy matrices).
-    """
-    if hasattr(data, "tolist") and not isinstance(data, (list, tuple)):
-        data = data.tolist()
-    if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
-        raise MatrixShapeError("the matrix must be a list of rows")
-    rows = list(data)
-    if not rows:
-        raise MatrixShapeError("the matrix is empty")
-    for i, r in enumerate(rows):
-        if isinstance(r, (str, bytes)) or not isinstance(r, Sequence):
-            raise MatrixShapeError(f"row {i + 1} is not a list of entries")
-    widths = {len(r) for r in rows}
-    if widths == {0}:
-        raise MatrixShapeError("the matrix is empty")
-    if len(widths) > 1:
-        raise MatrixShapeError(f"ragged rows: row lengths {sorted(widths)}")
-    n, m = len(rows), widths.pop()
-    if n != m:
-        raise MatrixShapeError(f"the matrix is not square: {n} x {m}")
-    if n % 2:
-        raise MatrixShapeError(f"the size must be even (2d x 2d); got {n} x {n}")
-    return [[to_fraction(x, f"row {i + 1}, column {j + 1}") for j, x in enumerate(r)] for i, r in enumerate(rows)]

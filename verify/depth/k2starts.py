@@ -6,7 +6,7 @@ r"""Starting points for the ``k = 2`` search, from the structure of ``EFEF`` (se
   ``Y, Z`` from the similarity;
 * :func:`reduced_k2_starts` -- solve the bilinear system for ``Y, Z`` and the scales together.
 
-Both return full parameter vectors (:mod:`verify.kpairs`) for ``verify.depth`` to polish and certify.
+Both return full parameter vectors (:mod:`verify.depth.kpairs`) for :func:`verify.depth.depth` to polish and certify.
 """
 from __future__ import annotations
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .errors import InputError
-from .matrix_input import as_fraction_rows, to_fraction
+from ..errors import InputError
+from ..io.entries import to_fraction
+from ..io.matrix import as_matrix
 
 
 class DecompositionFormatError(InputError):
@@ -39,7 +40,9 @@ def _fr(x: Any) -> Fraction:
 
 
 def check(T_rows: Any, data: dict) -> CheckResult:
-    T = as_fraction_rows(T_rows)
+    """Whether the decomposition ``data`` (the ``verify decompose --json`` schema) multiplies back
+    to ``T_rows`` (anything :func:`~verify.io.as_matrix` accepts), as the module docstring states."""
+    T = as_matrix(T_rows).rows
     n = len(T)
     d = n // 2
     try:

@@ -1,7 +1,7 @@
 r"""``check_certificate(data)``: re-derive a Theorem 3 certificate from ``T`` alone.
 
-Independent of :mod:`verify.obstructions` and :mod:`verify.counterexample` (it shares only the
-package's parser of matrix entries): it computes ``T^{-1}`` and minors with python-flint's
+Independent of :mod:`verify.theorem3` (it shares only the package's input layer,
+:mod:`verify.io`): it computes ``T^{-1}`` and minors with python-flint's
 ``fmpq_mat`` directly (exact rationals), and checks the proof obligation of the certificate type
 (proofs/theorem3.md):
 
@@ -18,7 +18,7 @@ package's parser of matrix entries): it computes ``T^{-1}`` and minors with pyth
 * ``radius`` (positive ``trace`` only): ``0 < radius <= \min(m_1, m_2/(\tau(\tau + m_2)))`` with
   ``\tau`` a rational upper bound of ``||T^{-1}||_F`` (computed here from an integer square root).
 
-The ``k3`` member, when present, is checked by :func:`verify.check.check`.
+The ``k3`` member, when present, is checked by :func:`verify.checkers.decomposition.check`.
 """
 from __future__ import annotations
 
@@ -29,8 +29,10 @@ from typing import Any
 
 import flint
 
-from .errors import InputError
-from .matrix_input import as_fraction_rows, to_fraction
+from ..errors import InputError
+from ..io.entries import to_fraction
+from ..io.matrix import as_fraction_rows
+from .decomposition import check
 
 
 class CertificateFormatError(InputError):
@@ -107,8 +109,6 @@ def check_certificate(data: dict) -> CertificateResult:
     else:
         raise CertificateFormatError(f"unknown certificate type {kind!r}")
     if res.ok and "k3" in data:
-        from .check import check
-
         k3 = check(T, data["k3"])
         if not k3.ok:
             return CertificateResult(False, f"the certificate holds but the k = 3 decomposition does not: {k3.message}")

@@ -1,6 +1,6 @@
 r"""Linear affine coupling layers and the block algebra behind Theorem 2.
 
-Conventions (``shared/notes/coupling.md``): matrices act on column vectors, ``T`` is
+Conventions: matrices act on column vectors, ``T`` is
 ``2d x 2d`` with ``d x d`` blocks ``T11, T12, T21, T22``, and
 
 .. math::
@@ -14,7 +14,7 @@ A decomposition with ``k`` pairs is ``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_k,b_k
 (Koehler-Mehta-Risteski, Theorem 2). Positive regime: every ``b_i, c_i > 0``.
 
 The parameter holder is :class:`Pair`; everything else is a pure function of an
-:class:`~verify.arith.Arithmetic`, so the same code serves exact, mpmath and float64 matrices.
+:class:`~verify.algebra.arith.Arithmetic`, so the same code serves exact, mpmath and float64 matrices.
 """
 from __future__ import annotations
 
@@ -233,7 +233,7 @@ def convert_pairs(pairs: Sequence[Pair], source: Arithmetic, target: Arithmetic)
     is therefore correctly rounded, and float -> exact is exact."""
     from fractions import Fraction
 
-    from .matrix_input import unlimited_int_digits
+    from ..io.entries import unlimited_int_digits
 
     def q(x: Scalar) -> Scalar:
         with unlimited_int_digits():
@@ -243,3 +243,13 @@ def convert_pairs(pairs: Sequence[Pair], source: Arithmetic, target: Arithmetic)
         return target.matrix([[q(x) for x in r] for r in M.rows()])
 
     return [Pair(m(p.A), tuple(q(x) for x in p.b), tuple(q(x) for x in p.c), m(p.D)) for p in pairs]
+
+
+def sign_matrix(ar: Arithmetic, n: int) -> Mat:
+    """``S = diag(-1, 1, ..., 1)``, the paper's extra layer for ``det T < 0``."""
+    return ar.diag([ar.scalar(-1)] + [ar.scalar(1)] * (n - 1))
+
+
+def flip_first_row(ar: Arithmetic, M: Mat) -> Mat:
+    """``S M``: the first row negated."""
+    return M.scale_rows([ar.scalar(-1)] + [ar.scalar(1)] * (M.shape[0] - 1))

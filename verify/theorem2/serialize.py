@@ -1,4 +1,4 @@
-"""The stable JSON schema and LaTeX rendering of a :class:`~verify.decompose.Decomposition`.
+"""The stable JSON schema, text and LaTeX rendering of a :class:`~verify.theorem2.decompose.Decomposition`.
 
 JSON (stable; later tools parse it)::
 
@@ -19,11 +19,12 @@ from typing import Any
 from .decompose import Decomposition
 
 
-def _num(x: float) -> str:
+def num(x: float) -> str:
+    """A bound or residual in the schemas' 4-significant-digit form (``"0"`` for zero)."""
     return "0" if x == 0 else f"{x:.3e}"
 
 
-def _cond(x: Any) -> str:
+def cond(x: Any) -> str:
     """``4`` significant digits; exact mode's condition numbers may exceed float64's range."""
     import mpmath
 
@@ -35,9 +36,9 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
     layers = [{"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b],
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
     return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "layers": layers,
-            "residual": _num(dec.residual), "max_layer_cond": _cond(dec.max_layer_cond),
+            "residual": num(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
-            "tolerance": _num(dec.tolerance), "residual_measured": _num(dec.residual_measured),
+            "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
             "digits": getattr(ar, "digits", None)}
 
 
@@ -49,7 +50,7 @@ def _latex_entry(s: str) -> str:
     return s
 
 
-def _bmatrix(rows: list[list[str]]) -> str:
+def bmatrix(rows: list[list[str]]) -> str:
     body = " \\\\ ".join(" & ".join(_latex_entry(x) for x in r) for r in rows)
     return "\\begin{bmatrix} " + body + " \\end{bmatrix}"
 
@@ -66,9 +67,9 @@ def to_latex(dec: Decomposition) -> str:
     mats = dec.layers()[1:] if dec.sign_layer else dec.layers()
     lines = ["T = " + " ".join(parts + names)]
     if dec.sign_layer:
-        lines.append("S = " + _bmatrix(ar.to_strings(dec.layers()[0])))
+        lines.append("S = " + bmatrix(ar.to_strings(dec.layers()[0])))
     for name, M in zip(names, mats):
-        lines.append(f"{name} = " + _bmatrix(ar.to_strings(M)))
+        lines.append(f"{name} = " + bmatrix(ar.to_strings(M)))
     return "\n".join(f"$$ {line} $$" for line in lines)
 
 
@@ -80,9 +81,9 @@ def to_text(dec: Decomposition) -> str:
     if ar.exact:
         check = "verified: the exact product of the layers equals T" if dec.verified else "NOT verified"
     else:
-        check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {_num(dec.residual)} "
-                 f"(tolerance {_num(dec.tolerance)}; measured {_num(dec.residual_measured)})")
-    out = [head, check, f"max layer condition number (1-norm): {_cond(dec.max_layer_cond)}"]
+        check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {num(dec.residual)} "
+                 f"(tolerance {num(dec.tolerance)}; measured {num(dec.residual_measured)})")
+    out = [head, check, f"max layer condition number (1-norm): {cond(dec.max_layer_cond)}"]
     for i, p in enumerate(dec.pairs, 1):
         out.append(f"pair {i}: L(A_{i}, b_{i}) U(c_{i}, D_{i})")
         out.append(f"  b_{i} = [{', '.join(ar.to_str(x) for x in p.b)}]")
@@ -90,37 +91,3 @@ def to_text(dec: Decomposition) -> str:
         out.append(f"  A_{i} = " + "; ".join(", ".join(r) for r in ar.to_strings(p.A)))
         out.append(f"  D_{i} = " + "; ".join(", ".join(r) for r in ar.to_strings(p.D)))
     return "\n".join(out)
-
-
-def depth_to_json(result: Any) -> dict[str, Any]:
-    """The stable ``verify depth --json`` schema::
-
-        {"k_min": int|null, "regime": "positive"|"signed",
-         "per_k": {"1": {"status": str, "reason": str, "residual": str|null, "box_radius": str|null,
-                         "starts": int, "certificate": <a Theorem 3 certificate> | null}, ...},
-         "decomposition": <the decompose schema, for k_min> | null}
-    """
-    per_k = {}
-    for k, o in sorted(result.per_k.items()):
-        per_k[str(k)] = {"status": o.status, "reason": o.reason,
-                         "residual": None if o.residual is None else _num(o.residual),
-                         "box_radius": None if o.box_radius is None else _num(o.box_radius),
-                         "starts": o.starts, "certificate": getattr(o, "certificate", None)}
-    dec = result.decomposition
-    return {"k_min": result.k_min, "regime": result.regime, "per_k": per_k,
-            "decomposition": to_json(dec) if dec is not None else None}
-
-
-def depth_to_text(result: Any) -> str:
-    lines = [f"regime: {result.regime}; minimal depth found: "
-             + (f"k = {result.k_min}" if result.k_min is not None else "none")]
-    for k, o in sorted(result.per_k.items()):
-        extra = []
-        if o.residual is not None:
-            extra.append(f"residual {_num(o.residual)}")
-        if o.box_radius is not None:
-            extra.append(f"box radius {_num(o.box_radius)}")
-        if o.starts:
-            extra.append(f"{o.starts} starts")
-        lines.append(f"  k = {k}: {o.status:<10} {o.reason}" + (f" ({', '.join(extra)})" if extra else ""))
-    return "\n".join(lines)

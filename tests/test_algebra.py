@@ -9,10 +9,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verify.arith import get_arithmetic
-from verify.layers import (E, F, L_matrix, Pair, U_matrix, apply_pairs, convert_pairs, det_pairs, inverse_layers,
-                           log_abs_det, pairs_from_factors, pairs_product, product)
-from verify.triangular import ldu, lower_eigenvectors, upper_eigenvectors
+from verify.algebra import get_arithmetic
+from verify.algebra.layers import (
+    E,
+    F,
+    L_matrix,
+    Pair,
+    U_matrix,
+    apply_pairs,
+    convert_pairs,
+    det_pairs,
+    inverse_layers,
+    log_abs_det,
+    pairs_from_factors,
+    pairs_product,
+    product,
+)
+from verify.algebra.triangular import ldu, lower_eigenvectors, upper_eigenvectors
 
 ARITHMETICS = ["exact", "mp", "float"]
 
@@ -122,7 +135,7 @@ def test_convert_pairs_between_arithmetics():
 def test_commutator_tridiagonal_chain_needs_all_h_distinct():
     """A tridiagonal W (a chain, not 2x2 blocks) whose minors repeat non-adjacently must be refused
     (or handled), not crash: P_Q is then full upper triangular."""
-    from verify.theorem2 import _coupled, commutator
+    from verify.theorem2.construction import _coupled, commutator
 
     ex = get_arithmetic("exact")
     W = ex.from_fractions([[2, 1, 0], [1, 1, 1], [0, 1, Fraction(3, 2)]])

@@ -1,6 +1,6 @@
 """Arithmetics: one interface (:class:`Arithmetic`), three domains.
 
->>> from verify.arith import get_arithmetic
+>>> from verify.algebra import get_arithmetic
 >>> get_arithmetic("exact").name
 'exact'
 """

@@ -1,6 +1,6 @@
-"""Reading matrices from files: ``.npy``, ``.csv``/``.txt`` (comma or whitespace separated),
-``.mtx`` (Matrix Market via :func:`scipy.io.mmread`), ``.json`` (nested lists of numbers or
-strings such as ``"-3/7"``), and ``-`` for JSON on standard input.
+"""Reading files: matrices (``.npy``, ``.csv``/``.txt`` comma or whitespace separated, ``.mtx``
+Matrix Market via :func:`scipy.io.mmread`, ``.json`` nested lists of numbers or strings such as
+``"-3/7"``, and ``-`` for JSON on standard input) and JSON objects (decompositions, certificates).
 
 Text formats keep every entry as written (so ``0.1`` is exactly ``1/10`` in exact mode);
 ``.npy`` and real ``.mtx`` entries are binary floats, taken exactly as stored.
@@ -15,21 +15,25 @@ from typing import Any
 
 import numpy as np
 
-from .errors import MatrixFileError, MatrixShapeError
+from ..errors import JSONFileError, MatrixFileError, MatrixShapeError
+from .matrix import MatrixInput, as_matrix
 
 FORMATS = (".npy", ".csv", ".txt", ".mtx", ".json")
 
 
-def read_matrix(path: str) -> Any:
-    """The raw rows (or array) in ``path``; shape and entries are validated by the caller."""
+def read_matrix(path: str) -> MatrixInput:
+    """The validated matrix in ``path`` (``-``: JSON on standard input); raises
+    :class:`~verify.errors.InputError` for a missing or unreadable file, an unknown format, or a
+    matrix that is not a real ``2d x 2d`` one."""
     if path == "-":
-        return _parse_json(sys.stdin.read(), "standard input")
+        return as_matrix(_parse_json(sys.stdin.read(), "standard input"), source="stdin")
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         raise MatrixFileError(f"{path}: unknown format {suffix or '(no extension)'!r}; use one of {', '.join(FORMATS)}")
     if not p.is_file():
         raise MatrixFileError(f"{path}: no such file")
+    source = suffix[1:]
     try:
         if suffix == ".npy":
             arr = np.load(p, allow_pickle=False)
@@ -37,7 +41,7 @@ def read_matrix(path: str) -> Any:
                 raise MatrixFileError(f"{path}: array of dtype {arr.dtype} is not numeric")
             if arr.ndim != 2:
                 raise MatrixShapeError(f"{path}: expected a 2-D array, got {arr.ndim}-D")
-            return arr
+            return as_matrix(arr, source=source)
         if suffix == ".mtx":
             import scipy.io
 
@@ -45,7 +49,7 @@ def read_matrix(path: str) -> Any:
             arr = m.toarray() if hasattr(m, "toarray") else np.asarray(m)
             if arr.dtype.kind == "c":
                 raise MatrixFileError(f"{path}: complex Matrix Market files are not supported")
-            return arr.tolist()
+            return as_matrix(arr.tolist(), source=source)
         text = p.read_text()
     except (OSError, UnicodeDecodeError) as e:
         raise MatrixFileError(f"{path}: cannot read: {e}") from None
@@ -54,8 +58,22 @@ def read_matrix(path: str) -> Any:
             raise
         raise MatrixFileError(f"{path}: cannot parse: {e}") from None
     if suffix == ".json":
-        return _parse_json(text, path)
-    return _parse_text(text)
+        return as_matrix(_parse_json(text, path), source=source)
+    return as_matrix(_parse_text(text), source=source)
+
+
+def read_json(path: str) -> dict:
+    """A JSON object from ``path`` (``-`` = stdin); :class:`~verify.errors.JSONFileError` otherwise."""
+    try:
+        with (sys.stdin if path == "-" else open(path)) as f:
+            data = json.load(f)
+    except OSError as e:
+        raise JSONFileError(f"{path}: cannot read: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise JSONFileError(f"{path}: invalid JSON: {e.msg} (line {e.lineno})") from None
+    if not isinstance(data, dict):
+        raise JSONFileError(f"{path}: expected a JSON object")
+    return data
 
 
 def _parse_json(text: str, where: str) -> Any:

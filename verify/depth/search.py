@@ -2,14 +2,14 @@ r"""``search``: look for matrices that ``k <= 2`` pairs cannot represent, and ce
 
 For each sample ``T`` of a family, the depth solver (:func:`verify.depth.depth` with
 ``max_k = 2``) looks for a ``k <= 2`` decomposition. A sample where none is found is a
-*candidate*; it is *certified* when an obstruction of :mod:`verify.obstructions` applies (then no
+*candidate*; it is *certified* when an obstruction of :mod:`verify.theorem3.obstructions` applies (then no
 ``k <= 2`` decomposition exists, whatever the solver does) and *uncertified* otherwise (the
 solver's failure proves nothing). A certified sample on which the solver *does* find ``k <= 2`` is
 a contradiction -- a bug in one of the two -- and is counted separately; it must stay 0.
 
 Families (``2d x 2d``, from ``numpy.random.default_rng(seed)``; floats enter exactly):
 
-* ``gaussian``, ``orthogonal``, ``permutation``, ``wishart`` -- as in :mod:`verify.survey`;
+* ``gaussian``, ``orthogonal``, ``permutation``, ``wishart`` -- as in :mod:`verify.depth.survey`;
 * ``rotation`` -- ``d`` plane rotations by uniform angles, each mixing coordinate ``i`` with
   ``d + pi(i)`` for a uniform permutation ``pi``;
 * ``block-zero`` -- Gaussian with one of the four ``d x d`` blocks (uniformly chosen) set to 0;
@@ -29,10 +29,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .counterexample import certify
-from .depth import depth
-from .matrix_input import as_fraction_rows
-from .survey import ENSEMBLES as SURVEY_ENSEMBLES, sample as survey_sample
+from ..io.matrix import as_matrix
+from ..theorem3.certificate import certify
+from .minimal import depth
+from .survey import ENSEMBLES as SURVEY_ENSEMBLES
+from .survey import sample as survey_sample
 
 FAMILIES = SURVEY_ENSEMBLES + ("rotation", "block-zero", "sign", "trace-cone")
 
@@ -111,9 +112,10 @@ def search(d: int, family: str, samples: int, *, regime: str = "positive", seed:
             out.redrawn_singular += 1
         if regime == "positive" and sign < 0:
             T[0] = -T[0]
-        rows = as_fraction_rows(T)
-        cert, _ = certify(rows, regime)
-        result = depth(rows, regime, max_k=2, starts=starts, seed=seed + index, certificates=False)
+        M = as_matrix(T, source="search")
+        rows = M.rows
+        cert, _ = certify(M, regime)
+        result = depth(M, regime, max_k=2, starts=starts, seed=seed + index, certificates=False)
         if result.k_min is not None:
             out.k_le_2_found += 1
             if cert is not None:

@@ -31,9 +31,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from .arith.base import Arithmetic, Mat, Scalar
-from .layers import Pair, pairs_from_factors, split
-from .triangular import ldu, triangular_inverse, upper_eigenvectors
+from ..algebra.arith.base import Arithmetic, Mat, Scalar
+from ..algebra.layers import Pair, pairs_from_factors, split
+from ..algebra.triangular import ldu, triangular_inverse, upper_eigenvectors
 
 
 class ConstructionError(RuntimeError):

@@ -70,7 +70,7 @@ def residual_balls(theta: Sequence[Any], k: int, d: int, regime: str, T: Sequenc
 
 def jacobian_balls(theta: Sequence[Any], k: int, d: int, regime: str, columns: Sequence[int]) -> list[list[Any]]:
     """The Jacobian columns ``columns`` over the balls ``theta`` (same structure as
-    :func:`verify.kpairs.jacobian`: column = vec(Left[:, row] outer Right[col, :]), times the scale
+    :func:`verify.depth.kpairs.jacobian`: column = vec(Left[:, row] outer Right[col, :]), times the scale
     for a log-scale)."""
     import flint
 

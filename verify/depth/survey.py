@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .depth import depth
+from .minimal import depth
 
 ENSEMBLES = ("gaussian", "orthogonal", "permutation", "wishart")
 

@@ -4,19 +4,19 @@ r"""``depth(T)``: the fewest pairs that represent a given ``T``, with evidence f
   complement ``T/T_{11}`` is diagonal, both with positive (positive regime) or nonzero (signed
   regime) diagonal. The status is ``"exact"`` or ``"impossible"``, and both are proofs.
 * ``k = 2`` is searched numerically: multistart ``scipy.optimize.least_squares`` with the analytic
-  Jacobian of :mod:`verify.kpairs`. The best solution is gauge-fixed (column-pivoted QR picks
+  Jacobian of :mod:`verify.depth.kpairs`. The best solution is gauge-fixed (column-pivoted QR picks
   ``4d^2`` free parameters, the rest are frozen at their binary values), polished by chord-Newton
   steps with mpmath residuals, and certified by Krawczyk's test in arb balls
-  (:mod:`verify.certify`). The status is ``"certified"`` (a real solution provably exists in the
+  (:mod:`verify.depth.krawczyk`). The status is ``"certified"`` (a real solution provably exists in the
   reported box), ``"numerical"`` (small residual, no proof) or ``"not found"`` (best residual
   after all starts; *not* a proof of impossibility).
-  Before searching, the exact obstructions of Theorem 3 (:mod:`verify.obstructions`: trace,
+  Before searching, the exact obstructions of Theorem 3 (:mod:`verify.theorem3.obstructions`: trace,
   minors, zero-block) are tried: a certificate makes the status ``"impossible"`` (a proof, the
   certificate is attached), and for ``T_{11} = 0`` the zero-block decision is exact both ways, so a
   representable ``T`` gets an ``"exact"`` rational ``k = 2`` decomposition.
   ``certificates=False`` skips this (the search uses it to test the solver against certificates).
 * ``k = 3`` always works when ``\det T > 0`` (positive) or ``\det T \ne 0`` (signed): the exact
-  construction of :mod:`verify.theorem2`, status ``"exact"``.
+  construction of :mod:`verify.theorem2.construction`, status ``"exact"``.
 
 ``\det T < 0`` in the positive regime makes every ``k`` ``"impossible"`` (couplings with positive
 scales preserve orientation).
@@ -31,11 +31,16 @@ import numpy as np
 import scipy.linalg
 import scipy.optimize
 
-from .certify import Certificate, krawczyk
-from .errors import SingularMatrixError
+from ..algebra.arith import get_arithmetic
+from ..algebra.layers import Pair, pairs_from_factors
+from ..errors import SingularMatrixError
+from ..io.matrix import MatrixInput, as_matrix
+from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
+from ..theorem3.certificate import certify
+from ..theorem3.obstructions import zero_block
 from .k2starts import reduced_k2_starts, spectral_k2_starts
 from .kpairs import REGIMES, jacobian, least_squares, n_params, product_float, unpack
-from .matrix_input import as_fraction_rows
+from .krawczyk import Certificate, krawczyk
 
 
 @dataclass
@@ -47,7 +52,7 @@ class KOutcome:
     residual: Optional[float] = None
     box_radius: Optional[float] = None
     starts: int = 0
-    decomposition: Any = None  # a verify.decompose.Decomposition (exact or mp), when found
+    decomposition: Optional[Decomposition] = None  # exact or mp, when found
     certificate: Optional[dict] = None  # a Theorem 3 certificate, when status is "impossible" at k = 2
 
 
@@ -58,17 +63,11 @@ class DepthResult:
     per_k: dict[int, KOutcome] = field(default_factory=dict)
 
     @property
-    def decomposition(self) -> Any:
+    def decomposition(self) -> Optional[Decomposition]:
         return self.per_k[self.k_min].decomposition if self.k_min is not None else None
 
 
 FOUND = ("exact", "certified", "numerical")
-
-
-def _det(rows: list[list[Fraction]]) -> Fraction:
-    from .arith import get_arithmetic
-
-    return Fraction(str(get_arithmetic("exact").from_fractions(rows).det()))
 
 
 def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, Any]:
@@ -97,32 +96,22 @@ def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, 
     return True, "T11 and T/T11 are diagonal", [(A, b, c, T12)]
 
 
-def _exact_decomposition(rows: list[list[Fraction]], pairs: list, regime: str) -> Any:
-    from .arith import get_arithmetic
-    from .decompose import _verified
-    from .layers import Pair
-
+def _exact_decomposition(M: MatrixInput, pairs: list, regime: str) -> Decomposition:
     ar = get_arithmetic("exact")
     P = [Pair(ar.from_fractions(A), tuple(ar.scalar(x) for x in b), tuple(ar.scalar(x) for x in c),
               ar.from_fractions(D)) for A, b, c, D in pairs]
-    return _verified(ar, ar.from_fractions(rows), P, False, 0.0, regime=regime)
+    return verified_decomposition(ar, ar.from_fractions(M.rows), P, False, 0.0, regime=regime)
 
 
-def _two_pairs_exact(rows: list[list[Fraction]], regime: str) -> Optional[KOutcome]:
+def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
     r"""The exact part of ``k = 2`` (proofs/theorem3.md): a certificate of impossibility, or for
     ``T_{11} = 0`` the Lemma 3 construction ``E(X) F(Y) E(-Y^{-1}) F(0) diag(C, B)`` with
     ``Y = T_{12} B^{-1}``, ``X = (T_{22} B^{-1} - I) Y^{-1}``; ``None`` when neither applies."""
-    from .arith import get_arithmetic
-    from .counterexample import certify
-    from .decompose import _verified
-    from .layers import pairs_from_factors
-    from .obstructions import zero_block
-
-    cert, _ = certify(rows, regime)
+    cert, _ = certify(M, regime)
     if cert is not None:
         return KOutcome("impossible", f"{cert['type']} certificate: {cert['statement']} (proofs/theorem3.md)",
                         certificate=cert)
-    d = len(rows) // 2
+    rows, d = M.rows, M.d
     if any(rows[i][j] != 0 for i in range(d) for j in range(d)):
         return None
     z = zero_block(rows, regime)  # no witness, else certify would have returned one
@@ -133,39 +122,36 @@ def _two_pairs_exact(rows: list[list[Fraction]], regime: str) -> Optional[KOutco
     X = (ar.from_fractions([r[d:] for r in rows[d:]]) @ Binv - ar.eye(d)) @ Yi
     pairs = pairs_from_factors(ar, [("E", X), ("F", Y), ("E", -Yi), ("F", ar.zeros(d))],
                                [ar.scalar(x) for x in z.c], [ar.scalar(x) for x in z.b])
-    dec = _verified(ar, ar.from_fractions(rows), pairs, False, 0.0, regime=regime)
+    dec = verified_decomposition(ar, ar.from_fractions(rows), pairs, False, 0.0, regime=regime)
     return KOutcome("exact", "T11 = 0 and -T21 = B T12^-1 C is solvable (proofs/theorem3.md, Lemma 3)",
                     residual=0.0, decomposition=dec)
 
 
-def _three_pairs(rows: list[list[Fraction]], regime: str) -> Any:
+def _three_pairs(M: MatrixInput, regime: str) -> Decomposition:
     """``k = 3`` exactly; in the signed regime ``det T < 0`` is handled by ``T = (T S) S`` with the
     sign ``S = diag(-1, 1, ..., 1)`` folded into ``c_3`` (``U(c, D) S = U(c \\cdot (-1, 1, ...), D)``)."""
-    from .decompose import _verified, decompose
-
-    det = _det(rows)
-    if det > 0:
-        dec = decompose(rows, "exact")
+    if M.det > 0:
+        dec = decompose(M, "exact")
         dec.regime = regime
         return dec
+    rows = M.rows
     flipped = [[-r[0]] + r[1:] for r in rows]  # T S
     dec = decompose(flipped, "exact")
     ar = dec.ar
     last = dec.pairs[-1]
-    from .layers import Pair
-
     c = (-last.c[0],) + tuple(last.c[1:])
     pairs = dec.pairs[:-1] + [Pair(last.A, last.b, c, last.D)]
-    return _verified(ar, ar.from_fractions(rows), pairs, False, 0.0, regime="signed")
+    return verified_decomposition(ar, ar.from_fractions(rows), pairs, False, 0.0, regime="signed")
 
 
-def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 20, seed: int = 0,
+def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
              digits: int = 50, progress: Any = None) -> KOutcome:
-    """Multistart least squares for ``k`` pairs, then polish and certify the best solution."""
-    n = len(rows)
-    d = n // 2
+    """Multistart least squares for ``k`` pairs, then polish and certify the best solution
+    (``T``: anything :func:`~verify.io.as_matrix` accepts)."""
+    M = as_matrix(T)
+    rows, n, d = M.rows, M.n, M.d
     # exact power-of-two normalisation: |det(T / s)| close to 1 (representability is invariant)
-    det = abs(_det(rows))
+    det = abs(M.det)
     e = round((det.numerator.bit_length() - det.denominator.bit_length()) / n) if det != 0 else 0  # no float overflow
     s = Fraction(2) ** e
     Ts = [[x / s for x in r] for r in rows]
@@ -206,7 +192,7 @@ def search_k(rows: list[list[Fraction]], k: int, regime: str, *, starts: int = 2
     if best_x is None or best_r > 1e-7:
         return KOutcome("not found", f"best relative residual {best_r:.2e} after {used} starts (not a proof)",
                         residual=best_r, starts=used)
-    return _polish_and_certify(rows, Ts, s, best_x, k, d, regime, digits, used)
+    return _polish_and_certify(M, Ts, s, best_x, k, d, regime, digits, used)
 
 
 def _scale_mask(k: int, d: int) -> np.ndarray:
@@ -216,7 +202,7 @@ def _scale_mask(k: int, d: int) -> np.ndarray:
     return np.array(mask)
 
 
-def _polish_and_certify(rows: list, Ts: list, s: Fraction, x: np.ndarray, k: int, d: int, regime: str,
+def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k: int, d: int, regime: str,
                         digits: int, starts: int) -> KOutcome:
     import mpmath
 
@@ -270,7 +256,7 @@ def _polish_and_certify(rows: list, Ts: list, s: Fraction, x: np.ndarray, k: int
     prec = int(3.33 * (digits + 10)) + 32
     cert: Certificate = krawczyk([ctx.nstr(v, digits + 10) for v in theta], free, k, d, regime, Ts, Y,
                                  radius, prec)
-    dec = _mp_decomposition(rows, s, theta, k, d, regime, digits, ctx)
+    dec = _mp_decomposition(M, s, theta, k, d, regime, digits, ctx)
     if cert.passed:
         return KOutcome("certified", f"Krawczyk's test passed (contraction {cert.contraction:.2e})",
                         residual=rel, box_radius=radius, starts=starts, decomposition=dec)
@@ -278,14 +264,10 @@ def _polish_and_certify(rows: list, Ts: list, s: Fraction, x: np.ndarray, k: int
                     residual=rel, starts=starts, decomposition=dec)
 
 
-def _mp_decomposition(rows: list, s: Fraction, theta: list, k: int, d: int, regime: str, digits: int,
-                      ctx: Any) -> Any:
+def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, regime: str, digits: int,
+                      ctx: Any) -> Decomposition:
     """The polished pairs for ``T`` itself (undo the scaling ``T/s`` on the last pair: ``b, c, D``
-    times ``s``), as an mp :class:`~verify.decompose.Decomposition` with its own residual bound."""
-    from .arith import get_arithmetic
-    from .decompose import _verified
-    from .layers import Pair
-
+    times ``s``), as an mp :class:`~verify.theorem2.decompose.Decomposition` with its own residual bound."""
     ar = get_arithmetic("mp", digits)
     sm = ar.scalar(s)
     conv = lambda x: ar.ctx.mpf(ctx.nstr(x, digits + 10))  # noqa: E731
@@ -295,7 +277,8 @@ def _mp_decomposition(rows: list, s: Fraction, theta: list, k: int, d: int, regi
         f = sm if i == k - 1 else ar.scalar(1)
         pairs.append(Pair(ar.matrix([[conv(x) for x in r] for r in A]), tuple(conv(x) * f for x in b),
                           tuple(conv(x) * f for x in c), ar.matrix([[conv(x) * f for x in r] for r in D])))
-    return _verified(ar, ar.from_fractions(rows), pairs, False, 10.0 ** (-(digits // 2)), regime=regime)
+    return verified_decomposition(ar, ar.from_fractions(M.rows), pairs, False, 10.0 ** (-(digits // 2)),
+                                  regime=regime)
 
 
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
@@ -304,8 +287,8 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
     (see the module docstring for what each status proves)."""
     if regime not in REGIMES:
         raise ValueError(f"regime must be one of {REGIMES}")
-    rows = as_fraction_rows(T)
-    det = _det(rows)
+    M = as_matrix(T)  # validated once; its exact det and inverse are computed once and shared below
+    det = M.det
     if det == 0:
         raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
     out = DepthResult(None, regime)
@@ -318,15 +301,15 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
             out.per_k[k] = KOutcome("skipped", f"k = {out.k_min} already found")
             continue
         if k == 1:
-            found, reason, pairs = one_pair_exact(rows, regime)
-            out.per_k[1] = (KOutcome("exact", reason, residual=0.0, decomposition=_exact_decomposition(rows, pairs, regime))
+            found, reason, pairs = one_pair_exact(M.rows, regime)
+            out.per_k[1] = (KOutcome("exact", reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
                             if found else KOutcome("impossible", reason + " (the k = 1 criterion is exact)"))
         elif k >= 3:
-            dec = _three_pairs(rows, regime)
+            dec = _three_pairs(M, regime)
             out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
-            exact = _two_pairs_exact(rows, regime) if certificates else None
-            out.per_k[k] = exact if exact is not None else search_k(rows, k, regime, starts=starts, seed=seed,
+            exact = _two_pairs_exact(M, regime) if certificates else None
+            out.per_k[k] = exact if exact is not None else search_k(M, k, regime, starts=starts, seed=seed,
                                                                       digits=digits, progress=progress)
         if out.per_k[k].status in FOUND:
             out.k_min = k

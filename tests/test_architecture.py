@@ -1,0 +1,68 @@
+"""The architecture as a checked contract: the import-linter contracts in setup.cfg hold (layers,
+checkers independent of the constructions, the flow core independent, no import cycle), each
+contract fails when a probe module breaks it, and ruff finds nothing."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LINT = ("from importlinter.cli import lint_imports; "
+        "raise SystemExit(lint_imports(config_filename='setup.cfg', no_cache=True, no_logo=True))")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """import-linter on the package under ``root`` (which is put first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-c", LINT], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_contracts_are_kept():
+    r = lint_imports(ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "4 kept, 0 broken" in r.stdout
+
+
+LAYERS = "Lower layers never import upper ones"
+CHECKERS = "The checkers import nothing from what they check"
+FLOWS = "The flow core is independent of the constructions"
+ACYCLIC = "No import cycle between sibling modules or subpackages, at any depth"
+
+PROBES = {
+    # an upward import: the algebra reaching for the depth search (which imports the algebra: a cycle too)
+    "layers": ({"verify/algebra/_probe.py": "import verify.depth.minimal\n"}, {LAYERS, ACYCLIC}),
+    # a checker importing the construction it checks (allowed by the layers, not by independence)
+    "checkers": ({"verify/checkers/_probe.py": "from verify.theorem2 import decompose\n"}, {CHECKERS}),
+    # the flow core importing the algebra, a sibling in the same layer
+    "flows": ({"verify/flows/_probe.py": "import verify.algebra.layers\n"}, {LAYERS, FLOWS}),
+    # a cycle inside one subpackage, which no layer sees
+    "cycle": ({"verify/io/_probe_a.py": "from . import _probe_b\n", "verify/io/_probe_b.py": "from . import _probe_a\n"},
+              {ACYCLIC}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_a_probe_breaks_its_contract(name, tmp_path):
+    shutil.copytree(ROOT / "verify", tmp_path / "verify", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "setup.cfg", tmp_path / "setup.cfg")
+    files, expected = PROBES[name]
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text)
+    r = lint_imports(tmp_path)
+    assert r.returncode != 0, r.stdout
+    broken = {line[: -len(" BROKEN")] for line in r.stdout.splitlines() if line.endswith(" BROKEN")}
+    assert broken == expected, r.stdout
+
+
+def test_ruff_finds_nothing():
+    ruff = shutil.which("ruff")
+    cmd = [ruff] if ruff else [sys.executable, "-m", "ruff"]
+    r = subprocess.run(cmd + ["check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,206 @@
+r"""``decompose(T)``: Theorem 2 as an algorithm, with every result multiplied back before it is
+returned.
+
+For ``T`` in ``R^{2d x 2d}`` with ``det T > 0`` it returns ``k`` pairs (positive regime, all
+``b_i, c_i > 0``) with ``T = L(A_1,b_1)U(c_1,D_1) \cdots L(A_k,b_k)U(c_k,D_k)``:
+``k = 1`` when ``T`` is a single pair (criterion in :func:`~verify.theorem2.construction.one_pair`),
+otherwise ``k = 3`` (:func:`~verify.theorem2.construction.three_pairs`), which Theorem 3 of the paper shows cannot be
+lowered to 2 for every ``T``. With ``sign_layer=True`` a matrix with ``det T < 0`` is written as
+``T = S \cdot (\text{pairs})`` with ``S = \operatorname{diag}(-1, 1, \dots, 1)``.
+
+Verification: exact mode checks the product equals ``T`` entry by entry. mp/float mode states an
+upper bound on ``\|\Pi - T\|_F / \|T\|_F`` for the exact product ``\Pi`` of the returned
+(rounded) layers (:mod:`verify.theorem2.residual`).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Optional
+
+import numpy as np
+
+from ..algebra.arith import Arithmetic, Mat, get_arithmetic
+from ..algebra.layers import (
+    Pair,
+    apply_pairs,
+    convert_pairs,
+    equals_product,
+    flip_first_row,
+    layer_cond_1,
+    layer_matrices,
+    sign_matrix,
+)
+from ..errors import NegativeDeterminantError, SingularMatrixError, VerificationError
+from ..io.matrix import MatrixInput, as_matrix
+from .construction import ConstructionError, one_pair, three_pairs
+from .residual import residual_bound
+
+
+@dataclass
+class Decomposition:
+    """A verified decomposition ``T = [S] L_1 U_1 ... L_k U_k`` (``S`` only if ``sign_layer``)."""
+
+    T: Mat
+    pairs: list[Pair]
+    arithmetic: Arithmetic
+    sign_layer: bool = False
+    residual: float = 0.0  # exact mode: 0 (checked equal); else an upper bound, relative, Frobenius
+    residual_measured: float = 0.0
+    tolerance: float = 0.0
+    max_layer_cond: Any = 1.0  # float; an mpmath.mpf in exact mode (may exceed float64's range)
+    verified: bool = False
+    regime: str = "positive"
+    #: the attempt of the construction's free choices that was used (0: the default choices)
+    attempt: int = 0
+
+    @property
+    def d(self) -> int:
+        return self.T.shape[0] // 2
+
+    @property
+    def k(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def ar(self) -> Arithmetic:
+        return self.arithmetic
+
+    def layers(self) -> list[Mat]:
+        """``[L_1, U_1, ..., L_k, U_k]`` (preceded by ``S`` when ``sign_layer``)."""
+        out = layer_matrices(self.ar, self.pairs)
+        return ([sign_matrix(self.ar, 2 * self.d)] if self.sign_layer else []) + out
+
+    def pairs_in(self, arithmetic: str, digits: int = 50) -> list[Pair]:
+        """The pairs converted to another arithmetic (``"exact"``, ``"mp"``, ``"float"``); see
+        :func:`verify.algebra.layers.convert_pairs`."""
+        return convert_pairs(self.pairs, self.ar, get_arithmetic(arithmetic, digits))
+
+    def product(self) -> Mat:
+        """The product of the layers in this decomposition's arithmetic."""
+        P = apply_pairs(self.ar, self.pairs, self.ar.eye(2 * self.d))
+        return flip_first_row(self.ar, P) if self.sign_layer else P
+
+
+def to_matrix(M: MatrixInput, ar: Arithmetic) -> tuple[Mat, bool]:
+    """The validated input in ``ar``, and whether the conversion was exact (so the residual bound
+    can include the input's rounding when it was not)."""
+    if ar.name == "float" and M.has_array:
+        return ar.mat(M.array.copy()), M.float_exact
+    return ar.from_fractions(M.rows), represents_exactly(ar, M.rows)
+
+
+def represents_exactly(ar: Arithmetic, rows: list[list[Fraction]]) -> bool:
+    """Whether every exact entry is representable in ``ar`` without rounding."""
+    if ar.exact:
+        return True
+    if ar.name == "float":
+        return all(Fraction(float(q)) == q for r in rows for q in r)
+    prec = getattr(getattr(ar, "ctx", None), "prec", 53)
+    return all(q.denominator & (q.denominator - 1) == 0 and abs(q.numerator).bit_length() <= prec
+               for r in rows for q in r)
+
+
+def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[MatrixInput] = None
+                      ) -> tuple[Mat, bool]:
+    """Refuse singular ``T``; for ``det T < 0`` refuse, or flip the first row when ``sign_layer``.
+    Exact mode reads the sign from the input's cached exact determinant when ``M`` is given."""
+    if ar.exact and M is not None:
+        sign = M.det_sign
+        singular = sign == 0
+    elif ar.name == "float":
+        sign, _ = np.linalg.slogdet(T.v)
+        singular = sign == 0 or not ar.is_invertible(T.v)
+    else:
+        det = T.det()
+        sign = (det > 0) - (det < 0)
+        singular = sign == 0 or not ar.is_invertible(T.v)
+    if singular:
+        what = "" if ar.exact else " to working precision"
+        raise SingularMatrixError(f"the matrix is singular{what} (det T = 0); only invertible T decompose")
+    if sign < 0:
+        if not sign_layer:
+            raise NegativeDeterminantError(
+                "det T < 0: coupling layers with positive scales preserve orientation; "
+                "use the sign layer option (--sign-layer) to put diag(-1, 1, ..., 1) in front")
+        return flip_first_row(ar, T), True
+    return T, False
+
+
+def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer: bool = False,
+              tol: Optional[float] = None, seed: int = 0, attempts: int = 4) -> Decomposition:
+    r"""Decompose ``T`` into ``k \le 3`` pairs of linear affine coupling layers (Theorem 2).
+
+    Parameters
+    ----------
+    T : nested sequence, array or :class:`~verify.io.MatrixInput`, ``2d x 2d``
+        Entries: ints, floats, ``Fraction``, or strings such as ``"-3/7"``.
+    arithmetic : ``"exact"`` (rational layers, product checked equal to ``T``), ``"mp"``
+        (mpmath with ``digits`` digits) or ``"float"`` (numpy float64).
+    sign_layer : allow ``det T < 0`` by a leading ``S = diag(-1, 1, ..., 1)``.
+    tol : residual tolerance for ``verified`` in mp/float mode (default ``1e-8`` in float,
+        ``10^{-digits/2}`` in mp).
+    seed : seed of the free choices used when the simplest choice is degenerate.
+    attempts : mp/float mode tries up to this many choices, keeping the smallest residual bound,
+        and stops at the first that meets ``tol``.
+
+    Raises
+    ------
+    InputError
+        (a ``ValueError``) for bad input: not square, odd size, empty, ragged, non-numeric, NaN/inf,
+        singular, or ``det T < 0`` without ``sign_layer``.
+    VerificationError
+        if exact verification fails (a bug).
+    """
+    ar = get_arithmetic(arithmetic, digits)
+    M = as_matrix(T)
+    T0, input_exact = to_matrix(M, ar)
+    T1, flipped = check_determinant(ar, T0, sign_layer, M)
+    if tol is None:
+        tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
+    single = one_pair(ar, T1)
+    best: Optional[Decomposition] = None
+    n_tries = 1 if (ar.exact or single is not None) else max(1, attempts)
+    for attempt in range(n_tries):
+        if single is not None:
+            pairs, used = single, 0
+        else:
+            try:
+                word = three_pairs(ar, T1, seed=seed, start=attempt)
+            except ConstructionError:
+                if best is None:
+                    raise
+                break  # keep the best earlier result
+            pairs, used = word.pairs(ar), word.attempt
+        dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact)
+        dec.attempt = used
+        if best is None or dec.residual < best.residual:
+            best = dec
+        if best.verified:
+            break
+    assert best is not None
+    if ar.exact and not best.verified:
+        raise VerificationError("the exact product of the constructed layers differs from T")
+    return best
+
+
+def verified_decomposition(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float,
+                           input_exact: bool = True, regime: str = "positive") -> Decomposition:
+    r"""Multiply ``pairs`` back and wrap them: exact mode checks ``[S] L_1 U_1 \cdots = T_0`` entry
+    by entry, mp/float mode bounds the relative residual (``verified`` iff the bound is at most
+    ``tol``); the scales must be positive (``regime="positive"``) or nonzero (``"signed"``)."""
+    if ar.exact:
+        ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
+        bound = measured = 0.0 if ok else math.inf
+    else:
+        bound, measured = residual_bound(ar, T0, pairs, flipped)
+        if not input_exact:  # ||T_rounded - T||_F <= u ||T||_F: the bound is about the user's T
+            u = ar.unit_roundoff
+            bound = bound * (1 + u) + u * (1 + 1e-6)
+        ok = bool(bound <= tol)
+    zero = ar.scalar(0)
+    scales_ok = all((x > zero) if regime == "positive" else (x != zero) for p in pairs for x in (*p.b, *p.c))
+    return Decomposition(T=T0, pairs=pairs, arithmetic=ar, sign_layer=flipped, residual=bound,
+                         residual_measured=measured, tolerance=tol, max_layer_cond=layer_cond_1(ar, pairs),
+                         verified=ok and scales_ok, regime=regime)
