@@ -94,9 +94,6 @@ print(depth_to_text(depth(J, regime="signed", starts=5)))
 # so that this notebook runs in the test suite; see the README for 200 samples at d = 2, 3, 4).
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from verify.depth.survey import survey, survey_table

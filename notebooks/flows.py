@@ -22,9 +22,6 @@
 # fixed halves), shows its samples and density, and then the singular values of its Jacobian.
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 

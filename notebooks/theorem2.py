@@ -46,8 +46,8 @@ def to_latex_matrix(M):
 
 # %% [markdown]
 # ## The construction step by step, on a 4x4 example
-# This $T$ has a **singular** top-left block $T_{11}$. The recipe in the notes (and naive block
-# elimination) pivots on $T_{11}$ and would fail here. Our construction pivots on
+# This $T$ has a **singular** top-left block $T_{11}$. Naive block
+# elimination pivots on $T_{11}$ and would fail here. Our construction pivots on
 # $B = \tilde T_{12} - \tilde T_{11} y$ instead, which can be made invertible for every $T$.
 
 # %%
@@ -147,9 +147,6 @@ print("permutation", perm, "-> k =", decP.k, "verified:", decP.verified)
 # %%
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 ds, times, conds = [1, 2, 3, 4, 6, 8], [], []

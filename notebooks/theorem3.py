@@ -27,9 +27,6 @@
 import json
 from fractions import Fraction
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -46,7 +43,7 @@ from verify.theorem3.obstructions import trace_coefficients, zero_block
 # might expect the map $\theta \mapsto L_1U_1L_2U_2$ to be onto an open dense set, or onto
 # everything. Counting only shows the image has nonempty interior (where the Jacobian has rank
 # $4d^2$). It says nothing about *which* open set: the image of a polynomial map over the reals is
-# semi-algebraic and can miss open sets. The obstruction comes from the algebra in the notes:
+# semi-algebraic and can miss open sets. The obstruction comes from the block algebra of `proofs/theorem3.md`:
 # every two-pair product is $T = E(X)F(Y)E(Z)F(W)\,\Delta$ with $\Delta = \mathrm{diag}(C, B)$, and
 # then (Lemma 1)
 #

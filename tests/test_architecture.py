@@ -66,3 +66,13 @@ def test_ruff_finds_nothing():
     cmd = [ruff] if ruff else [sys.executable, "-m", "ruff"]
     r = subprocess.run(cmd + ["check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_product_points_nowhere_outside_the_repository():
+    """Proofs, docs, notebooks and code state what they need in place: no reference to files that
+    users do not have (the developers' notes beside the repository)."""
+    texts = [ROOT / "README.md", *ROOT.glob("proofs/*"), *ROOT.glob("notebooks/*.py"), *ROOT.glob("verify/**/*.py"),
+             *ROOT.glob("bench/*.py")]
+    bad = [f"{p.relative_to(ROOT)}: {needle}" for p in texts if p.is_file()
+           for needle in ("shared/notes", "../shared", "the notes") if needle in p.read_text()]
+    assert not bad, bad

@@ -1,5 +1,5 @@
-r"""Starting points for the ``k = 2`` search, from the structure of ``EFEF`` (see
-``shared/notes/coupling.md``): with ``N = T\Delta^{-1}`` and ``T_{11}`` invertible,
+r"""Starting points for the ``k = 2`` search, from the structure of ``EFEF`` (Lemma 1 of
+``proofs/theorem3.md``): with ``N = T\Delta^{-1}`` and ``T_{11}`` invertible,
 ``N \in EFEF`` iff ``T_{11}C^{-1} - I = YZ`` and ``B\Sigma^{-1} - I = ZY`` for some ``Y, Z``.
 
 * :func:`spectral_k2_starts` -- match the spectra (``d`` equations in the ``2d`` scales), then take
@@ -22,7 +22,7 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
 
     With ``N = T\Delta^{-1}``, ``\Delta = \operatorname{diag}(c, b)`` and ``T_{11}`` invertible:
     ``N \in EFEF`` iff some ``Y, Z`` satisfy ``T_{11}C^{-1} - I = YZ`` and ``B\Sigma^{-1} - I = ZY``
-    (``\Sigma = T/T_{11}``; ``shared/notes/coupling.md``). That is ``2d^2`` bilinear equations in
+    (``\Sigma = T/T_{11}``; ``proofs/theorem3.md``, Lemma 1). That is ``2d^2`` bilinear equations in
     ``2d^2 + 2d`` unknowns, solved by least squares with its analytic Jacobian. A solution gives the
     pairs through ``N = E(u - ZP^{-1}) F(Y) E(Z) F(v - P^{-1}Y)``, ``P = N_{11}``,
     ``u = N_{21}P^{-1}``, ``v = P^{-1}N_{12}`` (check (4) of ``proofs/theorem2_check.py``, mirrored).
