@@ -122,7 +122,7 @@ def test_float_mode_small_d_verified(d):
     T = rng.standard_normal((2 * d, 2 * d))
     if np.linalg.det(T) < 0:
         T[0] *= -1
-    dec = decompose(T, "float")
+    dec = decompose(T, "float", method="minimal")
     assert dec.verified and dec.k == 3
     assert dec.residual <= 1e-8
     assert check(T.tolist(), to_json(dec)).ok
@@ -146,7 +146,7 @@ def test_float_eigenbasis_path_mid_size_and_certified_check():
     T = rng.standard_normal((n, n)) + 2 * np.sqrt(n) * np.eye(n)
     if np.linalg.det(T) < 0:
         T[0] *= -1
-    dec = decompose(T, "float")
+    dec = decompose(T, "float", method="minimal")
     assert dec.verified and dec.k == 3 and dec.residual <= 1e-10
     data = to_json(dec)
     assert check(T.tolist(), data).ok

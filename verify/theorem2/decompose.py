@@ -32,10 +32,17 @@ from ..algebra.layers import (
     layer_matrices,
     sign_matrix,
 )
-from ..errors import NegativeDeterminantError, SingularMatrixError, VerificationError
+from ..errors import InputError, NegativeDeterminantError, SingularMatrixError, VerificationError
 from ..io.matrix import MatrixInput, as_matrix
 from .construction import ConstructionError, one_pair, three_pairs
 from .residual import residual_bound
+from .stable import stable_pairs
+
+METHODS = ("minimal", "stable")
+
+
+class MethodError(InputError):
+    """An unknown method, or one the chosen arithmetic cannot run."""
 
 
 @dataclass
@@ -54,6 +61,8 @@ class Decomposition:
     regime: str = "positive"
     #: the attempt of the construction's free choices that was used (0: the default choices)
     attempt: int = 0
+    #: "minimal" (k <= 3, exact construction) or "stable" (k = 7, bounded layer conditioning)
+    method: str = "minimal"
 
     @property
     def d(self) -> int:
@@ -128,9 +137,16 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
     return T, False
 
 
-def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer: bool = False,
-              tol: Optional[float] = None, seed: int = 0, attempts: int = 4) -> Decomposition:
-    r"""Decompose ``T`` into ``k \le 3`` pairs of linear affine coupling layers (Theorem 2).
+def default_method(arithmetic: str) -> str:
+    """``"stable"`` in float arithmetic, ``"minimal"`` otherwise (exact; and mp, which does not run
+    the stable method yet)."""
+    return "stable" if arithmetic == "float" else "minimal"
+
+
+def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None, digits: int = 50,
+              sign_layer: bool = False, tol: Optional[float] = None, seed: int = 0, attempts: int = 4,
+              progress: Any = None) -> Decomposition:
+    r"""Decompose ``T`` into pairs of linear affine coupling layers (Theorem 2).
 
     Parameters
     ----------
@@ -138,12 +154,19 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
         Entries: ints, floats, ``Fraction``, or strings such as ``"-3/7"``.
     arithmetic : ``"exact"`` (rational layers, product checked equal to ``T``), ``"mp"``
         (mpmath with ``digits`` digits) or ``"float"`` (numpy float64).
+    method : ``"minimal"`` -- ``k \le 3`` (``k = 1`` when ``T`` is one pair), the fewest pairs
+        possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
+        ill-conditioned. ``"stable"`` -- ``k = 7`` with every layer's condition number bounded by a
+        constant times ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`): backward stable in
+        floating point; float only. Default: stable in float, minimal otherwise.
     sign_layer : allow ``det T < 0`` by a leading ``S = diag(-1, 1, ..., 1)``.
     tol : residual tolerance for ``verified`` in mp/float mode (default ``1e-8`` in float,
         ``10^{-digits/2}`` in mp).
     seed : seed of the free choices used when the simplest choice is degenerate.
-    attempts : mp/float mode tries up to this many choices, keeping the smallest residual bound,
-        and stops at the first that meets ``tol``.
+    attempts : minimal method in mp/float: try up to this many choices, keeping the smallest
+        residual bound, and stop at the first that meets ``tol``.
+    progress : an object with ``update(n)`` (a tqdm bar), advanced once per stage of the stable
+        method (SVD, two orthogonal factors, verification: 4 stages).
 
     Raises
     ------
@@ -153,12 +176,25 @@ def decompose(T: Any, arithmetic: str = "exact", *, digits: int = 50, sign_layer
     VerificationError
         if exact verification fails (a bug).
     """
+    method = default_method(arithmetic) if method is None else method
+    if method not in METHODS:
+        raise MethodError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
+    if method == "stable" and arithmetic != "float":
+        raise MethodError(f"the stable method runs in float arithmetic only (it uses SVDs and real Schur "
+                          f"forms); {arithmetic} arithmetic uses the minimal method")
     ar = get_arithmetic(arithmetic, digits)
     M = as_matrix(T)
     T0, input_exact = to_matrix(M, ar)
     T1, flipped = check_determinant(ar, T0, sign_layer, M)
     if tol is None:
         tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
+    if method == "stable":
+        pairs = stable_pairs(ar, T1, progress=progress)
+        dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact)
+        dec.method = "stable"
+        if progress is not None:
+            progress.update(1)
+        return dec
     single = one_pair(ar, T1)
     best: Optional[Decomposition] = None
     n_tries = 1 if (ar.exact or single is not None) else max(1, attempts)

@@ -2,8 +2,9 @@ r"""Residual bounds of a floating-point (float64 or mpmath) decomposition.
 
 For the exact product ``\Pi`` of the returned (rounded) layers, an upper bound on
 ``\|\Pi - T\|_F / \|T\|_F``: float mode up to ``2d = ARB_MAX_N`` encloses it in ball arithmetic
-(python-flint ``arb``, about the decimal strings the JSON states); otherwise it is the measured
-residual plus the standard rounding bound ``((1+\gamma_{d+2})^{2k} - 1)\,\| |L_1||U_1|\cdots|U_k| \|_F``
+(python-flint ``arb``, about the decimal strings the JSON states), beyond that by a float64
+normwise a-posteriori bound (:func:`normwise_residual`); mp mode, and any case where it is smaller,
+uses the measured residual plus the standard rounding bound ``((1+\gamma_{d+2})^{2k} - 1)\,\| |L_1||U_1|\cdots|U_k| \|_F``
 of the evaluation (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.5).
 """
 from __future__ import annotations
@@ -13,32 +14,41 @@ import math
 import numpy as np
 
 from ..algebra.arith import Arithmetic, Mat
-from ..algebra.layers import Pair, apply_pairs, flip_first_row, layer_matrices
+from ..algebra.layers import Pair, apply_pairs, flip_first_row
 
 #: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
-ARB_MAX_N = 512
+ARB_MAX_N = 256
 
 
-def arb_residual(layers: list[list[list[str]]], T: np.ndarray, sign_layer: bool) -> float:
-    r"""A rigorous upper bound on ``\|[S] M_1 \cdots M_m - T\|_F / \|T\|_F`` where the layers are given
-    as the decimal strings the JSON states, by ball arithmetic (python-flint ``arb_mat``, 256 bits):
-    each string becomes a ball containing its exact decimal value, and the radii of the product
-    absorb all rounding. (A shortest round-trip decimal differs from the stored binary float by up to
-    half an ulp, so the bound must be about the strings, which is what ``verify check`` reads.)"""
+def arb_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> float:
+    r"""A rigorous upper bound on ``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F`` for float pairs, by
+    ball arithmetic (python-flint ``arb_mat``, 256 bits). Each entry becomes a ball around the exact
+    value of the shortest decimal string that the JSON states for it (``repr``), and the radii
+    absorb all rounding. (That string differs from the stored binary float by up to half an ulp,
+    so the bound must be about the strings, which is what ``verify check`` reads; and a radius of
+    that size, not ``2^{-256}``, would grow by wrapping through the dense products.) The product is formed by block updates, ``U(c, D) M = [c M_1 + D M_2; M_2]`` and
+    ``L(A, b) M = [M_1; A M_1 + b M_2]``: ``d x d`` times ``d x 2d`` products only."""
     import flint
 
     old = flint.ctx.prec
     flint.ctx.prec = 256
     try:
-        mats = [[[flint.arb(x) for x in r] for r in M] for M in layers]
-        if sign_layer:
-            mats[0][0] = [-x for x in mats[0][0]]
-        P = flint.arb_mat(mats[0])
-        for M in mats[1:]:
-            P = P * flint.arb_mat(M)
+        n = T.shape[0]
+        d = n // 2
+        ball = lambda a: flint.arb_mat([[flint.arb(repr(x)) for x in r] for r in np.asarray(a).tolist()])  # noqa: E731
+        M1 = flint.arb_mat([[int(i == j) for j in range(n)] for i in range(d)])
+        M2 = flint.arb_mat([[int(i + d == j) for j in range(n)] for i in range(d)])
+        for p in reversed(pairs):
+            M1 = ball(np.diag(np.asarray(p.c, dtype=float))) * M1 + ball(p.D.v) * M2
+            M2 = ball(p.A.v) * M1 + ball(np.diag(np.asarray(p.b, dtype=float))) * M2
+        T1 = T[:d].copy()
+        if sign_layer:  # S P - T = S (P - S T): compare P with S T
+            T1[0] = -T1[0]
         num = flint.arb(0)
-        for x in (P - flint.arb_mat(T.tolist())).entries():
-            num += x * x
+        for M, rows in ((M1, T1), (M2, T[d:])):
+            for x in (M - flint.arb_mat(rows.tolist())).entries():
+                a = x.abs_upper()  # a ball of x*x may reach below 0; an upper bound of |x| may not
+                num += a * a
         den = flint.arb(0)
         for v in T.ravel().tolist():
             den += flint.arb(v) ** 2
@@ -47,28 +57,107 @@ def arb_residual(layers: list[list[list[str]]], T: np.ndarray, sign_layer: bool)
         flint.ctx.prec = old
 
 
+def _abs_norm2_upper(B: np.ndarray) -> float:
+    r"""An upper bound of ``\| |B| \|_2``: ``\sqrt{\|B\|_1 \|B\|_\infty}``, rounded up."""
+    if B.size == 0:
+        return 0.0
+    a = np.abs(B)
+    k = max(B.shape)
+    up = 1 + 2 * k * 2.0**-53
+    return math.sqrt(float(a.sum(axis=0).max()) * float(a.sum(axis=1).max()) * up * up) * up
+
+
+def _norm2_upper(B: np.ndarray) -> float:
+    r"""An upper bound of ``\|B\|_2``: ``\|B\|_2^2 = \|B^T B\|_2 \le \|fl(B^T B)\|_\infty + \gamma_d \|B\|_F^2``."""
+    if B.size == 0:
+        return 0.0
+    d = B.shape[0]
+    u = 2.0**-53
+    up = 1 + 2 * (d + 2) * u
+    G = B.T @ B
+    fro2 = float(np.einsum("ij,ij->", B, B)) * up
+    gam = (d + 2) * u / (1 - (d + 2) * u)
+    return math.sqrt((float(np.abs(G).sum(axis=1).max()) * up + gam * fro2) * up) * up
+
+
+def normwise_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> float:
+    r"""A rigorous upper bound on ``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F`` in float64, for
+    sizes where ball arithmetic is too slow (``proofs/theorem2_stable.md``, "The residual bound").
+
+    Write the ``m = 2k`` layers as ``G_1 \cdots G_m`` and evaluate ``\hat M_j = fl(G_j \hat M_{j+1})``,
+    ``\hat M_{m+1} = I``, by block updates. Each step commits an error ``\Delta_j`` with
+    ``\|\Delta_j\|_F \le g (\|s_j\|_\infty + \| |B_j| \|_2) \|\hat M_{j+1}\|_F`` (``B_j`` the layer's
+    off-diagonal block, ``s_j`` its diagonal, ``g = \gamma_{d+1} + 2u`` including the half-ulp
+    distance of the JSON's decimal strings), and
+    ``\hat M_1 - G_1 \cdots G_m = \sum_j (G_1 \cdots G_{j-1}) \Delta_j``. The prefix norms
+    ``\|G_1 \cdots G_{j-1}\|_2`` are bounded by a second float pass, ``\|\hat \Pi_j\|_F + e_j`` with
+    ``e_{j+1} = e_j \|G_j\|_2 + g (\|s_j\|_\infty + \| |B_j| \|_2) \|\hat\Pi_j\|_F``: only a crude
+    bound is needed there, so the growth of ``e_j`` is harmless. Unlike a componentwise
+    (midpoint-radius) enclosure, nothing here wraps through absolute values of dense products."""
+    n = T.shape[0]
+    d = n // 2
+    u = 2.0**-53
+    g = ((d + 1) * u / (1 - (d + 1) * u) + 2 * u) * (1 + 1e-10)
+    up = 1 + 4 * n * u  # covers the rounding of the float norms below
+    layers = []  # (kind, diagonal, off-diagonal block), in product order G_1, ..., G_m
+    for p in pairs:
+        layers += [("L", np.asarray(p.b, dtype=float), p.A.v), ("U", np.asarray(p.c, dtype=float), p.D.v)]
+    step = [g * (float(np.abs(s).max()) + _abs_norm2_upper(B)) for _, s, B in layers]
+    # 2-norm bound of each layer: ||[[I, 0], [B, diag s]]||_2 <= max(1, |s|_max) + ||B||_2
+    gnorm = [max(1.0, float(np.abs(s).max())) + _norm2_upper(B) for _, s, B in layers]
+    # pass 1: prefix products Pi_j = G_1 ... G_{j-1}, left to right (right-multiplication updates columns)
+    Pi = np.eye(n)
+    e = 0.0
+    prefix = []
+    for (kind, s, B), st, gn in zip(layers, step, gnorm):
+        normPi = float(np.linalg.norm(Pi)) * up
+        prefix.append(normPi + e)
+        e = (e * gn + st * normPi) * up
+        if kind == "L":  # Pi [[I, 0], [B, diag s]] = [Pi_1 + Pi_2 B, Pi_2 diag s]
+            Pi[:, :d] += Pi[:, d:] @ B
+            Pi[:, d:] *= s[None, :]
+        else:  # Pi [[diag s, B], [0, I]] = [Pi_1 diag s, Pi_1 B + Pi_2]
+            Pi[:, d:] += Pi[:, :d] @ B
+            Pi[:, :d] *= s[None, :]
+    # pass 2: the evaluation, right to left (left-multiplication updates rows)
+    M = np.eye(n)
+    err = 0.0
+    for j in range(len(layers) - 1, -1, -1):
+        kind, s, B = layers[j]
+        err += prefix[j] * step[j] * float(np.linalg.norm(M)) * up
+        if kind == "L":  # [[I, 0], [B, diag s]] M = [M_1; B M_1 + s M_2]
+            M[d:] = B @ M[:d] + s[:, None] * M[d:]
+        else:  # [[diag s, B], [0, I]] M = [s M_1 + B M_2; M_2]
+            M[:d] = s[:, None] * M[:d] + B @ M[d:]
+    if sign_layer:
+        M[0] = -M[0]
+    num = (float(np.linalg.norm(M - T)) * (1 + u) * up + err) * up
+    den = float(np.linalg.norm(T)) / up
+    return math.nextafter(num / den, math.inf)
+
+
 def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) -> tuple[float, float]:
     """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring).
 
-    Float mode up to ``2d = ARB_MAX_N``: the bound is an arb enclosure of the exact residual of the
-    returned layers (tight). Otherwise: measured residual plus the a-priori rounding bound."""
+    Float mode: up to ``2d = ARB_MAX_N`` an arb enclosure of the exact residual of the returned
+    layers (tight), beyond it :func:`normwise_residual`. mp mode: the measured residual plus the
+    a-priori rounding bound."""
     n = T.shape[0]
     d = n // 2
     P = apply_pairs(ar, pairs, ar.eye(n))
     if sign_layer:
         P = flip_first_row(ar, P)
-    R = ar.to_numpy((P - T).v) if ar.name == "float" else None
-    if R is None:  # mp: measure in mp, then round the norm up generously
-        diff = (P - T).rows()
-        num = math.sqrt(float(sum(x * x for r in diff for x in r)))
-    else:
-        num = float(np.linalg.norm(R))
     Tn = float(np.linalg.norm(ar.to_numpy(T.v)))
+    if ar.name == "float":
+        measured = float(np.linalg.norm(P.v - T.v)) / Tn
+        if n <= ARB_MAX_N:
+            return arb_residual(pairs, T.v, sign_layer), measured
+        return normwise_residual(pairs, T.v, sign_layer), measured
+    diff = (P - T).rows()  # mp: measure in mp, then round the norm up generously
+    num = math.sqrt(float(sum(x * x for r in diff for x in r)))
     abs_pairs = [Pair(ar.mat(ar.map_entries(p.A.v, lambda i, j, x: abs(x))), tuple(abs(x) for x in p.b),
                       tuple(abs(x) for x in p.c), ar.mat(ar.map_entries(p.D.v, lambda i, j, x: abs(x))))
-                 for p in pairs] if ar.name != "float" else \
-        [Pair(ar.mat(np.abs(p.A.v)), tuple(abs(x) for x in p.b), tuple(abs(x) for x in p.c), ar.mat(np.abs(p.D.v)))
-         for p in pairs]
+                 for p in pairs]
     M = float(np.linalg.norm(ar.to_numpy(apply_pairs(ar, abs_pairs, ar.eye(n)).v)))
     u = ar.unit_roundoff
     # (d+2) roundings per entry and step, plus u for the decimal strings the layers are written as
@@ -77,7 +166,4 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) 
     slack = 1 + 4 * n * 2.0**-53  # rounding of the norms themselves (evaluated in float64)
     measured = num / Tn
     bound = (num * (1 + u) + rounding) * slack / (Tn * (1 - 4 * n * 2.0**-53))
-    if ar.name == "float" and n <= ARB_MAX_N and bound > 1e-14:
-        layers = [ar.to_strings(M) for M in layer_matrices(ar, pairs)]
-        bound = min(bound, arb_residual(layers, T.v, sign_layer))
     return bound, measured

@@ -3,6 +3,7 @@
 JSON (stable; later tools parse it)::
 
     {"d": int, "k": int, "regime": "positive", "arithmetic": "exact"|"mp"|"float",
+     "method": "minimal"|"stable",
      "layers": [{"A": [[str]], "b": [str], "c": [str], "D": [[str]]}, ...],
      "residual": str, "max_layer_cond": str, "verified": bool,
      "sign_layer": bool, "tolerance": str, "residual_measured": str, "digits": int|null}
@@ -35,7 +36,8 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
     ar = dec.ar
     layers = [{"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b],
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
-    return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "layers": layers,
+    return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "method": dec.method,
+            "layers": layers,
             "residual": num(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
@@ -77,7 +79,7 @@ def to_text(dec: Decomposition) -> str:
     """A human-readable summary followed by the pairs."""
     ar = dec.ar
     head = (f"T is {2 * dec.d}x{2 * dec.d} (d = {dec.d}); k = {dec.k} pair(s), positive regime, "
-            f"{ar.name} arithmetic" + (" (with the sign layer S = diag(-1,1,...,1) in front)" if dec.sign_layer else ""))
+            f"{ar.name} arithmetic, {dec.method} method" + (" (with the sign layer S = diag(-1,1,...,1) in front)" if dec.sign_layer else ""))
     if ar.exact:
         check = "verified: the exact product of the layers equals T" if dec.verified else "NOT verified"
     else:

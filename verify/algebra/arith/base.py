@@ -214,6 +214,24 @@ class Arithmetic(ABC):
         (1x1 and 2x2 blocks); ``None`` when the arithmetic has no such primitive (exact, mp)."""
         return None
 
+    def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
+        """``(cos angle, sin angle)`` in this arithmetic (inexact arithmetics only)."""
+        import math
+
+        return math.cos(angle), math.sin(angle)
+
+    def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
+        """``(U, s, Vt)`` with ``v = U diag(s) Vt``, ``U, Vt`` orthogonal and ``s`` descending
+        (inexact arithmetics only)."""
+        raise NotImplementedError(f"{self.name} arithmetic has no singular value decomposition")
+
+    def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
+        r"""For an orthogonal ``v`` with ``\det v = 1``: ``(V, angles)`` with ``V`` orthogonal and
+        ``v = V \operatorname{blkdiag}(R(\alpha_1), \dots, R(\alpha_m), I) V^T``, ``R(\alpha)`` the
+        plane rotation by ``\alpha`` and ``I`` of size ``d - 2m \le 1`` (the real Schur form of an
+        orthogonal matrix; eigenvalues ``-1`` are paired into rotations by ``\pi``)."""
+        raise NotImplementedError(f"{self.name} arithmetic has no real Schur form")
+
     def distinct(self, values: Sequence[Scalar]) -> bool:
         """Whether the values are pairwise distinct (to working precision when inexact)."""
         vals = list(values)

@@ -133,6 +133,34 @@ class FloatArithmetic(Arithmetic):
             return None
         return K, B
 
+    def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
+        U, s, Vt = np.linalg.svd(v)
+        return U, [float(x) for x in s], Vt
+
+    def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
+        import scipy.linalg
+
+        d = v.shape[0]
+        Tq, V = scipy.linalg.schur(v, output="real")
+        planes: list[tuple[list[int], float]] = []
+        plus: list[int] = []
+        minus: list[int] = []
+        i = 0
+        while i < d:
+            if i + 1 < d and Tq[i + 1, i] != 0:  # LAPACK marks a 2x2 block by a nonzero subdiagonal
+                a = float(np.arctan2((Tq[i + 1, i] - Tq[i, i + 1]) / 2, (Tq[i, i] + Tq[i + 1, i + 1]) / 2))
+                planes.append(([i, i + 1], a))
+                i += 2
+                continue
+            (plus if Tq[i, i] > 0 else minus).append(i)
+            i += 1
+        if len(minus) % 2:
+            raise ValueError("rotation_form needs det = +1")
+        planes += [([minus[j], minus[j + 1]], float(np.pi)) for j in range(0, len(minus), 2)]
+        planes += [([plus[j], plus[j + 1]], 0.0) for j in range(0, len(plus) - 1, 2)]
+        order = [c for cols, _ in planes for c in cols] + plus[len(plus) - len(plus) % 2:]
+        return np.ascontiguousarray(V[:, order]), [a for _, a in planes]
+
     def to_numpy(self, v: Any) -> Any:
         return v
 

@@ -1,0 +1,139 @@
+r"""The backward-stable Theorem 2: ``k = 7`` pairs whose layers are conditioned like ``\sqrt{\kappa(T)}``.
+
+The minimal construction (:mod:`~verify.theorem2.construction`, ``k = 3``) is exact, but its layers
+carry eigenvector bases of a non-normal matrix and reach condition numbers of ``10^{22}`` at
+``2d = 2048``, which float64 cannot carry. This one spends four more pairs to keep every shear
+bounded by a small constant. The proof is ``proofs/theorem2_stable.md``; in brief, with
+``E(X) = [[I, 0], [X, I]]``, ``F(Y) = [[I, Y], [0, I]]``:
+
+1. (**two pairs**, Lemma 1) If ``M_{11}`` is invertible and ``H M_{11} H^{-1} = (M^{-1})_{22}``, then
+   ``M = E(X_1) F(Y_1) E(H) F(Y_2)`` with ``X_1 = (M_{21} - H) M_{11}^{-1}``,
+   ``Y_1 = (M_{11} - I) H^{-1}``, ``Y_2 = M_{11}^{-1} (M_{12} - Y_1)``.
+2. (**the core**, Lemma 2) If ``P = T'_{11} = A D B`` and ``Q' = (T'^{-1})_{22} = C D E`` (SVDs with the
+   same ``D``) and ``O = C A^T B^T E = N^T \Omega N \Omega^T`` (:func:`~verify.algebra.orthogonal.commutator`),
+   then with ``\Psi = C A^T``, ``X = N \Psi``, ``H = \Omega \Psi``, ``R = X^T (I - \Omega)``,
+   ``Y = P^{-1} T'_{12} - R``, the matrix ``M = T' F(-Y) E(-X)`` satisfies Lemma 1's condition, so
+   ``T' = E(X_1) F(Y_1) E(H) F(Y_2) E(X) F(Y)``: three pairs; ``X, H, \Omega`` are orthogonal.
+3. (**orthogonal matrices**, Lemma 4) For ``Q \in SO(2d)`` with ``Q_{11} = A_1 \operatorname{diag}(\cos\theta) B_1^T``
+   and ``B_2`` the polar factor of ``-Q_{12}^T A_1``, ``Z = -B_2 B_1^T`` makes ``T' = Q E(Z)`` have
+   ``T'_{11}`` and ``(T'^{-1})_{22} = Q_{22}^T - Z Q_{21}^T`` with equal singular values
+   ``\cos\theta_i + \sin\theta_i \in [1, \sqrt 2]``; so ``Q = (\text{core}) E(-Z)``: seven shears.
+4. (**assembly**, Theorem) ``T = U \Sigma V^T`` with ``\det U = \det V = 1``, ``\sigma = \sqrt{s_d s_{d+1}}``:
+   ``T = \sigma \cdot [E F E F E F E]_U \cdot \operatorname{diag}(s/\sigma) \cdot [F E F E F E F]_{V^T}``, and
+   ``E(A) \operatorname{diag}(c, b) F(c^{-1} D) = L(A, b) U(c, D)`` turns the fourteen shears into seven
+   pairs with ``c = s_{1..d}/\sigma \ge 1`` and ``b = s_{d+1..2d}/\sigma \le 1`` in the middle one; the
+   scalar ``\sigma`` is spread as ``\sigma^{1/7}`` per pair.
+
+Everything is written against :class:`~verify.algebra.arith.Arithmetic`; it needs ``svd`` and
+``rotation_form`` (float64 and mpmath).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..algebra.arith.base import Arithmetic, Mat
+from ..algebra.layers import Pair
+from ..algebra.orthogonal import commutator, polar
+
+Factor = tuple[str, Mat]
+
+#: pairs used by the stable construction
+STABLE_PAIRS = 7
+
+
+def two_pairs(ar: Arithmetic, M: Mat, H: Mat, M11_inv: Mat) -> list[Factor]:
+    r"""Lemma 1: ``M = E(X_1) F(Y_1) E(H) F(Y_2)`` when ``H M_{11} H^{-1} = (M^{-1})_{22}``; ``H`` is
+    orthogonal here, so ``H^{-1} = H^T``."""
+    d = M.shape[0] // 2
+    M11, M12, M21 = M[:d, :d], M[:d, d:], M[d:, :d]
+    X1 = (M21 - H) @ M11_inv
+    Y1 = (M11 - ar.eye(d)) @ H.T
+    Y2 = M11_inv @ (M12 - Y1)
+    return [("E", X1), ("F", Y1), ("E", H), ("F", Y2)]
+
+
+def core(ar: Arithmetic, T11: Mat, T12: Mat, T21: Mat, T22: Mat, Qp: Mat) -> list[Factor]:
+    r"""Lemma 2: ``T' = E F E F E F`` for ``T'`` with blocks ``T_{ij}`` and ``Q' = (T'^{-1})_{22}``, when
+    ``T'_{11}`` is invertible and shares its singular values with ``Q'``."""
+    d = T11.shape[0]
+    A, _, B = ar.svd(T11.v)
+    C, _, Et = ar.svd(Qp.v)
+    A, B, C, Et = ar.mat(A), ar.mat(B), ar.mat(C), ar.mat(Et)
+    Psi = C @ A.T
+    O = Psi @ (B.T @ Et)
+    N, Om = commutator(ar, O)
+    X = N @ Psi
+    H = Om @ Psi
+    I = ar.eye(d)
+    R = X.T @ (I - Om)
+    P_inv = T11.inv()
+    Y = P_inv @ T12 - R
+    # M = T' F(-Y) E(-X): M11 = P X^T Om X, M12 = P R, M21 = T21 - (T22 - T21 Y) X, M22 unused
+    XtOmX = X.T @ Om @ X
+    M11 = T11 @ XtOmX
+    M = ar.blocks(M11, T11 @ R, T21 - (T22 - T21 @ Y) @ X, ar.zeros(d))
+    M11_inv = XtOmX.T @ P_inv
+    return two_pairs(ar, M, H, M11_inv) + [("E", X), ("F", Y)]
+
+
+def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:
+    r"""Lemma 4: ``Q \in SO(2d)`` as seven shears ``E F E F E F E``, each of norm at most a small
+    constant (``proofs/theorem2_stable.md``)."""
+    n = Q.shape[0]
+    d = n // 2
+    Q11, Q12, Q21, Q22 = Q[:d, :d], Q[:d, d:], Q[d:, :d], Q[d:, d:]
+    A1, _, B1t = ar.svd(Q11.v)
+    A1, B1t = ar.mat(A1), ar.mat(B1t)
+    B2 = polar(ar, -(Q12.T @ A1))
+    Z = -(B2 @ B1t)
+    T11 = Q11 + Q12 @ Z
+    T21 = Q21 + Q22 @ Z
+    Qp = Q22.T - Z @ Q21.T  # (T'^{-1})_{22} for T' = Q E(Z), since Q^{-1} = Q^T
+    return core(ar, T11, Q12, T21, Q22, Qp) + [("E", -Z)]
+
+
+def transpose_word(word: list[Factor]) -> list[Factor]:
+    r"""``(E(X_1) F(Y_1) \cdots)^T = \cdots F(Y_1)^T E(X_1)^T = \cdots E(Y_1^T) F(X_1^T)``."""
+    return [("F" if kind == "E" else "E", M.T) for kind, M in reversed(word)]
+
+
+def _det_sign(ar: Arithmetic, M: Mat) -> int:
+    if ar.name == "float":
+        import numpy as np
+
+        return int(np.sign(np.linalg.slogdet(M.v)[0]))
+    x = ar.det(M.v)
+    return (x > 0) - (x < 0)
+
+
+def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
+    r"""``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_7,b_7) U(c_7,D_7)`` for ``\det T > 0`` (module docstring).
+    ``progress.update(1)`` (if given) after the SVD and after each orthogonal factor."""
+    n = T.shape[0]
+    d = n // 2
+    U, s, Vt = ar.svd(T.v)
+    U, Vt = ar.mat(U), ar.mat(Vt)
+    if _det_sign(ar, U) < 0:  # det T > 0, so det V has the same sign: flip the last singular pair
+        flip = [ar.scalar(1)] * (n - 1) + [ar.scalar(-1)]
+        U, Vt = U.scale_columns(flip), Vt.scale_rows(flip)
+    tick = progress.update if progress is not None else (lambda n: None)
+    tick(1)
+    sigma = ar.root(s[d - 1] * s[d], 2)
+    word_U = orthogonal_word(ar, U)
+    tick(1)
+    words = word_U + transpose_word(orthogonal_word(ar, Vt.T))
+    tick(1)
+    alpha = ar.root(sigma, STABLE_PAIRS)
+    one = ar.scalar(1)
+    pairs = []
+    for i in range(STABLE_PAIRS):
+        (kx, X), (ky, Y) = words[2 * i], words[2 * i + 1]
+        assert kx == "E" and ky == "F"
+        if i == STABLE_PAIRS // 2:  # E(A) diag(c, b) F(c^{-1} D) = L(A, b) U(c, D)
+            c = [x / sigma * alpha for x in s[:d]]
+            b = [x / sigma * alpha for x in s[d:]]
+        else:
+            c = b = [alpha * one] * d
+        D = Y.scale_rows(c)  # the pair times alpha: L(A, alpha b) U(alpha c, alpha D)
+        pairs.append(Pair(X, tuple(b), tuple(c), D))
+    return pairs
