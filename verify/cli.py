@@ -1,6 +1,6 @@
 """The ``verify`` command line.
 
-    verify decompose PATH [--exact | --mp DIGITS | --float] [--json | --latex] [--sign-layer]
+    verify decompose PATH [--exact | --mp DIGITS | --float] [--method minimal|stable] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json
     verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
     verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--json] [--plot F.png]
@@ -34,13 +34,19 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="verify", description="Linear affine coupling decompositions (Koehler-Mehta-Risteski, Theorem 2).")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    d = sub.add_parser("decompose", help="decompose a 2d x 2d matrix into k <= 3 coupling pairs")
+    d = sub.add_parser("decompose", help="decompose a 2d x 2d matrix into coupling pairs (Theorem 2)",
+                       description="The arithmetic follows the input unless told: integers, fractions and decimal "
+                                   "text stay exact (minimal method, k <= 3); binary floats (a float .npy) go to "
+                                   "float64 with the stable method (k = 7, well-conditioned layers).")
     d.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--exact", dest="arithmetic", action="store_const", const="exact",
-                      help="exact rationals; the product is checked equal to T (default)")
+                      help="exact rationals; the product is checked equal to T")
     mode.add_argument("--mp", dest="digits", type=int, metavar="DIGITS", help="mpmath with DIGITS digits")
     mode.add_argument("--float", dest="arithmetic", action="store_const", const="float", help="numpy float64")
+    d.add_argument("--method", choices=["minimal", "stable"], default=None,
+                   help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 with layer "
+                        "condition numbers bounded by a constant times sqrt(cond T) (default in float)")
     out = d.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     out.add_argument("--latex", action="store_true", help="every layer as a LaTeX bmatrix")
@@ -142,21 +148,34 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _decompose(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from .io import read_matrix
     from .theorem2 import decompose, to_json, to_latex, to_text
+    from .theorem2.decompose import default_method
 
-    arithmetic = "mp" if args.digits is not None else (args.arithmetic or "exact")
     if args.digits is not None and args.digits < 15:
         return _err("--mp needs at least 15 digits")
     T = read_matrix(args.path)
-    dec = decompose(T, arithmetic, digits=args.digits or 50, sign_layer=args.sign_layer,
-                    tol=args.tol, seed=args.seed)
+    if args.digits is not None or args.arithmetic:
+        arithmetic = "mp" if args.digits is not None else args.arithmetic
+        why = "as requested"
+    else:
+        arithmetic = "float" if T.binary_float else "exact"
+        why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
+               "the input is exact (integers, fractions or decimal text); --float for float64")
+    method = args.method or default_method(arithmetic)
+    quiet = args.json or not sys.stderr.isatty() or method != "stable" or T.n < 256
+    with tqdm(total=4, desc=f"stable decomposition, 2d = {T.n}", unit="stage", disable=quiet, file=sys.stderr) as bar:
+        dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
+                        tol=args.tol, seed=args.seed, progress=bar)
     if args.json:
         print(json.dumps(to_json(dec)))
     elif args.latex:
         print(to_latex(dec))
     else:
         print(to_text(dec))
+    print(f"verify: {arithmetic} arithmetic, {method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
         return _err(f"residual bound {dec.residual:.3e} exceeds the tolerance {dec.tolerance:.1e}; "
                     "try --mp or --exact", EXIT_MISMATCH)

@@ -18,7 +18,8 @@ bounded by a small constant. The proof is ``proofs/theorem2_stable.md``; in brie
    and ``B_2`` the polar factor of ``-Q_{12}^T A_1``, ``Z = -B_2 B_1^T`` makes ``T' = Q E(Z)`` have
    ``T'_{11}`` and ``(T'^{-1})_{22} = Q_{22}^T - Z Q_{21}^T`` with equal singular values
    ``\cos\theta_i + \sin\theta_i \in [1, \sqrt 2]``; so ``Q = (\text{core}) E(-Z)``: seven shears.
-4. (**assembly**, Theorem) ``T = U \Sigma V^T`` with ``\det U = \det V = 1``, ``\sigma = \sqrt{s_d s_{d+1}}``:
+4. (**assembly**, Theorem) ``T = U \Sigma V^T`` with ``\det U = \det V = 1`` and
+   ``\sigma = \sqrt{s_1 s_{2d}}`` clamped to ``[s_{d+1}, s_d]``:
    ``T = \sigma \cdot [E F E F E F E]_U \cdot \operatorname{diag}(s/\sigma) \cdot [F E F E F E F]_{V^T}``, and
    ``E(A) \operatorname{diag}(c, b) F(c^{-1} D) = L(A, b) U(c, D)`` turns the fourteen shears into seven
    pairs with ``c = s_{1..d}/\sigma \ge 1`` and ``b = s_{d+1..2d}/\sigma \le 1`` in the middle one; the
@@ -118,7 +119,9 @@ def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
         U, Vt = U.scale_columns(flip), Vt.scale_rows(flip)
     tick = progress.update if progress is not None else (lambda n: None)
     tick(1)
-    sigma = ar.root(s[d - 1] * s[d], 2)
+    # the middle pair's layers hold diag(c, 1) and diag(1, b): their spreads are s_1/sigma and
+    # sigma/s_2d when s_{d+1} <= sigma <= s_d; sqrt(s_1 s_2d), clamped to that interval, balances them
+    sigma = min(max(ar.root(s[0] * s[n - 1], 2), s[d]), s[d - 1])
     word_U = orthogonal_word(ar, U)
     tick(1)
     words = word_U + transpose_word(orthogonal_word(ar, Vt.T))

@@ -1,0 +1,248 @@
+"""The stable Theorem 2 (k = 7, float): every T with det T > 0 decomposes, the product is certified
+close to T, the independent checker agrees, and the layers stay conditioned as
+proofs/theorem2_stable.md bounds them. Also its pieces: the commutator and the orthogonal words."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verify import check, decompose
+from verify.algebra import get_arithmetic
+from verify.algebra.orthogonal import commutator
+from verify.theorem2 import to_json
+from verify.theorem2.decompose import MethodError
+from verify.theorem2.stable import STABLE_PAIRS, orthogonal_word
+
+from .strategies import structured_matrices
+
+AR = get_arithmetic("float")
+KINDS = ["gaussian", "orthogonal", "permutation", "half_swap", "identity", "diagonal", "T11_zero", "cond1e8",
+         "lopsided", "huge", "tiny", "rotation_pi"]
+
+
+def _orthogonal(rng, n):
+    Q, R = np.linalg.qr(rng.standard_normal((n, n)))
+    return Q * np.sign(np.diag(R))
+
+
+@st.composite
+def float_matrices(draw, d_max: int = 6):
+    """Random and adversarial float T with det T > 0."""
+    d = draw(st.integers(1, d_max))
+    n = 2 * d
+    kind = draw(st.sampled_from(KINDS))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if kind == "gaussian":
+        T = rng.standard_normal((n, n))
+    elif kind == "orthogonal":
+        T = _orthogonal(rng, n)
+    elif kind == "permutation":
+        T = np.eye(n)[rng.permutation(n)]
+    elif kind == "half_swap":
+        T = np.block([[np.zeros((d, d)), -np.eye(d)], [np.eye(d), np.zeros((d, d))]])
+    elif kind == "identity":
+        T = np.eye(n)
+    elif kind == "diagonal":
+        T = np.diag(np.exp(rng.uniform(-5, 5, n)))
+    elif kind == "T11_zero":
+        T = rng.standard_normal((n, n))
+        T[:d, :d] = 0
+        if np.linalg.matrix_rank(T) < n:
+            T = np.block([[np.zeros((d, d)), -np.eye(d)], [np.eye(d), rng.standard_normal((d, d))]])
+    elif kind in ("cond1e8", "lopsided"):
+        s = np.logspace(0, -8, n) if kind == "cond1e8" else np.r_[np.ones(n - 1), 1e-6]
+        T = _orthogonal(rng, n) @ np.diag(s) @ _orthogonal(rng, n).T
+    elif kind in ("huge", "tiny"):
+        T = rng.standard_normal((n, n)) * (1e150 if kind == "huge" else 1e-150)
+    else:  # rotation by pi in every plane: -I, eigenvalues -1 only
+        T = -np.eye(n)
+    if np.linalg.slogdet(T)[0] < 0:
+        T[0] = -T[0]
+    return T
+
+
+def layer_conditions(dec) -> list[float]:
+    """The 2-norm condition number of each of the 2k layers (formed explicitly; small n only)."""
+    out = []
+    for p in dec.pairs:
+        d = len(p.b)
+        I, Z = np.eye(d), np.zeros((d, d))
+        out.append(np.linalg.cond(np.block([[I, Z], [p.A.v, np.diag(p.b)]])))
+        out.append(np.linalg.cond(np.block([[np.diag(p.c), p.D.v], [Z, I]])))
+    return out
+
+
+def spread_bound(T: np.ndarray) -> float:
+    r"""``\max(s_1/\sigma, \sigma/s_{2d}) \cdot \max(\alpha, 1/\alpha)``, the diagonal part of the
+    conditioning bound in proofs/theorem2_stable.md (``\sigma`` the clamped middle, ``\alpha = \sigma^{1/7}``)."""
+    s = np.linalg.svd(T, compute_uv=False)
+    n = len(s)
+    d = n // 2
+    sigma = min(max(np.sqrt(s[0] * s[-1]), s[d]), s[d - 1])
+    alpha = sigma ** (1 / STABLE_PAIRS)
+    return max(s[0] / sigma, sigma / s[-1]) * max(alpha, 1 / alpha)
+
+
+@given(float_matrices())
+def test_stable_decomposes_every_matrix(T):
+    dec = decompose(T, "float")
+    assert dec.method == "stable" and dec.k == STABLE_PAIRS
+    assert dec.verified and dec.residual <= 1e-12, dec.residual
+    assert all(x > 0 for p in dec.pairs for x in (*p.b, *p.c))
+    assert check(T, to_json(dec)).ok
+    # every layer: cond(E(X)) <= 74 for the proved shear bound ||X|| <= 8.5, times the diagonal
+    # spread (proofs/theorem2_stable.md, "Conditioning")
+    assert max(layer_conditions(dec)) <= 74 * spread_bound(T) * (1 + 1e-9)
+
+
+@given(structured_matrices())
+def test_stable_on_exact_adversarial_matrices(rows):
+    """Zero, rank-one and triangular blocks, huge and tiny entries, near-singular T: given as exact
+    rationals, rounded once on input; the bound covers the user's exact T."""
+    if rows is None:
+        return
+    T = np.array([[float(x) for x in r] for r in rows])
+    if np.linalg.cond(T) > 1e10:  # beyond float64's reach for a 1e-8 tolerance after input rounding
+        return
+    dec = decompose(rows, "float")
+    assert dec.verified and dec.k == STABLE_PAIRS
+    assert check(rows, to_json(dec)).ok
+
+
+def test_balanced_spectra_meet_the_sqrt_cond_target():
+    """Orthogonal T and geometrically spread singular values: max layer cond <= 30 sqrt(cond T)."""
+    rng = np.random.default_rng(5)
+    for n in (2, 8, 32, 64):
+        for c in (1.0, 1e3, 1e6, 1e8):
+            T = _orthogonal(rng, n) @ np.diag(np.logspace(0, -np.log10(c), n)) @ _orthogonal(rng, n).T
+            if np.linalg.det(T) < 0:
+                T[0] = -T[0]
+            dec = decompose(T, "float")
+            assert max(layer_conditions(dec)) <= 30 * max(1.0, np.sqrt(c)), (n, c)
+
+
+def test_a_tampered_stable_decomposition_is_rejected():
+    rng = np.random.default_rng(3)
+    T = rng.standard_normal((6, 6))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    data = to_json(decompose(T, "float"))
+    assert check(T, data).ok
+    data["layers"][3]["A"][1][2] = repr(float(data["layers"][3]["A"][1][2]) + 1e-6)
+    assert not check(T, data).ok
+
+
+@st.composite
+def rotations(draw, d_max: int = 7):
+    """SO(d), including eigenvalues +-1 (reflection pairs, identity blocks)."""
+    d = draw(st.integers(1, d_max))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kind = draw(st.sampled_from(["haar", "identity", "minus_pairs", "permutation"]))
+    if kind == "haar":
+        O = _orthogonal(rng, d)
+    elif kind == "identity":
+        O = np.eye(d)
+    elif kind == "minus_pairs":
+        k = 2 * int(rng.integers(0, d // 2 + 1))
+        Q = _orthogonal(rng, d)
+        O = Q @ np.diag([-1.0] * k + [1.0] * (d - k)) @ Q.T
+    else:
+        O = np.eye(d)[rng.permutation(d)]
+    if np.linalg.det(O) < 0:
+        O[:, 0] = -O[:, 0]
+    return O
+
+
+@given(rotations())
+def test_every_rotation_is_a_commutator_of_orthogonal_matrices(O):
+    N, W = commutator(AR, AR.mat(O))
+    N, W = N.v, W.v
+    d = O.shape[0]
+    assert np.allclose(N.T @ N, np.eye(d), atol=1e-13) and np.allclose(W.T @ W, np.eye(d), atol=1e-13)
+    assert np.linalg.norm(N.T @ W @ N @ W.T - O) <= 1e-13 * max(d, 1)
+
+
+def test_the_commutator_check_can_fail():
+    """Negative control: the identity above is not automatic (a wrong Omega breaks it)."""
+    O = _orthogonal(np.random.default_rng(0), 4)
+    if np.linalg.det(O) < 0:
+        O[:, 0] = -O[:, 0]
+    N, W = commutator(AR, AR.mat(O))
+    assert np.linalg.norm(N.v.T @ W.v.T @ N.v @ W.v - O) > 1e-3
+
+
+@given(st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_orthogonal_matrices_are_seven_bounded_shears(d, seed):
+    Q = _orthogonal(np.random.default_rng(seed), 2 * d)
+    if np.linalg.det(Q) < 0:
+        Q[:, 0] = -Q[:, 0]
+    word = orthogonal_word(AR, AR.mat(Q))
+    assert [k for k, _ in word] == list("EFEFEFE")
+    P = np.eye(2 * d)
+    for kind, M in word:
+        S = np.eye(2 * d)
+        if kind == "E":
+            S[d:, :d] = M.v
+        else:
+            S[:d, d:] = M.v
+        P = P @ S
+    assert np.linalg.norm(P - Q) <= 1e-13 * 2 * d
+    bounds = [8.5, 2.5, 1, 5.3, 1, 3, 1]  # proofs/theorem2_stable.md, "Conditioning"
+    assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
+
+
+def test_stable_needs_float():
+    with pytest.raises(MethodError):
+        decompose([[2, 0], [0, 3]], "exact", method="stable")
+    with pytest.raises(MethodError):
+        decompose([[2, 0], [0, 3]], "float", method="fastest")
+
+
+VERIFY = shutil.which("verify")
+CMD = [VERIFY] if VERIFY else [sys.executable, "-m", "verify.cli"]
+
+
+def test_cli_arithmetic_follows_the_input(tmp_path):
+    rng = np.random.default_rng(2)
+    T = rng.standard_normal((8, 8))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    np.save(tmp_path / "T.npy", T)
+    (tmp_path / "T.json").write_text(json.dumps([[int(x) for x in r] for r in np.round(4 * T)]))
+    r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.npy"), "--json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["arithmetic"] == "float" and data["method"] == "stable" and data["k"] == 7
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "float arithmetic, stable method" in r.stderr
+    (tmp_path / "dec.json").write_text(r.stdout)
+    assert subprocess.run(CMD + ["check", str(tmp_path / "T.npy"), str(tmp_path / "dec.json")]).returncode == 0
+    r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.json"), "--json"], capture_output=True, text=True)
+    data = json.loads(r.stdout)
+    assert data["arithmetic"] == "exact" and data["method"] == "minimal" and "exact arithmetic" in r.stderr
+    r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.npy"), "--method", "minimal", "--json"],
+                       capture_output=True, text=True)
+    assert json.loads(r.stdout)["k"] <= 3
+    r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.json"), "--exact", "--method", "stable"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and r.stdout == ""
+
+
+def test_flows_accept_stable_decompositions():
+    from verify.flows import from_decomposition
+
+    rng = np.random.default_rng(4)
+    T = rng.standard_normal((6, 6))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    dec = decompose(T, "float")
+    z = rng.standard_normal((5, 6))
+    for src in (dec, to_json(dec)):
+        x, _ = from_decomposition(src).forward_and_log_det(z)
+        assert np.allclose(x, z @ T.T, atol=1e-12 * np.abs(T).max())
