@@ -20,7 +20,7 @@ def load(name: str = "theorem2_check"):
     return mod
 
 
-@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check"])
+@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check"])
 def test_script_passes(name):
     r = subprocess.run([sys.executable, str(ROOT / "proofs" / f"{name}.py")], capture_output=True, text=True,
                        timeout=300)
@@ -56,3 +56,21 @@ def test_checker_rejects_wrong_identities():
     assert m.normal_form(A * B - B * A, rules) != 0
     # and the rewriting does cancel true inverses
     assert m.normal_form(B * Bi * A - A, rules) == 0
+
+
+def test_stable_checks_can_fail():
+    """Without the commutator relation the core's similarity does not reduce, and Lemma 1 with a
+    wrong Y1 does not reproduce M."""
+    m = load("theorem2_stable_check")
+    A, Ai, B, Bi, C, Ci, D, Et, N, Ni, Om, Omi = m.nc("A Ai B Bi C Ci D Et N Ni Om Omi")
+    rules = m.inverse_rules((A, Ai), (B, Bi), (C, Ci), (N, Ni), (Om, Omi))
+    X, Xi = N * C * Ai, A * Ci * Ni
+    H, Hi = Om * C * Ai, A * Ci * Omi
+    M11 = A * D * B * Xi * Om * X
+    assert m.normal_form(H * M11 * Hi - Om * C * D * Et, rules) != 0
+    M11s, M11i, M12, M21, Hs, Hsi = m.nc("M11 M11i M12 M21 H Hi")
+    rules = m.inverse_rules((M11s, M11i), (Hs, Hsi))
+    X1, Y1 = (M21 - Hs) * M11i, (M11s - m.one) * Hs  # H instead of H^-1
+    Y2 = M11i * (M12 - Y1)
+    word = m.E(X1) * m.F(Y1) * m.E(Hs) * m.F(Y2)
+    assert m.normal_form(word[0, 0] - M11s, rules) != 0
