@@ -48,7 +48,11 @@ def test_every_format_decomposes_and_checks(tmp_path, fmt):
     r = run("decompose", path, "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert data["k"] == 3 and data["d"] == 2 and data["verified"] and data["arithmetic"] == "exact"
+    if fmt == "npy":  # binary floats: float64 and the stable method by default
+        assert data["k"] == 7 and data["arithmetic"] == "float" and data["method"] == "stable"
+    else:
+        assert data["k"] == 3 and data["arithmetic"] == "exact" and data["method"] == "minimal"
+    assert data["d"] == 2 and data["verified"]
     assert set(data) >= {"d", "k", "regime", "arithmetic", "layers", "residual", "max_layer_cond", "verified"}
     assert all(isinstance(x, str) for L in data["layers"] for x in L["b"] + L["c"])
     dec = tmp_path / "dec.json"

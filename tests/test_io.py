@@ -82,7 +82,7 @@ def test_files_give_one_validated_input_with_its_source(tmp_path, fmt):
     M = read_matrix(str(p))
     assert isinstance(M, MatrixInput) and M.source == fmt
     assert M.rows == [[Fraction(x) for x in r] for r in HALF_SWAP]
-    assert M.binary_float == (fmt == "npy")
+    assert M.binary_float == (fmt == "npy")  # .mtx is text, kept exact by default
 
 
 def test_depth_converts_the_input_once(tmp_path, monkeypatch):

@@ -49,7 +49,9 @@ def read_matrix(path: str) -> MatrixInput:
             arr = m.toarray() if hasattr(m, "toarray") else np.asarray(m)
             if arr.dtype.kind == "c":
                 raise MatrixFileError(f"{path}: complex Matrix Market files are not supported")
-            return as_matrix(arr.tolist(), source=source)
+            M = as_matrix(arr.tolist(), source=source)
+            M.binary_float = False  # Matrix Market is text: its entries are written numbers, kept exact by default
+            return M
         text = p.read_text()
     except (OSError, UnicodeDecodeError) as e:
         raise MatrixFileError(f"{path}: cannot read: {e}") from None
