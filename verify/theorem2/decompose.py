@@ -5,7 +5,8 @@ For ``T`` in ``R^{2d x 2d}`` with ``det T > 0`` it returns ``k`` pairs (positive
 ``b_i, c_i > 0``) with ``T = L(A_1,b_1)U(c_1,D_1) \cdots L(A_k,b_k)U(c_k,D_k)``:
 ``k = 1`` when ``T`` is a single pair (criterion in :func:`~verify.theorem2.construction.one_pair`),
 otherwise ``k = 3`` (:func:`~verify.theorem2.construction.three_pairs`), which Theorem 3 of the paper shows cannot be
-lowered to 2 for every ``T``. With ``sign_layer=True`` a matrix with ``det T < 0`` is written as
+lowered to 2 for every ``T`` (method ``"minimal"``). Method ``"stable"`` (float) returns ``k = 7``
+pairs whose layers are conditioned like ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`). With ``sign_layer=True`` a matrix with ``det T < 0`` is written as
 ``T = S \cdot (\text{pairs})`` with ``S = \operatorname{diag}(-1, 1, \dots, 1)``.
 
 Verification: exact mode checks the product equals ``T`` entry by entry. mp/float mode states an
