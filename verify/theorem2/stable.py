@@ -121,7 +121,7 @@ def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
     tick(1)
     # the middle pair's layers hold diag(c, 1) and diag(1, b): their spreads are s_1/sigma and
     # sigma/s_2d when s_{d+1} <= sigma <= s_d; sqrt(s_1 s_2d), clamped to that interval, balances them
-    sigma = min(max(ar.root(s[0] * s[n - 1], 2), s[d]), s[d - 1])
+    sigma = min(max(ar.root(s[0], 2) * ar.root(s[n - 1], 2), s[d]), s[d - 1])  # no overflow at 1e200
     word_U = orthogonal_word(ar, U)
     tick(1)
     words = word_U + transpose_word(orthogonal_word(ar, Vt.T))
