@@ -57,6 +57,15 @@ def arb_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> float:
         flint.ctx.prec = old
 
 
+def _fro(A: np.ndarray) -> float:
+    """``||A||_F`` without underflow or overflow: scaled by a power of two (exactly) first."""
+    m = float(np.abs(A).max()) if A.size else 0.0
+    if m == 0.0 or not math.isfinite(m):
+        return m
+    e = math.frexp(m)[1]
+    return math.ldexp(float(np.linalg.norm(np.ldexp(A, -e))), e)
+
+
 def _abs_norm2_upper(B: np.ndarray) -> float:
     r"""An upper bound of ``\| |B| \|_2``: ``\sqrt{\|B\|_1 \|B\|_\infty}``, rounded up."""
     if B.size == 0:
@@ -110,7 +119,7 @@ def normwise_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> flo
     e = 0.0
     prefix = []
     for (kind, s, B), st, gn in zip(layers, step, gnorm):
-        normPi = float(np.linalg.norm(Pi)) * up
+        normPi = _fro(Pi) * up
         prefix.append(normPi + e)
         e = (e * gn + st * normPi) * up
         if kind == "L":  # Pi [[I, 0], [B, diag s]] = [Pi_1 + Pi_2 B, Pi_2 diag s]
@@ -124,15 +133,15 @@ def normwise_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> flo
     err = 0.0
     for j in range(len(layers) - 1, -1, -1):
         kind, s, B = layers[j]
-        err += prefix[j] * step[j] * float(np.linalg.norm(M)) * up
+        err += prefix[j] * step[j] * _fro(M) * up
         if kind == "L":  # [[I, 0], [B, diag s]] M = [M_1; B M_1 + s M_2]
             M[d:] = B @ M[:d] + s[:, None] * M[d:]
         else:  # [[diag s, B], [0, I]] M = [s M_1 + B M_2; M_2]
             M[:d] = s[:, None] * M[:d] + B @ M[d:]
     if sign_layer:
         M[0] = -M[0]
-    num = (float(np.linalg.norm(M - T)) * (1 + u) * up + err) * up
-    den = float(np.linalg.norm(T)) / up
+    num = (_fro(M - T) * (1 + u) * up + err) * up
+    den = _fro(T) / up
     return math.nextafter(num / den, math.inf)
 
 
@@ -147,9 +156,9 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) 
     P = apply_pairs(ar, pairs, ar.eye(n))
     if sign_layer:
         P = flip_first_row(ar, P)
-    Tn = float(np.linalg.norm(ar.to_numpy(T.v)))
+    Tn = _fro(ar.to_numpy(T.v))
     if ar.name == "float":
-        measured = float(np.linalg.norm(P.v - T.v)) / Tn
+        measured = _fro(P.v - T.v) / Tn
         if n <= ARB_MAX_N:
             return arb_residual(pairs, T.v, sign_layer), measured
         return normwise_residual(pairs, T.v, sign_layer), measured
@@ -158,7 +167,7 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) 
     abs_pairs = [Pair(ar.mat(ar.map_entries(p.A.v, lambda i, j, x: abs(x))), tuple(abs(x) for x in p.b),
                       tuple(abs(x) for x in p.c), ar.mat(ar.map_entries(p.D.v, lambda i, j, x: abs(x))))
                  for p in pairs]
-    M = float(np.linalg.norm(ar.to_numpy(apply_pairs(ar, abs_pairs, ar.eye(n)).v)))
+    M = _fro(ar.to_numpy(apply_pairs(ar, abs_pairs, ar.eye(n)).v))
     u = ar.unit_roundoff
     # (d+2) roundings per entry and step, plus u for the decimal strings the layers are written as
     gamma = (d + 2) * u / (1 - (d + 2) * u) + 2 * u
