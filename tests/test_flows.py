@@ -91,10 +91,16 @@ def test_inverse_and_log_dets(case):
     z2, ld_i = t.inverse_and_log_det(x)
     assert np.max(np.abs(z2 - z)) <= 1e-10 * max(1.0, np.max(np.abs(z)))
     assert np.max(np.abs(ld_f + ld_i)) <= 1e-10
-    J = fd_jacobian(t, z)
-    assert np.allclose(np.linalg.slogdet(J)[1], ld_f, atol=1e-6, rtol=0)
     _, Jt = t.forward_jacobian(z)
-    assert np.allclose(Jt, J, atol=1e-6 * max(1.0, np.abs(J).max()), rtol=0)
+    assert np.allclose(np.linalg.slogdet(Jt)[1], ld_f, atol=1e-9, rtol=0)
+    # the analytic Jacobian against central differences, at the points where no ReLU kink lies
+    # within the step (two step sizes agree there); a kink next to a sample point is rare
+    J, J4 = fd_jacobian(t, z), fd_jacobian(t, z, h=2.5e-7)
+    scale = max(1.0, np.abs(J).max())
+    smooth = np.abs(J - J4).max(axis=(1, 2)) <= 1e-7 * scale
+    assert smooth.sum() >= 5
+    assert np.allclose(Jt[smooth], J[smooth], atol=1e-6 * scale, rtol=0)
+    assert np.allclose(np.linalg.slogdet(J[smooth])[1], ld_f[smooth], atol=1e-6, rtol=0)
 
 
 def _grad_check(flow: Flow, x: np.ndarray, steps: tuple[float, ...] = (1e-5, 1e-7, 1e-9)) -> float:

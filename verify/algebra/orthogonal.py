@@ -43,18 +43,18 @@ def commutator(ar: Arithmetic, O: Mat) -> tuple[Mat, Mat]:
     beta = [-sum(alpha) / 2]
     for a in alpha[:-1]:
         beta.append(beta[-1] + a)
-    zero, one = ar.scalar(0), ar.scalar(1)
-    W = [[one if i == j else zero for j in range(d)] for i in range(d)]
-    N = [[zero] * d for _ in range(d)]
+    one = ar.scalar(1)
+    W = {(i, i): one for i in range(2 * m, d)}
+    N = {}
     for j in range(m):
         R = _rotation(ar, beta[j])
         k = (j + 1) % m
         for a in range(2):
             for b in range(2):
-                W[2 * j + a][2 * j + b] = R[a][b]
-        N[2 * k][2 * j] = one  # plane j -> plane j + 1; the last one back through diag(1, -1)
-        N[2 * k + 1][2 * j + 1] = one if j < m - 1 else -one
+                W[2 * j + a, 2 * j + b] = R[a][b]
+        N[2 * k, 2 * j] = one  # plane j -> plane j + 1; the last one back through diag(1, -1)
+        N[2 * k + 1, 2 * j + 1] = one if j < m - 1 else -one
     if d > 2 * m:
-        N[d - 1][d - 1] = one
+        N[d - 1, d - 1] = one
     Vm = ar.mat(V)
-    return Vm @ ar.matrix(N) @ Vm.T, Vm @ ar.matrix(W) @ Vm.T
+    return Vm @ ar.sparse(d, N) @ Vm.T, Vm @ ar.sparse(d, W) @ Vm.T

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
-import numpy as np
-
 from ..algebra.arith import Arithmetic, Mat, get_arithmetic
 from ..algebra.layers import (
     Pair,
@@ -119,13 +117,9 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
     if ar.exact and M is not None:
         sign = M.det_sign
         singular = sign == 0
-    elif ar.name == "float":
-        sign, _ = np.linalg.slogdet(T.v)
-        singular = sign == 0 or not ar.is_invertible(T.v)
     else:
-        det = T.det()
-        sign = (det > 0) - (det < 0)
-        singular = sign == 0 or not ar.is_invertible(T.v)
+        sign, invertible = ar.sign_and_invertible(T.v)
+        singular = sign == 0 or not invertible
     if singular:
         what = "" if ar.exact else " to working precision"
         raise SingularMatrixError(f"the matrix is singular{what} (det T = 0); only invertible T decompose")

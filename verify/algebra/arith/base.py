@@ -141,6 +141,11 @@ class Arithmetic(ABC):
     def is_invertible(self, a: Any) -> bool:
         """Exact: ``det a != 0``. Inexact: condition number below ``1 / (64 n u)``."""
 
+    def sign_and_invertible(self, a: Any) -> tuple[int, bool]:
+        """``(sign of det a, is_invertible(a))``; float64 gets both from one LU factorisation."""
+        det = self.det(a)
+        return (det > 0) - (det < 0), bool(det != 0 and self.is_invertible(a))
+
     @abstractmethod
     def is_negligible(self, s: Scalar, scale: Scalar) -> bool:
         """Whether ``s`` is zero (exact) or zero to working precision relative to ``scale``."""
@@ -162,6 +167,14 @@ class Arithmetic(ABC):
         m = n if m is None else m
         z = self.scalar(0)
         return Mat(self, self.from_entries([[z] * m for _ in range(n)], n, m))
+
+    def sparse(self, n: int, entries: dict[tuple[int, int], Scalar]) -> Mat:
+        """The ``n x n`` matrix with the given entries and zeros elsewhere."""
+        z = self.scalar(0)
+        rows = [[z] * n for _ in range(n)]
+        for (i, j), x in entries.items():
+            rows[i][j] = x
+        return Mat(self, self.from_entries(rows, n, n))
 
     def eye(self, n: int) -> Mat:
         return self.diag([self.scalar(1)] * n)
@@ -195,6 +208,13 @@ class Arithmetic(ABC):
         rows = self.entries(v)
         n, m = self.shape(v)
         return self.from_entries([[x * s[i] for x in r] for i, r in enumerate(rows)], n, m)
+
+    def column_norms(self, v: Any) -> list[Scalar]:
+        """The Euclidean norm of every column (inexact arithmetics: needs :meth:`root`)."""
+        rows = self.entries(v)
+        n, m = self.shape(v)
+        return [self.root(sum((rows[i][j] * rows[i][j] for i in range(1, n)), rows[0][j] * rows[0][j]), 2)
+                for j in range(m)]
 
     def map_entries(self, v: Any, f: Any) -> Any:
         """Apply ``f(i, j, entry)`` to every entry."""

@@ -52,12 +52,28 @@ class FloatArithmetic(Arithmetic):
         return np.vstack([top, bottom])
 
     def is_invertible(self, a: Any) -> bool:
+        return self.sign_and_invertible(a)[1]
+
+    def sign_and_invertible(self, a: Any) -> tuple[int, bool]:
+        """One LU factorisation: the sign of ``det a`` and whether LAPACK's 1-norm condition estimate
+        (``dgecon``) is below ``1 / (64 n u)``."""
+        import warnings
+
+        import scipy.linalg
+
         n = a.shape[0]
         if n == 0:
-            return True
-        with np.errstate(all="ignore"):
-            c = np.linalg.cond(a, 1)
-        return bool(np.isfinite(c) and c * 64 * n * self.unit_roundoff < 1.0)
+            return 1, True
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            lu, piv = scipy.linalg.lu_factor(a, check_finite=False)
+            diag = np.diag(lu)
+            if not np.all(np.isfinite(lu)) or np.any(diag == 0):
+                return 0, False
+            sign = int(np.prod(np.sign(diag))) * (-1) ** int(np.sum(piv != np.arange(n)))
+            anorm = float(np.abs(a).sum(axis=0).max())
+            rcond, info = scipy.linalg.lapack.dgecon(lu, anorm, norm="1")
+        return sign, bool(info == 0 and rcond > 0 and 64 * n * self.unit_roundoff < rcond)
 
     def is_negligible(self, s: Scalar, scale: Scalar) -> bool:
         return abs(s) <= 64 * self.unit_roundoff * max(abs(scale), 1e-300)
@@ -68,11 +84,23 @@ class FloatArithmetic(Arithmetic):
     def diag(self, values: Sequence[Scalar]):  # type: ignore[override]
         return self.mat(np.diag(np.asarray(values, dtype=np.float64)))
 
+    def zeros(self, n: int, m: int | None = None):  # type: ignore[override]
+        return self.mat(np.zeros((n, n if m is None else m)))
+
+    def sparse(self, n: int, entries: dict[tuple[int, int], Scalar]):  # type: ignore[override]
+        out = np.zeros((n, n))
+        for (i, j), x in entries.items():
+            out[i, j] = x
+        return self.mat(out)
+
     def scale_columns(self, v: Any, s: list[Scalar]) -> Any:
         return v * np.asarray(s, dtype=np.float64)[None, :]
 
     def scale_rows(self, v: Any, s: list[Scalar]) -> Any:
         return v * np.asarray(s, dtype=np.float64)[:, None]
+
+    def column_norms(self, v: Any) -> list[Scalar]:
+        return [float(x) for x in np.linalg.norm(v, axis=0)]
 
     def map_entries(self, v: Any, f: Any) -> Any:
         n, m = v.shape
@@ -138,22 +166,44 @@ class FloatArithmetic(Arithmetic):
         return U, [float(x) for x in s], Vt
 
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
+        r"""Real Schur form of an orthogonal ``v``, fast path first: ``v + v^T = V \operatorname{diag}(2\cos\theta) V^T``
+        (``eigh``) makes ``B = V^T v V`` block diagonal, one block per cluster of equal ``\cos\theta``
+        (a plane, an eigenvalue ``\pm 1``, or a few nearly equal planes, put in real Schur form
+        locally). The blocks dropped are measured; if their norm exceeds ``u\, d^{3/2}`` (clusters near
+        ``\theta = 0, \pi``, where ``\cos`` is flat) the full ``scipy.linalg.schur`` is used instead."""
         import scipy.linalg
 
         d = v.shape[0]
-        Tq, V = scipy.linalg.schur(v, output="real")
+        w, V = np.linalg.eigh((v + v.T) / 2)
+        B = V.T @ v @ V
+        cuts = np.flatnonzero(np.diff(w) > 1e-7) + 1
+        bounds = list(zip(np.r_[0, cuts].tolist(), np.r_[cuts, d].tolist()))
+        kept = sum(float(np.sum(B[a:b, a:b] ** 2)) for a, b in bounds)
+        off = math.sqrt(max(float(np.sum(B * B)) - kept, 0.0))
+        blocks: list[tuple[int, int]] = []  # (start, size) of the 1x1 and 2x2 diagonal blocks of Tq
+        if off <= self.unit_roundoff * d ** 1.5:
+            Tq = np.zeros_like(B)
+            for a, b in bounds:
+                if b - a <= 2:
+                    Tq[a:b, a:b] = B[a:b, a:b]
+                    blocks.append((a, b - a))
+                    continue
+                Tl, Vl = scipy.linalg.schur(B[a:b, a:b], output="real")
+                V[:, a:b] = V[:, a:b] @ Vl
+                Tq[a:b, a:b] = Tl
+                blocks += [(a + i, m) for i, m in _schur_blocks(Tl)]
+        else:
+            Tq, V = scipy.linalg.schur(v, output="real")
+            blocks = _schur_blocks(Tq)
         planes: list[tuple[list[int], float]] = []
         plus: list[int] = []
         minus: list[int] = []
-        i = 0
-        while i < d:
-            if i + 1 < d and Tq[i + 1, i] != 0:  # LAPACK marks a 2x2 block by a nonzero subdiagonal
+        for i, m in blocks:
+            if m == 2:
                 a = float(np.arctan2((Tq[i + 1, i] - Tq[i, i + 1]) / 2, (Tq[i, i] + Tq[i + 1, i + 1]) / 2))
                 planes.append(([i, i + 1], a))
-                i += 2
-                continue
-            (plus if Tq[i, i] > 0 else minus).append(i)
-            i += 1
+            else:
+                (plus if Tq[i, i] > 0 else minus).append(i)
         if len(minus) % 2:
             raise ValueError("rotation_form needs det = +1")
         planes += [([minus[j], minus[j + 1]], float(np.pi)) for j in range(0, len(minus), 2)]
@@ -172,3 +222,15 @@ class FloatArithmetic(Arithmetic):
 
     def root(self, s: Scalar, n: int) -> Scalar | None:
         return float(s) ** (1.0 / n)
+
+
+def _schur_blocks(Tq: Any) -> list[tuple[int, int]]:
+    """``(start, size)`` of the diagonal blocks of a real Schur form (LAPACK marks a 2x2 block by a
+    nonzero subdiagonal entry)."""
+    d = Tq.shape[0]
+    out, i = [], 0
+    while i < d:
+        m = 2 if i + 1 < d and Tq[i + 1, i] != 0 else 1
+        out.append((i, m))
+        i += m
+    return out
