@@ -7,15 +7,16 @@ import json
 import shutil
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from verify import check, decompose
 from verify.algebra import get_arithmetic
-from verify.algebra.orthogonal import commutator
+from verify.algebra.orthogonal import commutator, polar
 from verify.theorem2 import to_json
 from verify.theorem2.decompose import MethodError
 from verify.theorem2.stable import STABLE_PAIRS, orthogonal_word
@@ -145,7 +146,7 @@ def rotations(draw, d_max: int = 7):
     """SO(d), including eigenvalues +-1 (reflection pairs, identity blocks)."""
     d = draw(st.integers(1, d_max))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    kind = draw(st.sampled_from(["haar", "identity", "minus_pairs", "permutation"]))
+    kind = draw(st.sampled_from(["haar", "identity", "minus_pairs", "permutation", "near_identity", "clustered"]))
     if kind == "haar":
         O = _orthogonal(rng, d)
     elif kind == "identity":
@@ -154,6 +155,18 @@ def rotations(draw, d_max: int = 7):
         k = 2 * int(rng.integers(0, d // 2 + 1))
         Q = _orthogonal(rng, d)
         O = Q @ np.diag([-1.0] * k + [1.0] * (d - k)) @ Q.T
+    elif kind == "near_identity":  # angles ~1e-5: cos is flat there, the eigh fast path must fall back
+        import scipy.linalg
+
+        K = rng.standard_normal((d, d)) * 1e-5
+        O = scipy.linalg.expm(K - K.T)
+    elif kind == "clustered":  # planes with angles equal to 1e-9 and exactly equal
+        import scipy.linalg
+
+        t = rng.uniform(0, np.pi)
+        blocks = [np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) for a in (t, t + 1e-9, t)[: d // 2]]
+        Q = _orthogonal(rng, d)
+        O = Q @ scipy.linalg.block_diag(*(blocks + [np.eye(d - 2 * len(blocks))])) @ Q.T
     else:
         O = np.eye(d)[rng.permutation(d)]
     if np.linalg.det(O) < 0:
@@ -199,7 +212,33 @@ def test_orthogonal_matrices_are_seven_bounded_shears(d, seed):
     assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
 
 
-def test_stable_needs_float():
+MP = get_arithmetic("mp", 40)
+
+
+@given(rotations())
+@settings(max_examples=25)
+def test_mp_rotations_are_commutators_to_working_precision(O):
+    """The mp rotation form (complex Schur at doubled precision, planes from real and imaginary parts)."""
+    d = O.shape[0]
+    Om = polar(MP, MP.from_fractions([[Fraction(x) for x in r] for r in O]))  # orthogonal in 40 digits
+    N, W = commutator(MP, Om)
+    N, W = N.v, W.v
+    assert MP.ctx.mnorm(N.T * W * N * W.T - Om.v, 1) <= 1e-35 * d
+    assert MP.ctx.mnorm(N.T * N - MP.ctx.eye(d), 1) <= 1e-35 * d
+
+
+@given(float_matrices(d_max=4))
+@settings(max_examples=25)
+def test_stable_in_mp(T):
+    """The same construction in mpmath: 40 digits give a certified residual near 1e-35."""
+    dec = decompose(T, "mp", method="stable", digits=40)
+    assert dec.method == "stable" and dec.k == STABLE_PAIRS
+    assert dec.verified and dec.residual <= 1e-30, dec.residual
+    assert all(x > 0 for p in dec.pairs for x in (*p.b, *p.c))
+    assert check(T, to_json(dec)).ok
+
+
+def test_stable_needs_an_inexact_arithmetic():
     with pytest.raises(MethodError):
         decompose([[2, 0], [0, 3]], "exact", method="stable")
     with pytest.raises(MethodError):

@@ -133,8 +133,8 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
 
 
 def default_method(arithmetic: str) -> str:
-    """``"stable"`` in float arithmetic, ``"minimal"`` otherwise (exact; and mp, which does not run
-    the stable method yet)."""
+    """``"stable"`` in float arithmetic, ``"minimal"`` otherwise: exact, and mp, where the fewest pairs
+    are affordable because the digits can be raised (``method="stable"`` runs in mp as well)."""
     return "stable" if arithmetic == "float" else "minimal"
 
 
@@ -153,7 +153,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
         possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
         ill-conditioned. ``"stable"`` -- ``k = 7`` with every layer's condition number bounded by a
         constant times ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`): backward stable in
-        floating point; float only. Default: stable in float, minimal otherwise.
+        floating point; float or mp. Default: stable in float, minimal otherwise.
     sign_layer : allow ``det T < 0`` by a leading ``S = diag(-1, 1, ..., 1)``.
     tol : residual tolerance for ``verified`` in mp/float mode (default ``1e-8`` in float,
         ``10^{-digits/2}`` in mp).
@@ -174,9 +174,9 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     method = default_method(arithmetic) if method is None else method
     if method not in METHODS:
         raise MethodError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if method == "stable" and arithmetic != "float":
-        raise MethodError(f"the stable method runs in float arithmetic only (it uses SVDs and real Schur "
-                          f"forms); {arithmetic} arithmetic uses the minimal method")
+    if method == "stable" and arithmetic == "exact":
+        raise MethodError("the stable method needs float or mp arithmetic (its SVDs and Schur forms are not "
+                          "rational); exact arithmetic uses the minimal method")
     ar = get_arithmetic(arithmetic, digits)
     M = as_matrix(T)
     T0, input_exact = to_matrix(M, ar)

@@ -15,6 +15,8 @@ import numpy as np
 
 from ..algebra.arith import Arithmetic, Mat
 from ..algebra.layers import Pair, apply_pairs, flip_first_row
+from ..bounds.normwise import fro_norm as _fro
+from ..bounds.normwise import normwise_residual
 
 #: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
 ARB_MAX_N = 256
@@ -57,97 +59,6 @@ def arb_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> float:
         flint.ctx.prec = old
 
 
-def _fro(A: np.ndarray) -> float:
-    """``||A||_F`` without underflow or overflow: scaled by a power of two (exactly) first."""
-    m = float(np.abs(A).max()) if A.size else 0.0
-    if m == 0.0 or not math.isfinite(m):
-        return m
-    if 2.0**-400 < m < 2.0**400:  # the sum of squares neither underflows nor overflows
-        return float(np.linalg.norm(A))
-    e = math.frexp(m)[1]
-    return math.ldexp(float(np.linalg.norm(np.ldexp(A, -e))), e)
-
-
-def _abs_norm2_upper(B: np.ndarray) -> float:
-    r"""An upper bound of ``\| |B| \|_2``: ``\sqrt{\|B\|_1 \|B\|_\infty}``, rounded up."""
-    if B.size == 0:
-        return 0.0
-    a = np.abs(B)
-    k = max(B.shape)
-    up = 1 + 2 * k * 2.0**-53
-    return math.sqrt(float(a.sum(axis=0).max()) * float(a.sum(axis=1).max()) * up * up) * up
-
-
-def _norm2_upper(B: np.ndarray) -> float:
-    r"""An upper bound of ``\|B\|_2``: ``\|B\|_2^2 = \|B^T B\|_2 \le \|fl(B^T B)\|_\infty + \gamma_d \|B\|_F^2``."""
-    if B.size == 0:
-        return 0.0
-    d = B.shape[0]
-    u = 2.0**-53
-    up = 1 + 2 * (d + 2) * u
-    G = B.T @ B
-    fro2 = float(np.einsum("ij,ij->", B, B)) * up
-    gam = (d + 2) * u / (1 - (d + 2) * u)
-    return math.sqrt((float(np.abs(G).sum(axis=1).max()) * up + gam * fro2) * up) * up
-
-
-def normwise_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> tuple[float, float]:
-    r"""``(bound, measured)``: a rigorous upper bound on ``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F`` in float64, for
-    sizes where ball arithmetic is too slow (``proofs/theorem2_stable.md``, "The residual bound").
-
-    Write the ``m = 2k`` layers as ``G_1 \cdots G_m`` and evaluate ``\hat M_j = fl(G_j \hat M_{j+1})``,
-    ``\hat M_{m+1} = I``, by block updates. Each step commits an error ``\Delta_j`` with
-    ``\|\Delta_j\|_F \le g (\|s_j\|_\infty + \| |B_j| \|_2) \|\hat M_{j+1}\|_F`` (``B_j`` the layer's
-    off-diagonal block, ``s_j`` its diagonal, ``g = \gamma_{d+1} + 2u`` including the half-ulp
-    distance of the JSON's decimal strings), and
-    ``\hat M_1 - G_1 \cdots G_m = \sum_j (G_1 \cdots G_{j-1}) \Delta_j``. The prefix norms
-    ``\|G_1 \cdots G_{j-1}\|_2`` are bounded by a second float pass, ``\|\hat \Pi_j\|_F + e_j`` with
-    ``e_{j+1} = e_j \|G_j\|_2 + g (\|s_j\|_\infty + \| |B_j| \|_2) \|\hat\Pi_j\|_F``: only a crude
-    bound is needed there, so the growth of ``e_j`` is harmless. Unlike a componentwise
-    (midpoint-radius) enclosure, nothing here wraps through absolute values of dense products."""
-    n = T.shape[0]
-    d = n // 2
-    u = 2.0**-53
-    g = ((d + 1) * u / (1 - (d + 1) * u) + 2 * u) * (1 + 1e-10)
-    up = 1 + 4 * n * u  # covers the rounding of the float norms below
-    layers = []  # (kind, diagonal, off-diagonal block), in product order G_1, ..., G_m
-    for p in pairs:
-        layers += [("L", np.asarray(p.b, dtype=float), p.A.v), ("U", np.asarray(p.c, dtype=float), p.D.v)]
-    step = [g * (float(np.abs(s).max()) + _abs_norm2_upper(B)) for _, s, B in layers]
-    # 2-norm bound of each layer: ||[[I, 0], [B, diag s]]||_2 <= max(1, |s|_max) + ||B||_2
-    gnorm = [max(1.0, float(np.abs(s).max())) + _norm2_upper(B) for _, s, B in layers]
-    # pass 1: prefix products Pi_j = G_1 ... G_{j-1}, left to right (right-multiplication updates columns)
-    Pi = np.eye(n)
-    e = 0.0
-    prefix = []
-    for (kind, s, B), st, gn in zip(layers, step, gnorm):
-        normPi = _fro(Pi) * up
-        prefix.append(normPi + e)
-        e = (e * gn + st * normPi) * up
-        if kind == "L":  # Pi [[I, 0], [B, diag s]] = [Pi_1 + Pi_2 B, Pi_2 diag s]
-            Pi[:, :d] += Pi[:, d:] @ B
-            Pi[:, d:] *= s[None, :]
-        else:  # Pi [[diag s, B], [0, I]] = [Pi_1 diag s, Pi_1 B + Pi_2]
-            Pi[:, d:] += Pi[:, :d] @ B
-            Pi[:, :d] *= s[None, :]
-    # pass 2: the evaluation, right to left (left-multiplication updates rows)
-    M = np.eye(n)
-    err = 0.0
-    for j in range(len(layers) - 1, -1, -1):
-        kind, s, B = layers[j]
-        err += prefix[j] * step[j] * _fro(M) * up
-        if kind == "L":  # [[I, 0], [B, diag s]] M = [M_1; B M_1 + s M_2]
-            M[d:] = B @ M[:d] + s[:, None] * M[d:]
-        else:  # [[diag s, B], [0, I]] M = [s M_1 + B M_2; M_2]
-            M[:d] = s[:, None] * M[:d] + B @ M[d:]
-    if sign_layer:
-        M[0] = -M[0]
-    diff = _fro(M - T)
-    num = (diff * (1 + u) * up + err) * up
-    den = _fro(T) / up
-    return math.nextafter(num / den, math.inf), diff / _fro(T)
-
-
 def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) -> tuple[float, float]:
     """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring).
 
@@ -157,7 +68,10 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) 
     n = T.shape[0]
     d = n // 2
     if ar.name == "float" and n > ARB_MAX_N:  # its evaluation pass is the measured product
-        return normwise_residual(pairs, T.v, sign_layer)
+        layers = []
+        for p in pairs:
+            layers += [("L", np.asarray(p.b, dtype=float), p.A.v), ("U", np.asarray(p.c, dtype=float), p.D.v)]
+        return normwise_residual(layers, T.v, sign_layer)
     P = apply_pairs(ar, pairs, ar.eye(n))
     if sign_layer:
         P = flip_first_row(ar, P)

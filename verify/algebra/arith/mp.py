@@ -92,6 +92,78 @@ class MpArithmetic(Arithmetic):
     def is_negligible(self, s: Scalar, scale: Scalar) -> bool:
         return abs(s) <= 64 * self.unit_roundoff * max(abs(scale), self.ctx.mpf(10) ** (-10 * self.digits))
 
+    def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
+        return self.ctx.cos(angle), self.ctx.sin(angle)
+
+    def column_norms(self, v: Any) -> list[Scalar]:
+        return [self.ctx.norm(v.column(j)) for j in range(v.cols)]
+
+    def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
+        U, S, V = self.ctx.svd_r(v)  # v = U diag(S) V, S descending
+        return U, [S[i] for i in range(len(S))], V
+
+    def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
+        r"""The real Schur form of an orthogonal ``v`` from mpmath's complex Schur form, computed at
+        twice the precision after re-orthogonalising ``v`` there: ``v = Q \Lambda Q^H`` (``\Lambda`` diagonal to rounding, ``v`` being
+        normal). An eigenvalue ``e^{i\theta}`` with ``\operatorname{Im} > \tau = 2^{-p}`` and
+        eigenvector ``q`` gives the plane ``\sqrt2 (\operatorname{Re} q, \operatorname{Im} q)``
+        (orthogonal to the other planes up to ``2^{-2p}/\tau``); the eigenvalues within ``\tau`` of
+        ``+1`` (of ``-1``) span a real subspace, whose orthonormal basis is the leading left singular
+        vectors of ``[\operatorname{Re} Q_g, \operatorname{Im} Q_g]``; on it ``v`` is ``\pm I`` to
+        ``O(\tau)``. Angles are read from the ``2 \times 2`` blocks of ``V^T v V`` at working precision."""
+        ctx = self.ctx
+        d = v.rows
+        hi = mpmath.MPContext()
+        hi.prec = 2 * ctx.prec + 20
+        A = hi.matrix(d, d)
+        for i in range(d):
+            for j in range(d):
+                A[i, j] = hi.mpf(v[i, j])
+        # v is orthogonal only to working precision, and complex eigenvectors of a nearly normal matrix
+        # are orthogonal only to (departure from normality) / gap: make it orthogonal at high precision
+        # first (Newton-Schulz, X <- X (3I - X^T X) / 2, quadratic), moving it by O(u) only
+        eye = hi.eye(d)
+        for _ in range(12):
+            G = A.T * A - eye
+            if hi.mnorm(G, 1) <= hi.ldexp(1, 10 - hi.prec):
+                break
+            A = A * (eye - G / 2)
+        Q, R = hi.schur(A)
+        tau = hi.ldexp(1, -ctx.prec)
+        re = lambda x: hi.re(x)  # noqa: E731
+        im = lambda x: hi.im(x)  # noqa: E731
+        cols: list[list[Any]] = []  # real orthonormal columns, at high precision
+        upper = [j for j in range(d) if im(R[j, j]) > tau]
+        for j in upper:
+            cols.append([hi.sqrt(2) * re(Q[i, j]) for i in range(d)])
+            cols.append([hi.sqrt(2) * im(Q[i, j]) for i in range(d)])
+        n_plane = len(cols)
+        counts = []
+        for sign in (-1, 1):
+            g = [j for j in range(d) if abs(im(R[j, j])) <= tau and sign * re(R[j, j]) > 0]
+            counts.append(len(g))
+            if not g:
+                continue
+            Y = hi.matrix(d, 2 * len(g))
+            for c, j in enumerate(g):
+                for i in range(d):
+                    Y[i, c], Y[i, len(g) + c] = re(Q[i, j]), im(Q[i, j])
+            U, _, _ = hi.svd_r(Y)
+            cols += [[U[i, c] for i in range(d)] for c in range(len(g))]
+        n_minus, n_plus = counts
+        if len(cols) != d or n_minus % 2:
+            raise ValueError("rotation_form needs an orthogonal matrix with det = +1")
+        V = ctx.matrix(d, d)
+        for c, col in enumerate(cols):
+            for i in range(d):
+                V[i, c] = ctx.mpf(col[i])
+        B = V.T * v * V
+        angles = []
+        for j in range(0, n_plane, 2):
+            angles.append(ctx.atan2((B[j + 1, j] - B[j, j + 1]) / 2, (B[j, j] + B[j + 1, j + 1]) / 2))
+        angles += [ctx.pi] * (n_minus // 2) + [ctx.mpf(0)] * (n_plus // 2)
+        return V, angles
+
     def to_str(self, s: Scalar) -> str:
         # enough digits to round-trip the stored binary value, so the JSON states the layers exactly
         return mpmath.libmp.to_str(self.ctx.mpf(s)._mpf_, mpmath.libmp.repr_dps(self.ctx.prec),
