@@ -46,7 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--float", dest="arithmetic", action="store_const", const="float", help="numpy float64")
     d.add_argument("--method", choices=["minimal", "stable"], default=None,
                    help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 with layer "
-                        "condition numbers bounded by a constant times sqrt(cond T) (default in float)")
+                        "condition numbers bounded by a constant times sqrt(cond T) (default in float; "
+                        "also runs in mp)")
     out = d.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     out.add_argument("--latex", action="store_true", help="every layer as a LaTeX bmatrix")
@@ -165,7 +166,8 @@ def _decompose(args: argparse.Namespace) -> int:
         why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
                "the input is exact (integers, fractions or decimal text); --float for float64")
     method = args.method or default_method(arithmetic)
-    quiet = args.json or not sys.stderr.isatty() or method != "stable" or T.n < 256
+    # a bar only where the stable method takes over a second: 2d >= 256 in float64, 2d >= 8 in mp
+    quiet = args.json or not sys.stderr.isatty() or method != "stable" or T.n < (256 if arithmetic == "float" else 8)
     with tqdm(total=4, desc=f"stable decomposition, 2d = {T.n}", unit="stage", disable=quiet, file=sys.stderr) as bar:
         dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar)

@@ -10,7 +10,7 @@ bounded by a small constant. The proof is ``proofs/theorem2_stable.md``; in brie
    ``M = E(X_1) F(Y_1) E(H) F(Y_2)`` with ``X_1 = (M_{21} - H) M_{11}^{-1}``,
    ``Y_1 = (M_{11} - I) H^{-1}``, ``Y_2 = M_{11}^{-1} (M_{12} - Y_1)``.
 2. (**the core**, Lemma 2) If ``P = T'_{11} = A D B`` and ``Q' = (T'^{-1})_{22} = C D E`` (SVDs with the
-   same ``D``; Lemma 4 supplies them in closed form) and ``O = C A^T B^T E = N^T \Omega N \Omega^T`` (:func:`~verify.algebra.orthogonal.commutator`),
+   same ``D``) and ``O = C A^T B^T E = N^T \Omega N \Omega^T`` (:func:`~verify.algebra.orthogonal.commutator`),
    then with ``\Psi = C A^T``, ``X = N \Psi``, ``H = \Omega \Psi``, ``R = X^T (I - \Omega)``,
    ``Y = P^{-1} T'_{12} - R``, the matrix ``M = T' F(-Y) E(-X)`` satisfies Lemma 1's condition, so
    ``T' = E(X_1) F(Y_1) E(H) F(Y_2) E(X) F(Y)``: three pairs; ``X, H, \Omega`` are orthogonal.
@@ -79,11 +79,12 @@ def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:
     r"""Lemma 4: ``Q \in SO(2d)`` as seven shears ``E F E F E F E``, each of norm at most a small
     constant (``proofs/theorem2_stable.md``).
 
-    One SVD ``Q_{11} = A_1 \cos\Theta\, B_1^T`` and one polar factor ``B_2`` of
-    ``-Q_{12}^T A_1 = B_2 \sin\Theta`` give the CS decomposition, and with it the SVDs the core
-    needs in closed form: ``T'_{11} = A_1 (C + S) B_1^T`` and ``Q' = B_2 (C + S) A_2^T`` with
-    ``A_2 (C + S) = Q_{21} B_1 + Q_{22} B_2`` (columns of norm ``\cos\theta + \sin\theta \ge 1``,
-    normalised)."""
+    The SVD ``Q_{11} = A_1 \cos\Theta\, B_1^T`` and the polar factor ``B_2`` of
+    ``-Q_{12}^T A_1 = B_2 \sin\Theta`` give ``Z = -B_2 B_1^T``; then the SVDs of the *computed*
+    ``T'_{11}`` and ``Q'``. (Their closed forms ``A_1 (C + S) B_1^T`` and ``B_2 (C + S) A_2^T`` would
+    save two SVDs, but they hold only to about ``10^{-11}`` when some ``\sin\theta`` vanish, which
+    the digits covariance's degenerate spectrum shows; the SVDs of the computed blocks agree with
+    each other to rounding, which is all Lemma 2 uses.)"""
     n = Q.shape[0]
     d = n // 2
     Q11, Q12, Q21, Q22 = Q[:d, :d], Q[:d, d:], Q[d:, :d], Q[d:, d:]
@@ -93,9 +94,10 @@ def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:
     Z = -(B2 @ B1t)
     T11 = Q11 + Q12 @ Z
     T21 = Q21 + Q22 @ Z
-    A2 = Q21 @ B1t.T + Q22 @ B2
-    A2 = A2.scale_columns([1 / x for x in ar.column_norms(A2.v)])
-    return core(ar, T11, Q12, T21, Q22, A1, B1t, B2, A2.T) + [("E", -Z)]
+    Qp = Q22.T - Z @ Q21.T  # (T'^{-1})_{22} for T' = Q E(Z), since Q^{-1} = Q^T
+    A, _, B = ar.svd(T11.v)
+    C, _, Et = ar.svd(Qp.v)
+    return core(ar, T11, Q12, T21, Q22, ar.mat(A), ar.mat(B), ar.mat(C), ar.mat(Et)) + [("E", -Z)]
 
 
 def transpose_word(word: list[Factor]) -> list[Factor]:

@@ -1,0 +1,71 @@
+"""Round trip through the CLI for the stable method: for each matrix, ``verify decompose M.npy --json``
+(float64 and the stable method, chosen from the binary input) writes the layers, then
+``verify check M.npy dec.json`` re-checks them independently. Prints one table; never run as a test.
+
+    python bench/theorem2_stable_check.py [--max-n 2048] [--skip-sklearn]
+
+Columns: 2d; the matrix; decompose time; JSON size; check time; the checker's verdict and bound
+(arb balls up to 2d = 256, the float64 normwise bound of verify.bounds beyond).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from theorem2_stable import glow, orthogonal, positive, sklearn_matrices  # noqa: E402
+
+VERIFY = shutil.which("verify") or "verify"
+
+
+def run(args):
+    t0 = time.perf_counter()
+    r = subprocess.run([VERIFY] + args, capture_output=True, text=True)
+    return r, time.perf_counter() - t0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--max-n", type=int, default=2048)
+    ap.add_argument("--skip-sklearn", action="store_true")
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    cases = []
+    if not args.skip_sklearn:
+        try:
+            cases += [(name, positive(M)) for name, M in sklearn_matrices()]
+        except ImportError:
+            print("(scikit-learn not installed: the digits rows are skipped)")
+    cases += [("random rotation", positive(orthogonal(rng, 512))), ("Glow 1x1 conv (LU)", positive(glow(rng, 512)))]
+    n = 8
+    while n <= args.max_n:
+        cases.append(("gaussian", positive(rng.standard_normal((n, n)))))
+        cases.append(("cond 1e+08", positive(orthogonal(rng, n) @ np.diag(np.logspace(0, -8, n)) @ orthogonal(rng, n).T)))
+        n *= 4 if n < 64 else 2
+    print("   2d  matrix               decompose s   JSON MB   check s  verdict")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, T in cases:
+            path, out = os.path.join(tmp, "M.npy"), os.path.join(tmp, "dec.json")
+            np.save(path, T)
+            with open(out, "w") as f:
+                t0 = time.perf_counter()
+                r = subprocess.run([VERIFY, "decompose", path, "--json"], stdout=f, stderr=subprocess.PIPE, text=True)
+                td = time.perf_counter() - t0
+            if r.returncode != 0:
+                print(f"{T.shape[0]:>5}  {name:<20} decompose failed: {r.stderr.strip()}")
+                continue
+            mb = os.path.getsize(out) / 1e6
+            c, tc = run(["check", path, out])
+            verdict = (c.stdout.strip() or c.stderr.strip()).splitlines()[-1] if (c.stdout or c.stderr) else ""
+            print(f"{T.shape[0]:>5}  {name:<20} {td:11.2f}  {mb:8.1f}  {tc:8.2f}  exit {c.returncode}: {verdict}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
