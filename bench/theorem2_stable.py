@@ -98,30 +98,37 @@ def _time(f):
     return time.perf_counter() - t0
 
 
+def matrices(max_n: int, skip_sklearn: bool, conds=(1e3, 1e6, 1e8)) -> list:
+    """The issue's matrices: the digits ones (when scikit-learn is installed), a random rotation and a
+    Glow weight at 2d = 512, Gaussian and spread spectra at 2d = 8, 32, 64, 128, ..., max_n."""
+    rng = np.random.default_rng(0)
+    cases = []
+    if not skip_sklearn:
+        try:
+            cases += [(name, positive(M)) for name, M in sklearn_matrices()]
+        except ImportError:
+            print("(scikit-learn not installed: the digits rows are skipped)")
+    if max_n >= 512:
+        cases += [("random rotation", positive(orthogonal(rng, 512))), ("Glow 1x1 conv (LU)", positive(glow(rng, 512)))]
+    n = 8
+    while n <= max_n:
+        cases.append(("gaussian", positive(rng.standard_normal((n, n)))))
+        for c in conds:
+            if n >= 64 or c == max(conds):
+                cases.append((f"cond {c:.0e}", positive(orthogonal(rng, n) @ np.diag(np.logspace(0, -np.log10(c), n))
+                                                        @ orthogonal(rng, n).T)))
+        n *= 4 if n < 64 else 2
+    return cases
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-n", type=int, default=4096)
     ap.add_argument("--skip-sklearn", action="store_true")
     args = ap.parse_args()
-    rng = np.random.default_rng(0)
     print("stable method (float64, k = 7); 2 cores; backward error = ||prod - T||_F / ||T||_F")
     print("   2d  matrix               cond(T)   k  max lay.cond  /sqrtc   measured  certified  verif      s   x LU")
-    cases = []
-    if not args.skip_sklearn:
-        try:
-            cases += [(name, positive(M)) for name, M in sklearn_matrices()]
-        except ImportError:
-            print("(scikit-learn not installed: the digits rows are skipped)")
-    if args.max_n >= 512:
-        cases += [("random rotation", positive(orthogonal(rng, 512))), ("Glow 1x1 conv (LU)", positive(glow(rng, 512)))]
-    n = 8
-    while n <= args.max_n:
-        cases.append(("gaussian", positive(rng.standard_normal((n, n)))))
-        for c in (1e3, 1e6, 1e8):
-            if n >= 64 or c == 1e8:
-                cases.append((f"cond {c:.0e}", positive(orthogonal(rng, n) @ np.diag(np.logspace(0, -np.log10(c), n))
-                                                        @ orthogonal(rng, n).T)))
-        n *= 4 if n < 64 else 2
+    cases = matrices(args.max_n, args.skip_sklearn)
     for name, T in cases:
         print(row(name, T, 1), flush=True)
 

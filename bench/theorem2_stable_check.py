@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from theorem2_stable import glow, orthogonal, positive, sklearn_matrices  # noqa: E402
+from theorem2_stable import matrices  # noqa: E402
 
 VERIFY = shutil.which("verify") or "verify"
 
@@ -36,19 +36,7 @@ def main():
     ap.add_argument("--max-n", type=int, default=2048)
     ap.add_argument("--skip-sklearn", action="store_true")
     args = ap.parse_args()
-    rng = np.random.default_rng(0)
-    cases = []
-    if not args.skip_sklearn:
-        try:
-            cases += [(name, positive(M)) for name, M in sklearn_matrices()]
-        except ImportError:
-            print("(scikit-learn not installed: the digits rows are skipped)")
-    cases += [("random rotation", positive(orthogonal(rng, 512))), ("Glow 1x1 conv (LU)", positive(glow(rng, 512)))]
-    n = 8
-    while n <= args.max_n:
-        cases.append(("gaussian", positive(rng.standard_normal((n, n)))))
-        cases.append(("cond 1e+08", positive(orthogonal(rng, n) @ np.diag(np.logspace(0, -8, n)) @ orthogonal(rng, n).T)))
-        n *= 4 if n < 64 else 2
+    cases = matrices(args.max_n, args.skip_sklearn, conds=(1e8,))
     print("   2d  matrix               decompose s   JSON MB   check s  verdict")
     with tempfile.TemporaryDirectory() as tmp:
         for name, T in cases:

@@ -301,7 +301,9 @@ def test_checker_float_path_agrees_with_balls(T):
     try:
         r = check(T, data)
         assert r.ok and "normwise" in r.message, r.message
-        data["layers"][2]["D"][0][0] = repr(float(data["layers"][2]["D"][0][0]) + 1e-6 * (1 + abs(float(data["layers"][2]["D"][0][0]))))
+        lay = data["layers"][2]
+        size = max(abs(float(x)) for x in [*lay["c"], *(y for r in lay["D"] for y in r)])
+        lay["D"][0][0] = repr(float(lay["D"][0][0]) + 1e-2 * size)  # a 1% change of the layer
         assert not check(T, data).ok
         data["layers"][2]["b"][0] = "nan"
         with pytest.raises(ValueError):
