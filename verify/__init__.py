@@ -9,6 +9,7 @@ an import-linter contract in ``setup.cfg``, checked by the tests):
 * :mod:`verify.algebra` -- the domain-generic algebra (exact / mp / float), the coupling layers;
 * :mod:`verify.flows` -- a torch-free NumPy flow core (independent of the constructions);
 * :mod:`verify.theorem2` -- Theorem 2: ``decompose`` into ``k <= 3`` pairs, verified;
+* :mod:`verify.remark3` -- every SPD ``Sigma`` is ``T T^T`` for a single pair (Remark 3, sharpened);
 * :mod:`verify.theorem3` -- Theorem 3: obstructions, certificates, certified counterexamples;
 * :mod:`verify.depth` -- the minimal depth of a given ``T``, with evidence per ``k``;
 * :mod:`verify.checkers` -- independent re-checks of decompositions and certificates;

@@ -1,0 +1,69 @@
+"""Remark 3, sharpened: every SPD Sigma is T T^T for a single pair T = L(A, b) U(c, D)
+(proofs/remark3.md). Random and adversarial SPD matrices; bad input is refused."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify.remark3 import NotSPDError, single_pair_square_root
+
+
+@st.composite
+def spd_matrices(draw):
+    d = draw(st.integers(1, 3))
+    n = 2 * d
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    kind = draw(st.sampled_from(["wishart", "diagonal", "block_diagonal", "cond1e6", "scaled", "identity",
+                                 "equal_blocks"]))
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    if kind == "wishart":
+        X = rng.standard_normal((n, n + 2))
+        S = X @ X.T
+    elif kind == "diagonal":
+        S = np.diag(np.exp(rng.uniform(-3, 3, n)))
+    elif kind == "block_diagonal":  # Sigma_12 = 0
+        X, Y = rng.standard_normal((d, d + 1)), rng.standard_normal((d, d + 1))
+        S = np.block([[X @ X.T, np.zeros((d, d))], [np.zeros((d, d)), Y @ Y.T]])
+    elif kind == "cond1e6":
+        S = Q @ np.diag(np.logspace(0, -6, n)) @ Q.T
+    elif kind == "scaled":
+        X = rng.standard_normal((n, n + 2))
+        S = X @ X.T * 10.0 ** draw(st.sampled_from([-8, 8]))
+    elif kind == "identity":
+        S = np.eye(n)
+    else:  # Sigma_11 = Sigma_22 = Sigma_12: nearly singular coupling of the halves
+        M = rng.standard_normal((d, d + 1))
+        S = np.block([[M @ M.T, M @ M.T], [M @ M.T, M @ M.T]]) + 1e-3 * np.eye(n)
+    return (S + S.T) / 2
+
+
+@given(spd_matrices())
+@settings(max_examples=60)
+def test_every_spd_matrix_has_a_single_pair_square_root(S):
+    r = single_pair_square_root(S)
+    assert np.all(r.b > 0) and np.all(r.c > 0)
+    T = r.T
+    d = len(r.b)
+    # T is one pair: T11 = diag(c) and the Schur complement T22 - T21 T11^-1 T12 = diag(b)
+    assert np.allclose(T[:d, :d], np.diag(r.c), rtol=0, atol=0)
+    assert np.allclose(T[d:, d:] - T[d:, :d] @ np.linalg.solve(T[:d, :d], T[:d, d:]), np.diag(r.b),
+                       rtol=1e-9, atol=1e-9 * np.abs(T).max())
+    assert r.residual <= 1e-7, (r.residual, r.layer_cond)
+    assert np.linalg.norm(T @ T.T - S) <= 1e-7 * np.linalg.norm(S)
+
+
+def test_the_square_root_check_can_fail():
+    """Negative control: the identity is not automatic (a perturbed b breaks it)."""
+    S = np.array([[2.0, 0.5, 0.1, 0.0], [0.5, 1.0, 0.2, 0.3], [0.1, 0.2, 1.5, 0.4], [0.0, 0.3, 0.4, 1.2]])
+    r = single_pair_square_root(S)
+    r.b = r.b * 1.01
+    assert np.linalg.norm(r.T @ r.T.T - S) > 1e-4 * np.linalg.norm(S)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((0, 0)), np.eye(3), np.ones((2, 3)), np.array([[1.0, 2.0], [2.0, 1.0]]),
+                                 np.array([[1.0, 0.5], [0.4, 1.0]]), np.array([[np.nan, 0.0], [0.0, 1.0]])])
+def test_bad_sigma_is_refused(bad):
+    with pytest.raises(NotSPDError):
+        single_pair_square_root(bad)
