@@ -20,7 +20,7 @@ def load(name: str = "theorem2_check"):
     return mod
 
 
-@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check"])
+@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check", "remark3_check"])
 def test_script_passes(name):
     r = subprocess.run([sys.executable, str(ROOT / "proofs" / f"{name}.py")], capture_output=True, text=True,
                        timeout=300)
@@ -74,3 +74,16 @@ def test_stable_checks_can_fail():
     Y2 = M11i * (M12 - Y1)
     word = m.E(X1) * m.F(Y1) * m.E(Hs) * m.F(Y2)
     assert m.normal_form(word[0, 0] - M11s, rules) != 0
+
+
+def test_remark3_checks_can_fail():
+    """Negative controls: a wrong A breaks Step 1's reduction, and without condition (i) the
+    converse does not reproduce Sigma_11."""
+    m = load("remark3_check")
+    A, At = (m.Pt - m.Kt) * m.G, m.G * (m.P + m.K)  # sign error in A^T
+    Linv = m.Matrix([[m.one, m.zero], [-m.Bi * A, m.Bi]])
+    LinvT = m.Matrix([[m.one, -At * m.Bi], [m.zero, m.Bi]])
+    Sp = Linv * m.Matrix([[m.S11, m.P], [m.Pt, m.R]]) * LinvT
+    assert m.normal_form(Sp[0, 1] - m.K * m.Bi, m.RULES) != 0
+    UUt = m.Matrix([[m.C * m.C + m.W * m.Wt, m.W], [m.Wt, m.one]])
+    assert m.normal_form((m.L(m.zero, m.B) * UUt)[0, 0] - m.S11, m.RULES) != 0
