@@ -209,13 +209,6 @@ class Arithmetic(ABC):
         n, m = self.shape(v)
         return self.from_entries([[x * s[i] for x in r] for i, r in enumerate(rows)], n, m)
 
-    def column_norms(self, v: Any) -> list[Scalar]:
-        """The Euclidean norm of every column (inexact arithmetics: needs :meth:`root`)."""
-        rows = self.entries(v)
-        n, m = self.shape(v)
-        return [self.root(sum((rows[i][j] * rows[i][j] for i in range(1, n)), rows[0][j] * rows[0][j]), 2)
-                for j in range(m)]
-
     def map_entries(self, v: Any, f: Any) -> Any:
         """Apply ``f(i, j, entry)`` to every entry."""
         rows = self.entries(v)

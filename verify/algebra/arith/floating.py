@@ -99,9 +99,6 @@ class FloatArithmetic(Arithmetic):
     def scale_rows(self, v: Any, s: list[Scalar]) -> Any:
         return v * np.asarray(s, dtype=np.float64)[:, None]
 
-    def column_norms(self, v: Any) -> list[Scalar]:
-        return [float(x) for x in np.linalg.norm(v, axis=0)]
-
     def map_entries(self, v: Any, f: Any) -> Any:
         n, m = v.shape
         out = np.empty_like(v)

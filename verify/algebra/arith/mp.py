@@ -95,9 +95,6 @@ class MpArithmetic(Arithmetic):
     def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
         return self.ctx.cos(angle), self.ctx.sin(angle)
 
-    def column_norms(self, v: Any) -> list[Scalar]:
-        return [self.ctx.norm(v.column(j)) for j in range(v.cols)]
-
     def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
         U, S, V = self.ctx.svd_r(v)  # v = U diag(S) V, S descending
         return U, [S[i] for i in range(len(S))], V
