@@ -77,12 +77,15 @@ def _sqrt_psd(M: np.ndarray) -> np.ndarray:
     return (V * np.sqrt(np.clip(w, 0, None))) @ V.T
 
 
-def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0) -> SquareRoot:
+def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 1e-8) -> SquareRoot:
     r"""``T = L(A, b) U(c, D)`` with ``T T^T = \Sigma`` (module docstring; ``proofs/remark3.md``).
 
     ``gap`` is the ratio between consecutive eigenvalues of the target spectrum (``> 1``); larger
     gaps make the fixed-point iteration converge more surely and the layers worse conditioned.
-    Raises :class:`NotSPDError` when ``\Sigma`` is not SPD (or not square of even size)."""
+    Raises :class:`NotSPDError` when ``\Sigma`` is not SPD (or not square of even size), and
+    ``ArithmeticError`` when float64 cannot carry the construction: the iteration does not converge,
+    or the measured residual exceeds ``tol`` (the graded target makes the layers conditioned like
+    ``gap^{d-1}``; at ``2d = 16`` and ``\operatorname{cond}\Sigma = 10^4`` that is already too much)."""
     Sigma = np.asarray(Sigma, dtype=float)
     if Sigma.ndim != 2 or Sigma.shape[0] != Sigma.shape[1] or Sigma.shape[0] % 2 or Sigma.shape[0] == 0:
         raise NotSPDError(f"Sigma must be a square matrix of even size, got shape {Sigma.shape}")
@@ -132,4 +135,8 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0) -> SquareRoot
     I, Z = np.eye(d), np.zeros((d, d))
     out.layer_cond = float(max(np.linalg.cond(np.block([[I, Z], [A, np.diag(b)]])),
                                np.linalg.cond(np.block([[np.diag(c), W], [Z, I]]))))
+    if not out.residual <= tol:
+        raise ArithmeticError(f"the one-pair construction has residual {out.residual:.1e} > {tol:.0e} in float64 "
+                              f"(layer condition {out.layer_cond:.1e}); the root exists (proofs/remark3.md) but "
+                              "float64 cannot carry this construction of it")
     return out
