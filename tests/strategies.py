@@ -27,6 +27,14 @@ def positive_det(rows: list[list[Fraction]]) -> list[list[Fraction]] | None:
     return rows
 
 
+def gaussian_positive(rng: np.random.Generator, n: int) -> np.ndarray:
+    """A Gaussian n x n float matrix, its first row negated if det < 0 (so det > 0 almost surely)."""
+    T = rng.standard_normal((n, n))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    return T
+
+
 @st.composite
 def rational_matrices(draw, d_min: int = 1, d_max: int = 6):
     """Random rational T = P L U (invertible by construction), det T > 0."""

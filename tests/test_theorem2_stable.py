@@ -21,7 +21,7 @@ from verify.theorem2 import to_json
 from verify.theorem2.decompose import MethodError
 from verify.theorem2.stable import STABLE_PAIRS, orthogonal_word
 
-from .strategies import structured_matrices
+from .strategies import gaussian_positive, structured_matrices
 
 AR = get_arithmetic("float")
 KINDS = ["gaussian", "orthogonal", "permutation", "half_swap", "identity", "diagonal", "T11_zero", "cond1e8",
@@ -132,9 +132,7 @@ def test_balanced_spectra_meet_the_sqrt_cond_target():
 
 def test_a_tampered_stable_decomposition_is_rejected():
     rng = np.random.default_rng(3)
-    T = rng.standard_normal((6, 6))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = gaussian_positive(rng, 6)
     data = to_json(decompose(T, "float"))
     assert check(T, data).ok
     data["layers"][3]["A"][1][2] = repr(float(data["layers"][3]["A"][1][2]) + 1e-6)
@@ -251,9 +249,7 @@ CMD = [VERIFY] if VERIFY else [sys.executable, "-m", "verify.cli"]
 
 def test_cli_arithmetic_follows_the_input(tmp_path):
     rng = np.random.default_rng(2)
-    T = rng.standard_normal((8, 8))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = gaussian_positive(rng, 8)
     np.save(tmp_path / "T.npy", T)
     (tmp_path / "T.json").write_text(json.dumps([[int(x) for x in r] for r in np.round(4 * T)]))
     r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.npy"), "--json"], capture_output=True, text=True)
@@ -278,9 +274,7 @@ def test_flows_accept_stable_decompositions():
     from verify.flows import from_decomposition
 
     rng = np.random.default_rng(4)
-    T = rng.standard_normal((6, 6))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = gaussian_positive(rng, 6)
     dec = decompose(T, "float")
     z = rng.standard_normal((5, 6))
     for src in (dec, to_json(dec)):

@@ -43,11 +43,18 @@ class SquareRoot:
     layer_cond: float
 
     @property
-    def T(self) -> np.ndarray:
+    def L(self) -> np.ndarray:
         d = len(self.b)
-        L = np.block([[np.eye(d), np.zeros((d, d))], [self.A, np.diag(self.b)]])
-        U = np.block([[np.diag(self.c), self.D], [np.zeros((d, d)), np.eye(d)]])
-        return L @ U
+        return np.block([[np.eye(d), np.zeros((d, d))], [self.A, np.diag(self.b)]])
+
+    @property
+    def U(self) -> np.ndarray:
+        d = len(self.b)
+        return np.block([[np.diag(self.c), self.D], [np.zeros((d, d)), np.eye(d)]])
+
+    @property
+    def T(self) -> np.ndarray:
+        return self.L @ self.U
 
 
 def _match(S: np.ndarray, t: np.ndarray, iterations: int = 500) -> tuple[np.ndarray, float]:
@@ -132,9 +139,7 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
     out = SquareRoot(A=A, b=b, c=c, D=W, residual=0.0, layer_cond=0.0)
     T = out.T
     out.residual = float(np.linalg.norm(T @ T.T - Sigma0) / np.linalg.norm(Sigma0))
-    I, Z = np.eye(d), np.zeros((d, d))
-    out.layer_cond = float(max(np.linalg.cond(np.block([[I, Z], [A, np.diag(b)]])),
-                               np.linalg.cond(np.block([[np.diag(c), W], [Z, I]]))))
+    out.layer_cond = float(max(np.linalg.cond(out.L), np.linalg.cond(out.U)))
     if not out.residual <= tol:
         raise ArithmeticError(f"the one-pair construction has residual {out.residual:.1e} > {tol:.0e} in float64 "
                               f"(layer condition {out.layer_cond:.1e}); the root exists (proofs/remark3.md) but "

@@ -105,15 +105,6 @@ def transpose_word(word: list[Factor]) -> list[Factor]:
     return [("F" if kind == "E" else "E", M.T) for kind, M in reversed(word)]
 
 
-def _det_sign(ar: Arithmetic, M: Mat) -> int:
-    if ar.name == "float":
-        import numpy as np
-
-        return int(np.sign(np.linalg.slogdet(M.v)[0]))
-    x = ar.det(M.v)
-    return (x > 0) - (x < 0)
-
-
 def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
     r"""``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_7,b_7) U(c_7,D_7)`` for ``\det T > 0`` (module docstring).
     ``progress.update(1)`` (if given) after the SVD and after each orthogonal factor."""
@@ -121,7 +112,7 @@ def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
     d = n // 2
     U, s, Vt = ar.svd(T.v)
     U, Vt = ar.mat(U), ar.mat(Vt)
-    if _det_sign(ar, U) < 0:  # det T > 0, so det V has the same sign: flip the last singular pair
+    if ar.det_sign(U.v) < 0:  # det T > 0, so det V has the same sign: flip the last singular pair
         flip = [ar.scalar(1)] * (n - 1) + [ar.scalar(-1)]
         U, Vt = U.scale_columns(flip), Vt.scale_rows(flip)
     tick = progress.update if progress is not None else (lambda n: None)

@@ -141,6 +141,11 @@ class Arithmetic(ABC):
     def is_invertible(self, a: Any) -> bool:
         """Exact: ``det a != 0``. Inexact: condition number below ``1 / (64 n u)``."""
 
+    def det_sign(self, a: Any) -> int:
+        """The sign of ``det a`` (-1, 0 or 1); float64 reads it from ``slogdet``, without overflow."""
+        det = self.det(a)
+        return (det > 0) - (det < 0)
+
     def sign_and_invertible(self, a: Any) -> tuple[int, bool]:
         """``(sign of det a, is_invertible(a))``; float64 gets both from one LU factorisation."""
         det = self.det(a)

@@ -54,6 +54,9 @@ class FloatArithmetic(Arithmetic):
     def is_invertible(self, a: Any) -> bool:
         return self.sign_and_invertible(a)[1]
 
+    def det_sign(self, a: Any) -> int:
+        return int(np.sign(np.linalg.slogdet(a)[0]))
+
     def sign_and_invertible(self, a: Any) -> tuple[int, bool]:
         """One LU factorisation: the sign of ``det a`` and whether LAPACK's 1-norm condition estimate
         (``dgecon``) is below ``1 / (64 n u)``."""
