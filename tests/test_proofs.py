@@ -20,7 +20,8 @@ def load(name: str = "theorem2_check"):
     return mod
 
 
-@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check", "remark3_check"])
+@pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check", "remark3_check",
+                                  "theorem1_check"])
 def test_script_passes(name):
     r = subprocess.run([sys.executable, str(ROOT / "proofs" / f"{name}.py")], capture_output=True, text=True,
                        timeout=300)
@@ -87,3 +88,17 @@ def test_remark3_checks_can_fail():
     assert m.normal_form(Sp[0, 1] - m.K * m.Bi, m.RULES) != 0
     UUt = m.Matrix([[m.C * m.C + m.W * m.Wt, m.W], [m.Wt, m.one]])
     assert m.normal_form((m.L(m.zero, m.B) * UUt)[0, 0] - m.S11, m.RULES) != 0
+
+
+def test_theorem1_checks_can_fail():
+    """Negative control: with the inner ReLU's sign flipped (w_j + ReLU(u - a_j)), the staircase is
+    no longer v_k on its plateaus, and the check says so."""
+    m = load("theorem1_check")
+    a0, t = m.symbols("a0", real=True), m.symbols("t", positive=True)
+    w, g, v = m.symbols("w0:3", positive=True), m.symbols("g0:2", positive=True), m.symbols("v0:4", real=True)
+
+    def wrong(u, a, w, v):
+        return v[-1] - sum((v[j + 1] - v[j]) / w[j] * m.relu(w[j] + m.relu(u - a[j])) for j in range(len(a)))
+
+    assert all(e == 0 for e in m.plateau_values(a0, w, g, v, t))
+    assert any(e != 0 for e in m.plateau_values(a0, w, g, v, t, wrong))
