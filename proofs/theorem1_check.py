@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
-from sympy import Max, Matrix, Rational, asin, diff, integrate, simplify, sqrt, symbols
+from sympy import Matrix, Max, Rational, asin, diff, integrate, simplify, sqrt, symbols
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from theorem2_check import nc, normal_form, one, run, zero  # noqa: E402
