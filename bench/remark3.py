@@ -19,42 +19,17 @@ import time
 
 import numpy as np
 
-from verify.remark3 import (
-    fit_adam,
-    fit_lbfgs,
-    gaussian_kl,
-    linear_coupling_flow,
-    model_covariance,
-    single_pair_square_root,
-)
+from verify.remark3.experiment import kl_row, random_covariance, single_pair_summary
 
 
-def spd(rng, n, cond):
-    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-    return Q @ np.diag(np.logspace(0, -np.log10(cond), n)) @ Q.T
-
-
-def row(name, Sigma, N, k, opt, seeds, adam_steps=2000):
+def row(name, Sigma, N, k, opt, seeds):
     n = Sigma.shape[0]
-    kl, floor, t0 = [], [], time.perf_counter()
-    for s in range(seeds):
-        rng = np.random.default_rng(1000 * s + N)
-        X = rng.multivariate_normal(np.zeros(n), Sigma, size=N)
-        flow = linear_coupling_flow(n // 2, k, np.random.default_rng(s))
-        if opt == "L-BFGS":
-            fit_lbfgs(flow, X)
-        else:
-            fit_adam(flow, X, adam_steps, 1e-2, np.random.default_rng(s))
-        kl.append(gaussian_kl(Sigma, model_covariance(flow)))
-        floor.append(gaussian_kl(Sigma, X.T @ X / N))
-    kl, floor = np.array(kl), np.array(floor)
-    try:
-        r = single_pair_square_root(Sigma)
-        exact = f"{gaussian_kl(Sigma, r.T @ r.T.T):9.1e}"
-    except ArithmeticError:  # float64 cannot carry the graded construction at this size
-        exact = "  refused"
-    return (f"{name:<18} {n:>3} {N:>6} {k:>2}  {opt:<6} {kl.mean():9.2e} +- {kl.std():8.1e}   {floor.mean():9.2e} +- "
-            f"{floor.std():8.1e}  {n * (n + 1) / (4 * N):9.2e}  {np.abs(kl - floor).max():9.1e}  {exact}  "
+    t0 = time.perf_counter()
+    r = kl_row(Sigma, N, k, opt, range(seeds))
+    sp = single_pair_summary(Sigma)
+    exact = f"{sp['kl']:9.1e}" if sp["status"] == "ok" else "  refused"
+    return (f"{name:<18} {n:>3} {N:>6} {k:>2}  {opt:<6} {r.kl:9.2e} +- {r.kl_std:8.1e}   {r.floor:9.2e} +- "
+            f"{r.floor_std:8.1e}  {n * (n + 1) / (4 * N):9.2e}  {r.max_gap:9.1e}  {exact}  "
             f"{(time.perf_counter() - t0) / seeds:6.2f}")
 
 
@@ -68,7 +43,7 @@ def main():
           "  max|KL-floor|  exact 1-pair  s/seed")
     rng = np.random.default_rng(0)
     for n, cond in ((4, 1e2), (8, 1e4), (16, 1e4)):
-        Sigma = spd(rng, n, cond)
+        Sigma = random_covariance(n, cond, rng)
         for N in (1000, 10000):
             for k in (1, 2, 3):
                 print(row(f"cond {cond:.0e}", Sigma, N, k, "L-BFGS", args.seeds), flush=True)

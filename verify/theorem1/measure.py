@@ -145,16 +145,17 @@ def measure(net: Theorem1Network, N: int = 2000, seeds: Sequence[int] = (0, 1, 2
                coupling_rms(net, N, seeds), net.bound.total - net.bound.cells)
 
 
-def table(target: BoxMixture | Annulus, hs: Sequence[float], eps: float, N: int = 2000, seeds: Sequence[int] = (0, 1, 2),
-          progress: bool = False) -> list[Row]:
-    """:func:`measure` over ``h`` (the networks are built first, so bad input fails before any sampling)."""
-    nets = [construct(target, h, eps) for h in hs]
+def table(target: BoxMixture | Annulus, hs: Sequence[float], eps: Sequence[float], N: int = 2000,
+          seeds: Sequence[int] = (0, 1, 2), cond_points: int = 500, progress: bool = False) -> list[Row]:
+    """:func:`measure` for every ``(h, eps)``. The networks are built first, so bad input fails
+    before any sampling."""
+    nets = [construct(target, h, e) for e in eps for h in hs]
     it = nets
     if progress:
         from tqdm import tqdm
 
-        it = tqdm(nets, desc="theorem 1", unit="h")
-    return [measure(net, N, seeds) for net in it]
+        it = tqdm(nets, desc="theorem 1", unit="network")
+    return [measure(net, N, seeds, cond_points) for net in it]
 
 
 def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float:
