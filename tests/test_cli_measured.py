@@ -29,7 +29,7 @@ def test_theorem1_json_and_plot(tmp_path) -> None:
 def test_theorem1_histogram_text(tmp_path) -> None:
     hist = tmp_path / "h.npy"
     np.save(hist, np.array([[1.0, 0.0, 2.0], [0.0, 3.0, 0.0], [1.0, 1.0, 0.0]]))
-    r = run("theorem1", "--target", hist, "--h", 0.5, "--samples", 200, "--seeds", 1, "--cond-points", 20)
+    r = run("theorem1", "--target", hist, "--h", 0.5, 0.25, "--samples", 200, "--seeds", 1, "--cond-points", 20)
     assert r.returncode == 0, r.stderr
     assert "target h.npy (n = 2)" in r.stdout and "log-log slope" in r.stdout
 

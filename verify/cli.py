@@ -348,8 +348,8 @@ def _kl(args: argparse.Namespace) -> int:
         print(f"{r.k:2d}  {r.method:<7} {r.kl:9.3e} +- {r.kl_std:8.1e}   {r.floor:9.3e} +- {r.floor_std:8.1e}   "
               f"{r.max_gap:9.1e}  {r.steps:5d}")
     if single["status"] == "ok":
-        print(f"one-pair construction for Sigma: KL {single['kl']:.1e}, residual {single['residual']:.1e}, "
-              f"layer condition {single['layer_cond']:.1e}")
+        print(f"one-pair construction for Sigma ({single['route']} route): KL {single['kl']:.1e}, "
+              f"residual {single['residual']:.1e}, layer condition {single['layer_cond']:.1e}")
     else:
         print(f"one-pair construction for Sigma: refused ({single['reason']})")
     return EXIT_OK

@@ -93,7 +93,7 @@ def single_pair_summary(Sigma: np.ndarray) -> dict:
         r = single_pair_square_root(Sigma)
     except ArithmeticError as e:
         return {"status": "refused", "reason": str(e)}
-    return {"status": "ok", "kl": gaussian_kl(Sigma, r.T @ r.T.T), "residual": float(r.residual),
+    return {"status": "ok", "route": r.route, "kl": gaussian_kl(Sigma, r.T @ r.T.T), "residual": float(r.residual),
             "layer_cond": float(r.layer_cond)}
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from .continuation import continuation_root
 
 
 class NotSPDError(InputError):
@@ -41,6 +42,7 @@ class SquareRoot:
     D: np.ndarray
     residual: float
     layer_cond: float
+    route: str = "graded"  # "graded" (the proof's construction) or "continuation" (verify.remark3.continuation)
 
     @property
     def L(self) -> np.ndarray:
@@ -85,14 +87,31 @@ def _sqrt_psd(M: np.ndarray) -> np.ndarray:
 
 
 def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 1e-8) -> SquareRoot:
-    r"""``T = L(A, b) U(c, D)`` with ``T T^T = \Sigma`` (module docstring; ``proofs/remark3.md``).
+    r"""``T = L(A, b) U(c, D)`` with ``T T^T = \Sigma``: the proof's graded construction, and where
+    float64 cannot carry it, a numerical continuation from ``\Sigma = I``
+    (:mod:`verify.remark3.continuation`; ``route`` says which). Either way the pair is multiplied back
+    and ``residual`` is measured.
 
-    ``gap`` is the ratio between consecutive eigenvalues of the target spectrum (``> 1``); larger
-    gaps make the fixed-point iteration converge more surely and the layers worse conditioned.
+    ``gap`` is the ratio between consecutive eigenvalues of the graded target spectrum (``> 1``);
+    larger gaps make its fixed-point iteration converge more surely and the layers worse conditioned.
     Raises :class:`NotSPDError` when ``\Sigma`` is not SPD (or not square of even size), and
-    ``ArithmeticError`` when float64 cannot carry the construction: the iteration does not converge,
-    or the measured residual exceeds ``tol`` (the graded target makes the layers conditioned like
-    ``gap^{d-1}``; at ``2d = 16`` and ``\operatorname{cond}\Sigma = 10^4`` that is already too much)."""
+    ``ArithmeticError`` when both routes miss ``tol``."""
+    Sigma = _validated(Sigma)
+    try:
+        return _graded(Sigma, gap, tol)
+    except ArithmeticError as e:
+        graded_failure = str(e)
+    try:
+        A, b, c, D = continuation_root(Sigma)
+    except ArithmeticError as e:
+        raise ArithmeticError(f"{graded_failure}; {e}") from None
+    out = _measured(SquareRoot(A=A, b=b, c=c, D=D, residual=0.0, layer_cond=0.0, route="continuation"), Sigma)
+    if not out.residual <= tol:
+        raise ArithmeticError(f"{graded_failure}; the continuation reached residual {out.residual:.1e} > {tol:.0e}")
+    return out
+
+
+def _validated(Sigma: object) -> np.ndarray:
     Sigma = np.asarray(Sigma, dtype=float)
     if Sigma.ndim != 2 or Sigma.shape[0] != Sigma.shape[1] or Sigma.shape[0] % 2 or Sigma.shape[0] == 0:
         raise NotSPDError(f"Sigma must be a square matrix of even size, got shape {Sigma.shape}")
@@ -102,6 +121,22 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
         np.linalg.cholesky(Sigma)
     except np.linalg.LinAlgError:
         raise NotSPDError("Sigma is not positive definite") from None
+    return Sigma
+
+
+def _measured(out: SquareRoot, Sigma: np.ndarray) -> SquareRoot:
+    """Multiply back: the relative Frobenius residual and the layers' condition number."""
+    T = out.T
+    out.residual = float(np.linalg.norm(T @ T.T - Sigma) / np.linalg.norm(Sigma))
+    out.layer_cond = float(max(np.linalg.cond(out.L), np.linalg.cond(out.U)))
+    return out
+
+
+def _graded(Sigma: np.ndarray, gap: float, tol: float) -> SquareRoot:
+    r"""The graded construction (module docstring; ``proofs/remark3.md``). ``ArithmeticError`` when
+    float64 cannot carry it: the iteration does not converge,
+    or the measured residual exceeds ``tol`` (the graded target makes the layers conditioned like
+    ``gap^{d-1}``; at ``2d = 16`` and ``\operatorname{cond}\Sigma = 10^4`` that is already too much)."""
     if gap <= 1:
         raise ValueError("gap must exceed 1")
     d = Sigma.shape[0] // 2
@@ -136,10 +171,7 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
     A = (S12.T - b[:, None] * W.T) @ G
     p1, p2 = scale[:d], scale[d:]
     A, b, c, W = (A * p1[None, :]) / p2[:, None], b / p2, c / p1, W / p1[:, None]
-    out = SquareRoot(A=A, b=b, c=c, D=W, residual=0.0, layer_cond=0.0)
-    T = out.T
-    out.residual = float(np.linalg.norm(T @ T.T - Sigma0) / np.linalg.norm(Sigma0))
-    out.layer_cond = float(max(np.linalg.cond(out.L), np.linalg.cond(out.U)))
+    out = _measured(SquareRoot(A=A, b=b, c=c, D=W, residual=0.0, layer_cond=0.0), Sigma0)
     if not out.residual <= tol:
         raise ArithmeticError(f"the one-pair construction has residual {out.residual:.1e} > {tol:.0e} in float64 "
                               f"(layer condition {out.layer_cond:.1e}); the root exists (proofs/remark3.md) but "

@@ -25,10 +25,12 @@ def load_target(spec: str) -> BoxMixture | Annulus:
 
 
 def slopes(rows: Sequence[Row]) -> dict:
-    """Log-log slopes against ``h`` at the smallest ``eps`` (where ``h`` varies)."""
+    """Log-log slopes against ``h`` at the smallest ``eps`` (``None`` with fewer than two ``h``)."""
     eps = min(r.eps for r in rows)
     sel = sorted((r for r in rows if r.eps == eps), key=lambda r: r.h)
     hs = [r.h for r in sel]
+    if len(set(hs)) < 2:
+        return {"eps": eps, "bound_vs_h": None, "w2_vs_h": None}
     return {"eps": eps, "bound_vs_h": loglog_slope(hs, [r.bound for r in sel]),
             "w2_vs_h": loglog_slope(hs, [r.w2_mean for r in sel])}
 
@@ -50,9 +52,10 @@ def to_text(Q: BoxMixture | Annulus, rows: Sequence[Row], N: int, seeds: int) ->
                      f"{r.cond_median:4.2g}/{r.cond_p99:4.2g}/{r.cond_max:4.2g}  {r.sigma_min_median:9.2e}  "
                      f"{r.lip_lower:8.1e}  {r.kappa:8.1e}")
     s = slopes(rows)
-    lines += [f"log-log slope against h (eps = {s['eps']:.0e}): bound {s['bound_vs_h']:.2f}, measured W2 "
-              f"{s['w2_vs_h']:.2f} (the measured W2 levels off at the floor: two samples of Q are that far apart)",
-              "cond: pointwise, at samples (1 on the plateaus, where J_g = eps I, as proved); Lip(g): largest "
+    if s["bound_vs_h"] is not None:
+        lines.append(f"log-log slope against h (eps = {s['eps']:.0e}): bound {s['bound_vs_h']:.2f}, measured W2 "
+                     f"{s['w2_vs_h']:.2f} (the measured W2 levels off at the floor: two samples of Q are that far apart)")
+    lines += ["cond: pointwise, at samples (1 on the plateaus, where J_g = eps I, as proved); Lip(g): largest "
               "sigma_max at samples and ramp midpoints; kappa = Lip(g) / min sigma_min, a lower estimate of "
               "Lip(g) Lip(g^-1)."]
     return "\n".join(lines)
