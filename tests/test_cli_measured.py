@@ -35,7 +35,8 @@ def test_theorem1_histogram_text(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("args", [["--h", 0.3], ["--h", 0], ["--eps", 2], ["--eps", 0], ["--target", "circle"],
-                                  ["--samples", 1], ["--seeds", 0], ["--target", "missing.npy"], ["--h", "x"]])
+                                  ["--samples", 1], ["--seeds", 0], ["--target", "missing.npy"], ["--h", "x"],
+                                  ["--plot", "/no/such/dir/p.png"]])
 def test_theorem1_bad_input(args) -> None:
     assert_input_error(run("theorem1", *args))
 

@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 from importlib import resources
+from pathlib import Path
 from typing import Optional, Sequence
 
 from .errors import InputError
@@ -307,6 +308,8 @@ def _theorem1(args: argparse.Namespace) -> int:
 
     if args.samples < 2 or args.seeds < 1 or args.cond_points < 1:
         return _err("--samples must be >= 2, --seeds and --cond-points >= 1")
+    if args.plot and not Path(args.plot).resolve().parent.is_dir():
+        return _err(f"--plot: no such directory for {args.plot}")
     Q = load_target(args.target)
     quiet = args.json or not sys.stderr.isatty()
     rows = table(Q, args.h, args.eps, args.samples, list(range(args.seeds)), args.cond_points, progress=not quiet)
