@@ -77,3 +77,22 @@ def test_kl_bad_sigma(tmp_path, matrix) -> None:
 @pytest.mark.parametrize("args", [["--pairs", 0], ["--samples", 0], ["--d", 0], ["--cond", 0.5], ["--methods", "SGD"]])
 def test_kl_bad_args(args) -> None:
     assert_input_error(run("kl", *args))
+
+
+def test_theorem4_json(tmp_path) -> None:
+    png = tmp_path / "t4.png"
+    r = run("theorem4", "--d", 2, "--k", 3, "--depths", 1, 2, "--samples", 300, "--seeds", 1, "--steps", 100,
+            "--hidden", 8, "--json", "--plot", png)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["d"] == 2 and out["k"] == 3 and [row["depth"] for row in out["rows"]] == [1, 2]
+    assert out["generator"]["depth"] == 3 and out["theorem_bounds"]["w1"] == 20.0
+    for row in out["rows"]:
+        assert isinstance(row["w1_mean"], float) and isinstance(row["kl_q_f"], float) and row["w1_floor"] > 0
+    assert png.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("args", [["--d", 1], ["--k", 0], ["--depths", 0], ["--gamma", 0], ["--samples", 1],
+                                  ["--steps", 0], ["--plot", "/no/such/dir/p.png"]])
+def test_theorem4_bad_input(args) -> None:
+    assert_input_error(run("theorem4", *args))

@@ -21,7 +21,7 @@ def load(name: str = "theorem2_check"):
 
 
 @pytest.mark.parametrize("name", ["theorem2_check", "theorem3_check", "theorem2_stable_check", "remark3_check",
-                                  "theorem1_check"])
+                                  "theorem1_check", "theorem4_check"])
 def test_script_passes(name):
     r = subprocess.run([sys.executable, str(ROOT / "proofs" / f"{name}.py")], capture_output=True, text=True,
                        timeout=300)
@@ -102,3 +102,11 @@ def test_theorem1_checks_can_fail():
 
     assert all(e == 0 for e in m.plateau_values(a0, w, g, v, t))
     assert any(e != 0 for e in m.plateau_values(a0, w, g, v, t, wrong))
+
+
+def test_theorem4_checks_can_fail():
+    """Negative control: a packing limit with R in place of 2R does not satisfy the equality."""
+    m = load("theorem4_check")
+    k, d, R = m.symbols("k d R", positive=True)
+    delta = m.packing_limit(k, d, R) / 2
+    assert m.simplify(k ** (1 / d) * (delta / 2) - (R + delta / 2)) != 0
