@@ -96,3 +96,21 @@ def test_theorem4_json(tmp_path) -> None:
                                   ["--steps", 0], ["--plot", "/no/such/dir/p.png"]])
 def test_theorem4_bad_input(args) -> None:
     assert_input_error(run("theorem4", *args))
+
+
+def test_padding_json(tmp_path) -> None:
+    png = tmp_path / "p.png"
+    r = run("padding", "--data", "circles", "--kinds", "none", "zero", "gaussian", "--seeds", 2, "--samples", 300,
+            "--layers", 2, "--hidden", 8, "--steps", 100, "--json", "--plot", png)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [row["kind"] for row in out["rows"]] == ["none", "zero", "gaussian"]
+    assert out["rows"][1]["nll_data"] is None and isinstance(out["rows"][0]["nll_data"], float)
+    assert out["gaussian_vs_zero"]["verdict"] in ("holds", "reversed", "not resolved by these seeds")
+    assert png.stat().st_size > 5_000
+
+
+@pytest.mark.parametrize("args", [["--data", "mnist"], ["--kinds", "uniform"], ["--seeds", 0], ["--steps", 0],
+                                  ["--plot", "/no/such/dir/p.png"]])
+def test_padding_bad_input(args) -> None:
+    assert_input_error(run("padding", *args))

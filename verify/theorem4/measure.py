@@ -21,10 +21,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..flows.base import ComposedTransform
-from ..flows.coupling import AffineCoupling
-from ..flows.flow import Flow
-from ..flows.linear import ActNorm
+from ..flows.flow import Flow, coupling_flow
 from ..flows.train import fit
 from ..theorem1.measure import wasserstein
 from .generator import HardGenerator
@@ -50,13 +47,9 @@ class DepthRow:
 
 
 def coupling_flow_on(data: np.ndarray, depth: int, hidden: int, rng: np.random.Generator) -> Flow:
-    """``depth`` couplings (identity at start) and a data-side ActNorm initialised on ``data``."""
-    d = data.shape[1]
-    layers = [AffineCoupling(d, split="first" if i % 2 == 0 else "second", hidden=[hidden, hidden], rng=rng,
-                             identity_init=True) for i in range(depth)]
-    flow = Flow(ComposedTransform(*layers, ActNorm(d)))
-    flow.initialize(data)
-    return flow
+    """``depth`` couplings (identity at start, two hidden layers of ``hidden``) and a data-side
+    ActNorm initialised on ``data``."""
+    return coupling_flow(data.shape[1], depth, [hidden, hidden], rng, identity_init=True, actnorm_data=data)
 
 
 def _mc(values: np.ndarray) -> tuple[float, float]:
