@@ -106,31 +106,38 @@ def _nll_data(flow: Flow, x: np.ndarray, kind: str, rng: np.random.Generator, K:
     return float(-(logsumexp(logw, axis=0) - math.log(K)).mean())
 
 
+def train_flow(name: str, kind: str, seed: int, *, N: int = 2000, layers: int = 6, hidden: int = 32,
+               steps: int = 1500, lr: float = 1e-3) -> tuple[Flow, np.ndarray, np.random.Generator]:
+    """One trained flow: ``(flow, held-out data x (unpadded), the seed's generator for what follows)``.
+    The width is ``hidden`` for padded models and the count-matched width for ``none``."""
+    rng = np.random.default_rng(seed)
+    x = dataset(name, 2 * N, rng)
+    d = x.shape[1]
+    split = len(x) * 3 // 4 if name == "digits" else N
+    train = pad(x[:split], kind, rng)
+    width = hidden if kind != "none" else matched_hidden(d, layers, _count(2 * d, layers, hidden))
+    flow = coupling_flow(train.shape[1], layers, [width, width], rng, identity_init=True, actnorm_data=train)
+    fit(flow, train, steps, 256, lr, rng)
+    return flow, x[split:], rng
+
+
 def run_kind(name: str, kind: str, seeds: Sequence[int], *, N: int = 2000, layers: int = 6, hidden: int = 32,
              steps: int = 1500, lr: float = 1e-3, cond_points: int = 500) -> PaddingRow:
     """Train and measure one padding kind on one data set over ``seeds``."""
     nll_d, nll_j, cm, c90 = [], [], [], []
-    dims = params = width = 0
+    flow = None
     for s in seeds:
-        rng = np.random.default_rng(s)
-        x = dataset(name, 2 * N, rng)
-        d = x.shape[1]
-        split = len(x) * 3 // 4 if name == "digits" else N
-        train, test = pad(x[:split], kind, rng), x[split:]
-        dims = train.shape[1]
-        width = hidden if kind != "none" else matched_hidden(d, layers, _count(2 * d, layers, hidden))
-        flow = coupling_flow(dims, layers, [width, width], rng, identity_init=True, actnorm_data=train)
-        params = n_params(flow)
-        fit(flow, train, steps, 256, lr, rng)
+        flow, test, rng = train_flow(name, kind, s, N=N, layers=layers, hidden=hidden, steps=steps, lr=lr)
         test_padded = pad(test, kind, rng)
-        nll_j.append(float(-flow.log_prob(test_padded).mean()) / dims)
+        nll_j.append(float(-flow.log_prob(test_padded).mean()) / flow.n)
         nll_d.append(_nll_data(flow, test, kind, rng))
         z, _ = flow.transform.inverse_and_log_det(test_padded[:cond_points])
         c = condition_number(flow.transform, z)
         cm.append(float(c.mean()))
         c90.append(float(np.percentile(c, 90)))
     defined = [v for v in nll_d if v is not None]
-    return PaddingRow(name, kind, dims, width, params, float(np.mean(defined)) if defined else None,
+    width = flow.transform.transforms[0].net.sizes[1]
+    return PaddingRow(name, kind, flow.n, width, n_params(flow), float(np.mean(defined)) if defined else None,
                       float(np.std(defined)) if defined else None, float(np.mean(nll_j)), float(np.std(nll_j)),
                       float(np.mean(cm)), float(np.std(cm)), float(np.mean(c90)), float(np.std(c90)), len(seeds))
 
