@@ -23,7 +23,7 @@ import json
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .errors import InputError
 
@@ -123,8 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     t1.add_argument("--samples", type=int, default=2000, help="N per sample (exact OT costs N^2 memory)")
     t1.add_argument("--seeds", type=int, default=3, help="number of seeds (0, 1, ...)")
     t1.add_argument("--cond-points", type=int, default=500, help="latent points for the Jacobian statistics")
-    t1.add_argument("--json", action="store_true", help="JSON on stdout (numbers as JSON numbers: measurements)")
-    t1.add_argument("--plot", metavar="FILE.png", help="W2 against h and conditioning against 1/eps")
+    _measurement_output(t1, "W2 against h and conditioning against 1/eps")
 
     t4 = sub.add_parser("theorem4", help="Theorem 4: coupling flows of increasing depth trained on a k-mode mixture",
                         description="Builds the hard mixture q (k Gaussians, means on the sphere of radius "
@@ -139,8 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     t4.add_argument("--seeds", type=int, default=2)
     t4.add_argument("--steps", type=int, default=1000, help="Adam steps per flow")
     t4.add_argument("--hidden", type=int, default=32, help="conditioner width (two hidden layers)")
-    t4.add_argument("--json", action="store_true", help="JSON on stdout (numbers as JSON numbers)")
-    t4.add_argument("--plot", metavar="FILE.png", help="W1 and KL against depth")
+    _measurement_output(t4, "W1 and KL against depth")
 
     pd = sub.add_parser("padding", help="coupling flows on data padded with nothing, zeros or Gaussian noise: NLL "
                                         "and Jacobian condition numbers",
@@ -155,8 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     pd.add_argument("--layers", type=int, default=6, help="couplings")
     pd.add_argument("--hidden", type=int, default=32, help="conditioner width of the padded models")
     pd.add_argument("--steps", type=int, default=1500, help="Adam steps")
-    pd.add_argument("--json", action="store_true", help="JSON on stdout (numbers as JSON numbers)")
-    pd.add_argument("--plot", metavar="FILE.png", help="condition numbers by padding kind")
+    _measurement_output(pd, "condition numbers by padding kind")
 
     kl = sub.add_parser("kl", help="Remark 3: maximum likelihood with k linear coupling pairs on samples of N(0, Sigma)",
                         description="Trains linear coupling flows with k pairs by maximum likelihood and reports "
@@ -174,6 +171,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("demo", help="decompose a bundled example and explain the output")
     return p
+
+
+def _measurement_output(parser: argparse.ArgumentParser, plot_help: str) -> None:
+    parser.add_argument("--json", action="store_true", help="JSON on stdout (numbers as JSON numbers: measurements)")
+    parser.add_argument("--plot", metavar="FILE.png", help=plot_help)
 
 
 def _err(msg: str, code: int = EXIT_INPUT) -> int:
@@ -340,76 +342,77 @@ def _search(args: argparse.Namespace) -> int:
     return EXIT_MISMATCH if r.contradictions else EXIT_OK
 
 
+def _plot_dir_missing(args: argparse.Namespace) -> bool:
+    return bool(args.plot) and not Path(args.plot).resolve().parent.is_dir()
+
+
+def _bar(args: argparse.Namespace, total: int, desc: str, unit: str) -> "tqdm":  # noqa: F821
+    """A progress bar on stderr, silent under --json or when stderr is not a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=args.json or not sys.stderr.isatty(), file=sys.stderr)
+
+
+def _emit(args: argparse.Namespace, as_json: dict, text: str, plot: Callable[[str], None]) -> int:
+    """Print the JSON or the text, then write the plot if asked."""
+    print(json.dumps(as_json) if args.json else text)
+    if getattr(args, "plot", None):
+        plot(args.plot)
+    return EXIT_OK
+
+
 def _theorem1(args: argparse.Namespace) -> int:
     from .theorem1 import table
     from .theorem1.report import load_target, plot, to_json, to_text
 
     if args.samples < 2 or args.seeds < 1 or args.cond_points < 1:
         return _err("--samples must be >= 2, --seeds and --cond-points >= 1")
-    if args.plot and not Path(args.plot).resolve().parent.is_dir():
+    if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
     Q = load_target(args.target)
-    quiet = args.json or not sys.stderr.isatty()
-    rows = table(Q, args.h, args.eps, args.samples, list(range(args.seeds)), args.cond_points, progress=not quiet)
-    print(json.dumps(to_json(Q, rows, args.samples, args.seeds)) if args.json else
-          to_text(Q, rows, args.samples, args.seeds))
-    if args.plot:
-        plot(Q, rows, args.plot)
-    return EXIT_OK
+    with _bar(args, len(args.h) * len(args.eps), "theorem 1", "network") as bar:
+        rows = table(Q, args.h, args.eps, args.samples, list(range(args.seeds)), args.cond_points, bar)
+    return _emit(args, to_json(Q, rows, args.samples, args.seeds), to_text(Q, rows, args.samples, args.seeds),
+                 lambda path: plot(Q, rows, path))
 
 
 def _theorem4(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from .theorem4 import depth_table, hard_generator
     from .theorem4.report import plot, to_json, to_text
 
     if args.d < 2 or args.k < 1 or args.samples < 2 or args.seeds < 1 or args.steps < 1 or args.hidden < 1 \
             or min(args.depths) < 1:
         return _err("need --d >= 2, --k, --samples >= 2, --seeds, --steps, --hidden and every --depths >= 1")
-    if args.plot and not Path(args.plot).resolve().parent.is_dir():
+    if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
     gen = hard_generator(args.d, args.k, args.gamma)
-    quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=len(args.depths), desc="theorem 4", unit="depth", disable=quiet, file=sys.stderr) as bar:
+    with _bar(args, len(args.depths), "theorem 4", "depth") as bar:
         rows = depth_table(gen, args.depths, args.samples, list(range(args.seeds)), args.steps, args.hidden, bar)
-    out = (to_json if args.json else to_text)(gen, rows, args.samples, args.seeds, args.steps, args.hidden)
-    print(json.dumps(out) if args.json else out)
-    if args.plot:
-        plot(gen, rows, args.plot)
-    return EXIT_OK
+    setting = (args.samples, args.seeds, args.steps, args.hidden)
+    return _emit(args, to_json(gen, rows, *setting), to_text(gen, rows, *setting), lambda path: plot(gen, rows, path))
 
 
 def _padding(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from .padding import padding_table
+    from .padding import DATASETS, padding_table
     from .padding.report import plot, to_json, to_text
 
     if min(args.seeds, args.samples, args.layers, args.hidden, args.steps) < 1:
         return _err("--seeds, --samples, --layers, --hidden and --steps must be >= 1")
-    if args.plot and not Path(args.plot).resolve().parent.is_dir():
+    if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
-    from .padding.data import DATASETS
-
     if args.data not in DATASETS:
         return _err(f"unknown data set {args.data!r}; choose one of {', '.join(DATASETS)}")
-    quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=len(args.kinds), desc=f"padding {args.data}", unit="kind", disable=quiet, file=sys.stderr) as bar:
+    with _bar(args, len(args.kinds), f"padding {args.data}", "kind") as bar:
         rows = padding_table(args.data, args.kinds, list(range(args.seeds)), bar, N=args.samples, layers=args.layers,
                              hidden=args.hidden, steps=args.steps)
-    print(json.dumps(to_json(rows)) if args.json else to_text(rows))
-    if args.plot:
-        plot(rows, args.plot)
-    return EXIT_OK
+    return _emit(args, to_json(rows), to_text(rows), lambda path: plot(rows, path))
 
 
 def _kl(args: argparse.Namespace) -> int:
     import numpy as np
-    from tqdm import tqdm
 
     from .io import read_matrix
-    from .remark3.experiment import kl_table, random_covariance, single_pair_summary
+    from .remark3.experiment import kl_json, kl_table, kl_text, random_covariance, single_pair_summary
 
     if args.samples < 1 or args.seeds < 1 or min(args.pairs) < 1 or args.cond < 1:
         return _err("--samples, --seeds and every --pairs must be >= 1, and --cond >= 1")
@@ -419,27 +422,11 @@ def _kl(args: argparse.Namespace) -> int:
         if args.d < 1:
             return _err("--d must be >= 1")
         Sigma = random_covariance(2 * args.d, args.cond, np.random.default_rng(0))
-    quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=len(args.pairs) * len(args.methods), desc="kl", unit="row", disable=quiet, file=sys.stderr) as bar:
+    with _bar(args, len(args.pairs) * len(args.methods), "kl", "row") as bar:
         rows = kl_table(Sigma, args.pairs, args.methods, args.samples, list(range(args.seeds)), bar)
     single = single_pair_summary(Sigma)
-    if args.json:
-        print(json.dumps({"d": Sigma.shape[0] // 2, "samples": args.samples, "seeds": args.seeds,
-                          "rows": [r.as_json() for r in rows], "single_pair": single}))
-        return EXIT_OK
-    n = Sigma.shape[0]
-    print(f"Remark 3: KL(N(0,Sigma) || model) after maximum likelihood; 2d = {n}, N = {args.samples}, "
-          f"{args.seeds} seeds; floor = KL of the sample optimum (about n(n+1)/4N = {n * (n + 1) / (4 * args.samples):.2e})")
-    print(" k  method   KL mean +- std        floor mean +- std     max|KL-floor|  steps")
-    for r in rows:
-        print(f"{r.k:2d}  {r.method:<7} {r.kl:9.3e} +- {r.kl_std:8.1e}   {r.floor:9.3e} +- {r.floor_std:8.1e}   "
-              f"{r.max_gap:9.1e}  {r.steps:5d}")
-    if single["status"] == "ok":
-        print(f"one-pair construction for Sigma ({single['route']} route): KL {single['kl']:.1e}, "
-              f"residual {single['residual']:.1e}, layer condition {single['layer_cond']:.1e}")
-    else:
-        print(f"one-pair construction for Sigma: refused ({single['reason']})")
-    return EXIT_OK
+    return _emit(args, kl_json(Sigma, rows, single, args.samples, args.seeds),
+                 kl_text(Sigma, rows, single, args.samples, args.seeds), lambda path: None)
 
 
 def _demo() -> int:

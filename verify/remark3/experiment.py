@@ -110,3 +110,23 @@ def kl_table(Sigma: np.ndarray, ks: Sequence[int], methods: Sequence[str], N: in
             if progress is not None:
                 progress.update(1)
     return rows
+
+
+def kl_json(Sigma: np.ndarray, rows: Sequence[KLRow], single: dict, N: int, seeds: int) -> dict:
+    return {"d": Sigma.shape[0] // 2, "samples": N, "seeds": seeds, "rows": [r.as_json() for r in rows],
+            "single_pair": single}
+
+
+def kl_text(Sigma: np.ndarray, rows: Sequence[KLRow], single: dict, N: int, seeds: int) -> str:
+    n = Sigma.shape[0]
+    lines = [f"Remark 3: KL(N(0,Sigma) || model) after maximum likelihood; 2d = {n}, N = {N}, {seeds} seeds; "
+             f"floor = KL of the sample optimum (about n(n+1)/4N = {n * (n + 1) / (4 * N):.2e})",
+             " k  method   KL mean +- std        floor mean +- std     max|KL-floor|  steps"]
+    lines += [f"{r.k:2d}  {r.method:<7} {r.kl:9.3e} +- {r.kl_std:8.1e}   {r.floor:9.3e} +- {r.floor_std:8.1e}   "
+              f"{r.max_gap:9.1e}  {r.steps:5d}" for r in rows]
+    if single["status"] == "ok":
+        lines.append(f"one-pair construction for Sigma ({single['route']} route): KL {single['kl']:.1e}, "
+                     f"residual {single['residual']:.1e}, layer condition {single['layer_cond']:.1e}")
+    else:
+        lines.append(f"one-pair construction for Sigma: refused ({single['reason']})")
+    return "\n".join(lines)
