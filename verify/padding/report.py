@@ -31,10 +31,11 @@ def _pm(v: Optional[float], s: Optional[float], fmt: str) -> str:
 
 def to_text(rows: Sequence[PaddingRow]) -> str:
     lines = [f"padding experiments on {rows[0].data}: {rows[0].seeds} seeds, mean +- std over seeds",
-             "kind               dims  hidden  params   NLL data (nats/point)   NLL joint (nats/dim)   "
-             "cond mean              cond p90"]
+             "kind               dims  hidden  params   NLL data: mean            median              "
+             "NLL joint (nats/dim)   cond mean              cond p90"]
     for r in rows:
-        lines.append(f"{r.kind:<18} {r.dims:4d} {r.hidden:7d} {r.params:7d}   {_pm(r.nll_data, r.nll_data_std, '8.3f'):>21}   "
+        lines.append(f"{r.kind:<18} {r.dims:4d} {r.hidden:7d} {r.params:7d}   {_pm(r.nll_data, r.nll_data_std, '8.3f'):>21}  "
+                     f"{_pm(r.nll_data_median, r.nll_data_median_std, '8.3f'):>21}   "
                      f"{_pm(r.nll_joint, r.nll_joint_std, '7.3f'):>19}   {_pm(r.cond_mean, r.cond_mean_std, '9.1f'):>21}  "
                      f"{_pm(r.cond_p90, r.cond_p90_std, '9.1f'):>21}")
     cmp = gaussian_vs_zero(rows)
