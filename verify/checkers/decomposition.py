@@ -15,6 +15,7 @@ Scales must be positive (``"regime": "positive"``, the default) or nonzero (``"s
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from ..errors import InputError
 from ..io.entries import to_fraction
 from ..io.matrix import as_matrix
+from ..io.outward import up
 
 
 class DecompositionFormatError(InputError):
@@ -124,7 +126,7 @@ def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: float) -> C
         u = 2.0**-53
         bound = bound * (1 + u) + u * (1 + 1e-6)
     ok = bool(bound <= tol)
-    return CheckResult(ok, f"relative residual <= {bound:.3e} (certified by a float64 normwise rounding bound) "
+    return CheckResult(ok, f"relative residual <= {up(bound)} (certified by a float64 normwise rounding bound) "
                            f"{'<=' if ok else '>'} tolerance {tol:.1e}")
 
 
@@ -179,9 +181,9 @@ def _check_balls(T: list, pairs: list, sign: bool, tol: float, digits: int) -> C
         for x in Tm.entries():
             den += x * x
         rel = (num / den).sqrt()
-        upper = float(rel.upper())
+        upper = math.nextafter(float(rel.upper()), math.inf)  # float() rounds to nearest: step up
         ok = bool(rel.upper() <= flint.arb(tol))
     finally:
         flint.ctx.prec = old
-    return CheckResult(ok, f"relative residual <= {upper:.3e} (certified by ball arithmetic) "
+    return CheckResult(ok, f"relative residual <= {up(upper)} (certified by ball arithmetic) "
                            f"{'<=' if ok else '>'} tolerance {tol:.1e}")

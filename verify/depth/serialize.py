@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..io.outward import up
 from ..theorem2.serialize import num, to_json
 
 
@@ -19,7 +20,7 @@ def depth_to_json(result: Any) -> dict[str, Any]:
     for k, o in sorted(result.per_k.items()):
         per_k[str(k)] = {"status": o.status, "reason": o.reason,
                          "residual": None if o.residual is None else num(o.residual),
-                         "box_radius": None if o.box_radius is None else num(o.box_radius),
+                         "box_radius": None if o.box_radius is None else up(o.box_radius),
                          "starts": o.starts, "certificate": getattr(o, "certificate", None)}
     dec = result.decomposition
     return {"k_min": result.k_min, "regime": result.regime, "per_k": per_k,
@@ -34,7 +35,7 @@ def depth_to_text(result: Any) -> str:
         if o.residual is not None:
             extra.append(f"residual {num(o.residual)}")
         if o.box_radius is not None:
-            extra.append(f"box radius {num(o.box_radius)}")
+            extra.append(f"box radius {up(o.box_radius)}")
         if o.starts:
             extra.append(f"{o.starts} starts")
         lines.append(f"  k = {k}: {o.status:<10} {o.reason}" + (f" ({', '.join(extra)})" if extra else ""))

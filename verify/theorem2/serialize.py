@@ -10,18 +10,21 @@ JSON (stable; later tools parse it)::
 
 Entries are ``"p/q"`` or integers in exact mode and round-tripping decimal strings otherwise.
 ``residual`` is ``"0"`` in exact mode (the product was checked equal to ``T``) and otherwise an
-upper bound on ``||prod - T||_F / ||T||_F`` for the exact product of the listed layers.
+upper bound on ``||prod - T||_F / ||T||_F`` for the exact product of the listed layers, shortened
+upward (:mod:`verify.io.outward`), so the printed string is itself an upper bound.
 ``max_layer_cond`` is the largest 1-norm condition number among the ``2k`` layers.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from ..io.outward import up
 from .decompose import Decomposition
 
 
 def num(x: float) -> str:
-    """A bound or residual in the schemas' 4-significant-digit form (``"0"`` for zero)."""
+    """A measurement or tolerance in the schemas' 4-significant-digit form (``"0"`` for zero),
+    rounded to nearest. Certified upper bounds use :func:`verify.io.outward.up` instead."""
     return "0" if x == 0 else f"{x:.3e}"
 
 
@@ -38,7 +41,7 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
     return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "method": dec.method,
             "layers": layers,
-            "residual": num(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
+            "residual": up(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
             "digits": getattr(ar, "digits", None)}
@@ -83,7 +86,7 @@ def to_text(dec: Decomposition) -> str:
     if ar.exact:
         check = "verified: the exact product of the layers equals T" if dec.verified else "NOT verified"
     else:
-        check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {num(dec.residual)} "
+        check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {up(dec.residual)} "
                  f"(tolerance {num(dec.tolerance)}; measured {num(dec.residual_measured)})")
     out = [head, check, f"max layer condition number (1-norm): {cond(dec.max_layer_cond)}"]
     for i, p in enumerate(dec.pairs, 1):
