@@ -174,3 +174,19 @@ def test_depth_bad_input(tmp_path, case):
     p = tmp_path / "bad.json"
     p.write_text(BAD[case])
     assert_input_error(run("depth", p))
+
+
+BADLY_SCALED = [[-0.00033962000824864266, -0.0004237713528533473, -3.7122741773625884e-06, -0.003827571602707609],
+                [3.1941422025238093e-09, -3.5891330853862044e-09, -1.9016352983759945e-10, -1.0891472790742324e-08],
+                [-0.08037318485206767, 0.10801634125378852, -0.0002887665059953775, 0.08347535610700986],
+                [-0.0008496059556101431, -0.0005106224678981268, -1.1533061686586777e-07, -0.014853751842635453]]
+
+
+def test_a_missed_tolerance_names_the_fix_for_the_mode_used(tmp_path):
+    """At --mp 16 this T misses 1e-8; the advice names more digits (not "--mp" again), and following it works."""
+    path = tmp_path / "bad.npy"
+    np.save(path, np.array(BADLY_SCALED))
+    r = run("decompose", path, "--mp", 16)
+    assert r.returncode == 1 and r.stdout
+    assert "try more digits (--mp 32), --exact, or --method stable" in r.stderr.splitlines()[-1]
+    assert run("decompose", path, "--mp", 32).returncode == 0

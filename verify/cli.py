@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 from .errors import InputError
+from .io.outward import up
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 
@@ -256,9 +257,19 @@ def _decompose(args: argparse.Namespace) -> int:
         print(to_text(dec))
     print(f"verify: {arithmetic} arithmetic, {method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
-        return _err(f"residual bound {dec.residual:.3e} exceeds the tolerance {dec.tolerance:.1e}; "
-                    "try --mp or --exact", EXIT_MISMATCH)
+        return _err(f"residual bound {up(dec.residual)} exceeds the tolerance {dec.tolerance:.1e}; "
+                    f"{_advice(arithmetic, method, args.digits)}", EXIT_MISMATCH)
     return EXIT_OK
+
+
+def _advice(arithmetic: str, method: str, digits: Optional[int]) -> str:
+    """What to try when a float/mp result misses its tolerance, for the mode that was used."""
+    if arithmetic == "mp":
+        more = f"more digits (--mp {2 * (digits or 50)})"
+        return f"try {more}, --exact" + (", or --method stable" if method == "minimal" else "")
+    if method == "minimal":
+        return "try --method stable (well-conditioned layers), --mp 40, or --exact"
+    return "try --mp 40 --method stable, or --exact"
 
 
 def _depth(args: argparse.Namespace) -> int:
