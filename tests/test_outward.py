@@ -25,6 +25,10 @@ def test_up_and_down_bracket_the_number_tightly(x) -> None:
         assert hi - lo <= abs(q) / 100
 
 
+def test_non_finite_values_print_as_themselves() -> None:
+    assert up(float("inf")) == "inf" and down(float("-inf")) == "-inf" and up(float("nan")) == "nan"
+
+
 def test_round_to_nearest_would_have_undercut() -> None:
     """The case that was reported: 2.2300366e-12 printed as 2.230e-12 (below the truth)."""
     assert f"{2.2300366e-12:.3e}" == "2.230e-12" and up(2.2300366e-12) == "2.231e-12"

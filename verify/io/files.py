@@ -53,8 +53,8 @@ def read_matrix(path: str) -> MatrixInput:
             M.binary_float = False  # Matrix Market is text: its entries are written numbers, kept exact by default
             return M
         text = p.read_text()
-    except (OSError, UnicodeDecodeError) as e:
-        raise MatrixFileError(f"{path}: cannot read: {e}") from None
+    except (OSError, UnicodeDecodeError, EOFError) as e:  # EOFError: an empty or truncated .npy
+        raise MatrixFileError(f"{path}: cannot read: {e or 'the file ends early'}") from None
     except ValueError as e:  # numpy/scipy parse errors
         if isinstance(e, (MatrixFileError, MatrixShapeError)):
             raise

@@ -7,6 +7,7 @@ The comparison is exact: floats, mpmath numbers, integers and fractions are conv
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -24,6 +25,8 @@ def exact(x: Any) -> Fraction:
 
 
 def _shorten(x: Any, ceil: bool, digits: int) -> str:
+    if not hasattr(x, "man_exp") and not isinstance(x, (int, Fraction)) and not math.isfinite(float(x)):
+        return str(float(x))  # "inf", "-inf" or "nan": already what it is
     q = exact(x)
     if q == 0:
         return "0"

@@ -31,7 +31,7 @@ from ..algebra.layers import (
     layer_matrices,
     sign_matrix,
 )
-from ..errors import InputError, NegativeDeterminantError, SingularMatrixError, VerificationError
+from ..errors import InputError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
 from ..io.matrix import MatrixInput, as_matrix
 from .construction import ConstructionError, one_pair, three_pairs
 from .residual import residual_bound
@@ -91,11 +91,16 @@ class Decomposition:
         return flip_first_row(self.ar, P) if self.sign_layer else P
 
 
+FLOAT_OVERFLOW = Fraction(2) ** 1024 - Fraction(2) ** 970  # rounds to inf in float64 from here on
+
+
 def to_matrix(M: MatrixInput, ar: Arithmetic) -> tuple[Mat, bool]:
     """The validated input in ``ar``, and whether the conversion was exact (so the residual bound
     can include the input's rounding when it was not)."""
     if ar.name == "float" and M.has_array:
         return ar.mat(M.array.copy()), M.float_exact
+    if ar.name == "float" and any(abs(q) >= FLOAT_OVERFLOW for r in M.rows for q in r):
+        raise MatrixValueError("an entry is outside float64's range (|x| >= 2^1024); use --exact or --mp")
     return ar.from_fractions(M.rows), represents_exactly(ar, M.rows)
 
 

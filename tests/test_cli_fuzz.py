@@ -1,0 +1,94 @@
+"""A fuzz test of ``verify decompose`` on hostile files (issue 13, item 4): random bytes and text in
+every format, truncated and odd-dtype .npy, huge exponents, negative zero, 0x0 and 1x1, non-UTF-8
+text, directories. The command must exit 0, or 2 with exactly one stderr line, and never raise.
+(Exit 1, a float result missing its tolerance, is allowed only with that message.)"""
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from verify.cli import main
+
+FORMATS = [".npy", ".csv", ".txt", ".mtx", ".json"]
+
+
+def run_in_process(args: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(args)
+        except SystemExit as e:  # argparse
+            code = int(e.code)
+    return code, out.getvalue(), err.getvalue()
+
+
+def assert_clean(code: int, out: str, err: str) -> None:
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and err.startswith("verify: error:"), err
+        assert out == ""
+    elif code == 1:
+        assert "exceeds the tolerance" in err
+    else:
+        assert code == 0, (code, err)
+
+
+def npy_bytes(a: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, a, allow_pickle=False)
+    return buf.getvalue()
+
+
+entries = st.one_of(st.integers(-10, 10), st.floats(allow_nan=True, allow_infinity=True, width=64),
+                    st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 1e-300]))
+matrices = st.integers(0, 4).flatmap(lambda n: st.lists(st.lists(entries, min_size=n, max_size=n), min_size=n, max_size=n))
+
+
+def hostile_contents():
+    text_matrix = matrices.map(lambda m: "\n".join(",".join(repr(x) for x in r) for r in m).encode())
+    json_matrix = matrices.map(lambda m: ("[" + ",".join("[" + ",".join(repr(x) for x in r) + "]" for r in m) + "]").encode())
+    huge = st.sampled_from([b"1e999,0\n0,1", b"[[\"1e-99999\", 1], [0, 1]]", b"-0,0\n0,-0", b"1", b"", b"\xff\xfe\x00bad",
+                            b"%%MatrixMarket matrix array real general\n2 2\n1\n0\n0\n", b"1,2\n3", b"a,b\nc,d"])
+    arrays = st.sampled_from([np.zeros((0, 0)), np.ones((1, 1)), np.eye(2, dtype=bool), np.eye(2, dtype=np.complex128),
+                              np.array([["1", "0"], ["0", "1"]]), np.eye(3), np.arange(8.0).reshape(2, 2, 2),
+                              np.array([[1e308, 1e308], [-1e308, 1e308]]), np.array([[np.nan, 1.0], [0.0, 1.0]]),
+                              np.eye(2, dtype=np.int8), np.eye(2, dtype=np.float16)]).map(npy_bytes)
+    truncated = arrays.flatmap(lambda b: st.integers(0, max(len(b) - 1, 0)).map(lambda k: b[:k]))
+    return st.one_of(text_matrix, json_matrix, huge, arrays, truncated, st.binary(max_size=200))
+
+
+@given(content=hostile_contents(), ext=st.sampled_from(FORMATS), mode=st.sampled_from([[], ["--float"], ["--mp", "20"]]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_hostile_files_exit_0_or_2_with_one_line(content: bytes, ext: str, mode: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"m{ext}"
+        path.write_bytes(content)
+        assert_clean(*run_in_process(["decompose", str(path), *mode]))
+
+
+def test_a_directory_and_a_missing_file() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in (tmp, str(Path(tmp) / "m.npy"), str(Path(tmp) / "missing.csv")):
+            code, out, err = run_in_process(["decompose", target])
+            assert code == 2
+            assert_clean(code, out, err)
+
+
+def test_found_by_the_fuzzer() -> None:
+    """Each of these raised before: an empty .npy (EOFError), an exact 1e999 in float mode
+    (OverflowError), a bound that overflowed to inf in the outward rounding (OverflowError)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = [("m.npy", b"", []), ("m.csv", b"1e999,0\n0,1", ["--float"]),
+                 ("m.json", b"[[-1e+308,0],[0,-1e+308]]", ["--mp", "20"])]
+        for name, content, mode in cases:
+            path = Path(tmp) / name
+            path.write_bytes(content)
+            code, out, err = run_in_process(["decompose", str(path), *mode])
+            assert code in (1, 2)
+            assert_clean(code, out, err)
