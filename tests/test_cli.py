@@ -190,3 +190,35 @@ def test_a_missed_tolerance_names_the_fix_for_the_mode_used(tmp_path):
     assert r.returncode == 1 and r.stdout
     assert "try more digits (--mp 32), --exact, or --method stable" in r.stderr.splitlines()[-1]
     assert run("decompose", path, "--mp", 32).returncode == 0
+
+
+def test_exact_mode_says_what_it_would_cost_before_starting(tmp_path):
+    """A 2d = 40 integer matrix: exact mode would write about 127 MB over minutes; it refuses at once
+    with the estimate and the faster alternatives; --max-bytes and --yes override."""
+    rng = np.random.default_rng(0)
+    T = rng.integers(-100, 100, (40, 40))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    path = tmp_path / "big.csv"
+    np.savetxt(path, T, fmt="%d", delimiter=",")
+    assert_input_error(r := run("decompose", path))
+    assert "MB of JSON" in r.stderr and "--float" in r.stderr and "--yes" in r.stderr
+    small = tmp_path / "small.json"
+    small.write_text(json.dumps(T4))
+    assert_input_error(run("decompose", small, "--max-bytes", 10))
+    assert run("decompose", small, "--max-bytes", 10, "--yes").returncode == 0
+
+
+def test_cost_model_is_close_to_a_measured_run():
+    """The fitted estimate against a fresh exact run (d = 6, 5-bit entries): within a factor 3."""
+    from verify import decompose
+    from verify.theorem2.cost import exact_cost
+    from verify.theorem2.serialize import to_json
+
+    rng = np.random.default_rng(3)
+    T = rng.integers(-16, 16, (12, 12))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    size = len(json.dumps(to_json(decompose(T.tolist(), "exact"))))
+    est = exact_cost(6, 5).bytes
+    assert est / 3 < size < 3 * est

@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="allow det T < 0 with a leading S = diag(-1, 1, ..., 1)")
     d.add_argument("--tol", type=float, default=None, help="residual tolerance in mp/float mode")
     d.add_argument("--seed", type=int, default=0, help="seed for the construction's free choices")
+    d.add_argument("--max-bytes", type=float, default=1e8,
+                   help="exact mode: refuse (with the estimate) when the JSON would exceed this many bytes "
+                        "or the run one minute (default 1e8)")
+    d.add_argument("--yes", action="store_true", help="exact mode: go ahead whatever the estimate")
 
     c = sub.add_parser("check", help="independently re-multiply a JSON decomposition")
     c.add_argument("matrix", help="the matrix file")
@@ -244,6 +248,14 @@ def _decompose(args: argparse.Namespace) -> int:
         why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
                "the input is exact (integers, fractions or decimal text); --float for float64")
     method = args.method or default_method(arithmetic)
+    if arithmetic == "exact" and not args.yes:
+        from .theorem2.cost import exact_cost, input_bits
+
+        est = exact_cost(T.d, input_bits(T.rows))
+        if est.bytes > args.max_bytes or est.seconds > 60:
+            return _err(f"exact mode on this 2d = {T.n} input ({input_bits(T.rows)}-bit entries) would take "
+                        f"{est.describe()}; use --float (stable method, k = 7) or --mp 40 for a certified float "
+                        "result, or pass --yes (and --max-bytes) to go ahead")
     # a bar only where the stable method takes over a second: 2d >= 256 in float64, 2d >= 8 in mp
     quiet = args.json or not sys.stderr.isatty() or method != "stable" or T.n < (256 if arithmetic == "float" else 8)
     with tqdm(total=4, desc=f"stable decomposition, 2d = {T.n}", unit="stage", disable=quiet, file=sys.stderr) as bar:
