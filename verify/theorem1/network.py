@@ -191,7 +191,7 @@ def construct(target: BoxMixture | Annulus, h: float, eps: float, ramp: float | 
     knots = _knots(p)
     gaps = np.diff(np.concatenate([knots, [np.inf]]))
     # Layers 2 and 3 first: R (the reach of a bad event) decides layer 1's default ramp width.
-    lane_ids, first = np.unique(lanes, return_index=True)
+    lane_ids = np.unique(lanes)
     lane_values = [v1[lanes == L, 0] for L in lane_ids]
     mids = np.array([(lane_values[i].max() + lane_values[i + 1].min()) / 2 for i in range(len(lane_ids) - 1)])
     w2 = DECODE_RAMP / M
@@ -226,49 +226,65 @@ def construct(target: BoxMixture | Annulus, h: float, eps: float, ramp: float | 
     flow = Flow(ComposedTransform(*layers))
     eps_true = _exact_scale(layers[0].params["b2"][0], bound_s)
 
-    # Exact outputs per cell: x_a from layer 2, x_b from layers 1 and 3.
     t1 = [[Fraction(float(p1["b2"][m + i])) + o for o in exact_offsets(p1, m + i, slice(0, K - 1))] for i in range(m)]
-    units2 = unit_slices(stairs2)[0]
-    a2, w2s = p2["b0"][units2], p2["b1"][units2]
-    margin2 = Fraction(1)
-    plateau_err = 0.0
-    margins3 = [Fraction(1)] * m
-    for k in range(K):
-        L = lane_of[k]
-        x = t1[0][k]
+    margin2, margins3, plateau_err = _cell_outputs(idx, centres, lane_of, t1, t2, t3, b3, p2, unit_slices(stairs2)[0],
+                                                   p3, unit_slices(stairs3))
+    plateau_masses, bound = _bound(target, M, knots, widths, p, float(p_grid.sum() - p.sum()), margin2, margins3,
+                                   plateau_err, eps_true, R)
+    return Theorem1Network(target, 1.0 / M, eps, M, flow, idx, p, plateau_masses, knots, widths, bound)
+
+
+def _fractions(values: np.ndarray) -> list[Fraction]:
+    return [Fraction(float(v)) for v in values]
+
+
+def _cell_outputs(idx: np.ndarray, centres: np.ndarray, lane_of: np.ndarray, t1: list, t2: list, t3: list,
+                  b3: Fraction, p2: dict, units2: slice, p3: dict, units3: list[slice]
+                  ) -> tuple[Fraction, list[Fraction], float]:
+    """In rationals, per kept cell: the decoding margins of layers 2 and 3 (Lemma 2's good event)
+    and the largest distance of the composite plateau output from the cell's centre."""
+    m = len(t2)
+    a2, w2 = _fractions(-p2["b0"][units2]), _fractions(p2["b1"][units2])
+    a3 = [_fractions(-p3["b0"][u]) for u in units3]
+    w3 = [_fractions(p3["b1"][u]) for u in units3]
+    margin2, margins3, plateau_err = Fraction(1), [Fraction(1)] * m, 0.0
+    for k in range(len(idx)):
+        L, x = lane_of[k], t1[0][k]
         if L > 0:  # x must sit right of the ramp before its lane's plateau ...
-            margin2 = min(margin2, x - (Fraction(float(-a2[L - 1])) + Fraction(float(w2s[L - 1]))))
-        if L < len(lane_ids) - 1:  # ... and left of the ramp after it
-            margin2 = min(margin2, Fraction(float(-a2[L])) - x)
+            margin2 = min(margin2, x - (a2[L - 1] + w2[L - 1]))
+        if L < len(a2):  # ... and left of the ramp after it
+            margin2 = min(margin2, a2[L] - x)
         out = []
         for i in range(m):
-            xa = t2[i][L]
+            xa, digit = t2[i][L], int(idx[k, i])
             out.append(xa)
-            s3 = stairs3[i]
-            d = int(idx[k, i])
-            a3 = [Fraction(float(v)) for v in -p3["b0"][unit_slices(stairs3)[i]]]
-            w3 = [Fraction(float(v)) for v in p3["b1"][unit_slices(stairs3)[i]]]
-            if d > 0:
-                margins3[i] = min(margins3[i], xa - (a3[d - 1] + w3[d - 1]))
-            if d < len(s3.a):
-                margins3[i] = min(margins3[i], a3[d] - xa)
+            if digit > 0:
+                margins3[i] = min(margins3[i], xa - (a3[i][digit - 1] + w3[i][digit - 1]))
+            if digit < len(a3[i]):
+                margins3[i] = min(margins3[i], a3[i][digit] - xa)
         out.append(x + b3 + sum(t3[i][int(idx[k, i])] for i in range(m)))
         out += [t1[i][k] for i in range(1, m)]
         dev = [float(o - Fraction(float(c))) for o, c in zip(out, centres[k])]
         plateau_err = max(plateau_err, math.sqrt(sum(e * e for e in dev)))
+    return margin2, margins3, plateau_err
 
+
+def _bound(target: BoxMixture | Annulus, M: int, knots: np.ndarray, widths: np.ndarray, p: np.ndarray,
+           dropped: float, margin2: Fraction, margins3: list[Fraction], plateau_err: float, eps: float, R: float
+           ) -> tuple[np.ndarray, Bound]:
+    """The Gaussian masses of the stored knots and ramps (mpmath) and the terms of ``B`` (Lemma 4)."""
+    n, K = target.n, len(p)
     with mpmath.workdps(30):
         Phi = [mpmath.mpf(0)] + [_ncdf(float(q)) for q in knots] + [mpmath.mpf(1)]
         ends = [mpmath.ncdf(mpmath.mpf(a) + mpmath.mpf(w)) for a, w in zip(knots, widths)]
         p_plateau = [Phi[k + 1] - (ends[k - 1] if k else 0) for k in range(K)]
         p_cell = [Phi[k + 1] - Phi[k] for k in range(K)]
         p_ramp = sum(pc - pp for pc, pp in zip(p_cell, p_plateau))
-        tv = (sum(abs(pc - float(pk)) for pc, pk in zip(p_cell, p)) + float(p_grid.sum() - p.sum())
-              + target.mass_error(M)) / 2
-        p_bad = p_ramp + _tail(margin2, eps_true) + sum(_tail(mg, eps_true) for mg in margins3)
+        tv = (sum(abs(pc - float(pk)) for pc, pk in zip(p_cell, p)) + dropped + target.mass_error(M)) / 2
+        p_bad = p_ramp + _tail(margin2, eps) + sum(_tail(mg, eps) for mg in margins3)
         p_bad = min(float(p_bad) * (1 + 1e-12) + 1e-300, 1.0)
-        bound = Bound(cells=math.sqrt(target.second_moment(M)), masses=math.sqrt(n) * math.sqrt(float(tv) * (1 + 1e-12) + 1e-300),
-                      noise=eps_true * math.sqrt(n), plateaus=plateau_err * (1 + 1e-9) + 1e-300,
+        bound = Bound(cells=math.sqrt(target.second_moment(M)),
+                      masses=math.sqrt(n) * math.sqrt(float(tv) * (1 + 1e-12) + 1e-300),
+                      noise=eps * math.sqrt(n), plateaus=plateau_err * (1 + 1e-9) + 1e-300,
                       bad=R * math.sqrt(p_bad), p_bad=p_bad, R=R)
-        plateau_masses = np.array([float(x) for x in p_plateau])
-    return Theorem1Network(target, 1.0 / M, eps, M, flow, idx, p, plateau_masses, knots, widths, bound)
+        return np.array([float(x) for x in p_plateau]), bound
