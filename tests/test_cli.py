@@ -222,3 +222,27 @@ def test_cost_model_is_close_to_a_measured_run():
     size = len(json.dumps(to_json(decompose(T.tolist(), "exact"))))
     est = exact_cost(6, 5).bytes
     assert est / 3 < size < 3 * est
+
+
+def test_exact_mode_shows_its_stages_on_a_terminal(tmp_path):
+    """Exact mode with an estimate over a second shows a 3-stage bar (construct, verify, write) on a
+    terminal, and nothing when stderr is not one."""
+    import contextlib
+    import io
+
+    from verify.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    rng = np.random.default_rng(0)
+    T = rng.integers(-100, 100, (24, 24))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    path = tmp_path / "mid.csv"
+    np.savetxt(path, T, fmt="%d", delimiter=",")
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(io.StringIO()):
+            assert main(["decompose", str(path)]) == 0
+        assert ("3/3" in stream.getvalue()) == shown

@@ -248,25 +248,27 @@ def _decompose(args: argparse.Namespace) -> int:
         why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
                "the input is exact (integers, fractions or decimal text); --float for float64")
     method = args.method or default_method(arithmetic)
-    if arithmetic == "exact" and not args.yes:
+    slow_exact = False
+    if arithmetic == "exact":
         from .theorem2.cost import exact_cost, input_bits
 
         est = exact_cost(T.d, input_bits(T.rows))
-        if est.bytes > args.max_bytes or est.seconds > 60:
+        slow_exact = est.seconds > 1
+        if not args.yes and (est.bytes > args.max_bytes or est.seconds > 60):
             return _err(f"exact mode on this 2d = {T.n} input ({input_bits(T.rows)}-bit entries) would take "
                         f"{est.describe()}; use --float (stable method, k = 7) or --mp 40 for a certified float "
                         "result, or pass --yes (and --max-bytes) to go ahead")
-    # a bar only where the stable method takes over a second: 2d >= 256 in float64, 2d >= 8 in mp
-    quiet = args.json or not sys.stderr.isatty() or method != "stable" or T.n < (256 if arithmetic == "float" else 8)
-    with tqdm(total=4, desc=f"stable decomposition, 2d = {T.n}", unit="stage", disable=quiet, file=sys.stderr) as bar:
+    # a bar only where a stage takes over a second: the stable method at 2d >= 256 in float64 or 2d >= 8
+    # in mp (4 stages), and exact mode when its estimate exceeds a second (construct, verify, write)
+    slow_stable = method == "stable" and T.n >= (256 if arithmetic == "float" else 8)
+    quiet = args.json or not sys.stderr.isatty() or not (slow_stable or slow_exact)
+    with tqdm(total=4 if slow_stable else 3, desc=f"{method} decomposition, 2d = {T.n}", unit="stage", disable=quiet,
+              file=sys.stderr) as bar:
         dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
-                        tol=args.tol, seed=args.seed, progress=bar)
-    if args.json:
-        print(json.dumps(to_json(dec)))
-    elif args.latex:
-        print(to_latex(dec))
-    else:
-        print(to_text(dec))
+                        tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None)
+        text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+        bar.update(0 if slow_stable else 1)
+    print(text)
     print(f"verify: {arithmetic} arithmetic, {method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
         return _err(f"residual bound {up(dec.residual)} exceeds the tolerance {dec.tolerance:.1e}; "

@@ -165,8 +165,9 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     seed : seed of the free choices used when the simplest choice is degenerate.
     attempts : minimal method in mp/float: try up to this many choices, keeping the smallest
         residual bound, and stop at the first that meets ``tol``.
-    progress : an object with ``update(n)`` (a tqdm bar), advanced once per stage of the stable
-        method (SVD, two orthogonal factors, verification: 4 stages).
+    progress : an object with ``update(n)`` (a tqdm bar), advanced once per stage: the stable
+        method's SVD, two orthogonal factors and verification (4 stages); the minimal method's
+        construction and verification (2 stages per attempt).
 
     Raises
     ------
@@ -209,7 +210,11 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
                     raise
                 break  # keep the best earlier result
             pairs, used = word.pairs(ar), word.attempt
+        if progress is not None:
+            progress.update(1)
         dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact)
+        if progress is not None:
+            progress.update(1)
         dec.attempt = used
         if best is None or dec.residual < best.residual:
             best = dec
