@@ -192,13 +192,18 @@ def test_a_missed_tolerance_names_the_fix_for_the_mode_used(tmp_path):
     assert run("decompose", path, "--mp", 32).returncode == 0
 
 
+def positive_int_matrix(n: int, seed: int, high: int) -> np.ndarray:
+    """A random integer n x n matrix with det > 0 (first row negated if needed)."""
+    T = np.random.default_rng(seed).integers(-high, high, (n, n))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    return T
+
+
 def test_exact_mode_says_what_it_would_cost_before_starting(tmp_path):
     """A 2d = 40 integer matrix: exact mode would write about 127 MB over minutes; it refuses at once
     with the estimate and the faster alternatives; --max-bytes and --yes override."""
-    rng = np.random.default_rng(0)
-    T = rng.integers(-100, 100, (40, 40))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = positive_int_matrix(40, 0, 100)
     path = tmp_path / "big.csv"
     np.savetxt(path, T, fmt="%d", delimiter=",")
     assert_input_error(r := run("decompose", path))
@@ -215,10 +220,7 @@ def test_cost_model_is_close_to_a_measured_run():
     from verify.theorem2.cost import exact_cost
     from verify.theorem2.serialize import to_json
 
-    rng = np.random.default_rng(3)
-    T = rng.integers(-16, 16, (12, 12))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = positive_int_matrix(12, 3, 16)
     size = len(json.dumps(to_json(decompose(T.tolist(), "exact"))))
     est = exact_cost(6, 5).bytes
     assert est / 3 < size < 3 * est
@@ -236,10 +238,7 @@ def test_exact_mode_shows_its_stages_on_a_terminal(tmp_path):
         def isatty(self):
             return True
 
-    rng = np.random.default_rng(0)
-    T = rng.integers(-100, 100, (24, 24))
-    if np.linalg.det(T) < 0:
-        T[0] = -T[0]
+    T = positive_int_matrix(24, 0, 100)
     path = tmp_path / "mid.csv"
     np.savetxt(path, T, fmt="%d", delimiter=",")
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
