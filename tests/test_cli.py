@@ -245,3 +245,25 @@ def test_exact_mode_shows_its_stages_on_a_terminal(tmp_path):
         with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(io.StringIO()):
             assert main(["decompose", str(path)]) == 0
         assert ("3/3" in stream.getvalue()) == shown
+
+
+def test_check_shows_its_stages_for_large_files(tmp_path, monkeypatch):
+    """`verify check` on a decomposition above CHECK_BAR_BYTES shows read/parse/check stages on a
+    terminal (the threshold is lowered here so a small file counts as large)."""
+    import contextlib
+    import io
+
+    import verify.cli as cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    matrix, dec = tmp_path / "t.json", tmp_path / "d.json"
+    matrix.write_text(json.dumps(T4))
+    dec.write_text(run("decompose", matrix, "--json").stdout)
+    monkeypatch.setattr(cli, "CHECK_BAR_BYTES", 0)
+    err = Terminal()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["check", str(matrix), str(dec)]) == 0
+    assert "3/3" in err.getvalue()

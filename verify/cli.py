@@ -29,6 +29,7 @@ from .errors import InputError
 from .io.outward import up
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
+CHECK_BAR_BYTES = 5_000_000  # `verify check` shows its stages for decompositions above this size (2d >= 256 or so)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -307,11 +308,16 @@ def _check(args: argparse.Namespace) -> int:
     from .checkers import check
     from .io import read_json, read_matrix
 
-    T = read_matrix(args.matrix)
-    data = read_json(args.decomposition)
-    if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
-        data = data["k3"]
-    result = check(T, data)
+    big = Path(args.decomposition).is_file() and Path(args.decomposition).stat().st_size > CHECK_BAR_BYTES
+    with _bar(args, 3, "check", "stage", enabled=big) as bar:
+        T = read_matrix(args.matrix)
+        bar.update(1)
+        data = read_json(args.decomposition)
+        bar.update(1)
+        if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
+            data = data["k3"]
+        result = check(T, data)
+        bar.update(1)
     print(("OK: " if result.ok else "MISMATCH: ") + result.message)
     return EXIT_OK if result.ok else EXIT_MISMATCH
 
@@ -371,11 +377,12 @@ def _plot_dir_missing(args: argparse.Namespace) -> bool:
     return bool(args.plot) and not Path(args.plot).resolve().parent.is_dir()
 
 
-def _bar(args: argparse.Namespace, total: int, desc: str, unit: str) -> "tqdm":  # noqa: F821
-    """A progress bar on stderr, silent under --json or when stderr is not a terminal."""
+def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bool = True) -> "tqdm":  # noqa: F821
+    """A progress bar on stderr, silent under --json, when stderr is not a terminal, or when not ``enabled``."""
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, disable=args.json or not sys.stderr.isatty(), file=sys.stderr)
+    quiet = getattr(args, "json", False) or not sys.stderr.isatty() or not enabled
+    return tqdm(total=total, desc=desc, unit=unit, disable=quiet, file=sys.stderr)
 
 
 def _emit(args: argparse.Namespace, as_json: dict, text: str, plot: Callable[[str], None]) -> int:
