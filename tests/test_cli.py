@@ -208,6 +208,8 @@ def test_exact_mode_says_what_it_would_cost_before_starting(tmp_path):
     np.savetxt(path, T, fmt="%d", delimiter=",")
     assert_input_error(r := run("decompose", path))
     assert "MB of JSON" in r.stderr and "--float" in r.stderr and "--yes" in r.stderr
+    assert_input_error(r := run("depth", path))  # its k = 3 evidence is the same exact construction
+    assert "MB of JSON" in r.stderr and "--yes" in r.stderr
     small = tmp_path / "small.json"
     small.write_text(json.dumps(T4))
     assert_input_error(run("decompose", small, "--max-bytes", 10))

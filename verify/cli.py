@@ -62,10 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="allow det T < 0 with a leading S = diag(-1, 1, ..., 1)")
     d.add_argument("--tol", type=float, default=None, help="residual tolerance in mp/float mode")
     d.add_argument("--seed", type=int, default=0, help="seed for the construction's free choices")
-    d.add_argument("--max-bytes", type=float, default=1e8,
-                   help="exact mode: refuse (with the estimate) when the JSON would exceed this many bytes "
-                        "or the run one minute (default 1e8)")
-    d.add_argument("--yes", action="store_true", help="exact mode: go ahead whatever the estimate")
+    _cost_args(d)
 
     c = sub.add_parser("check", help="independently re-multiply a JSON decomposition")
     c.add_argument("matrix", help="the matrix file")
@@ -79,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     dp.add_argument("--seed", type=int, default=0)
     dp.add_argument("--digits", type=int, default=50, help="digits for polishing and certification")
     dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
+    _cost_args(dp)
 
     sv = sub.add_parser("survey", help="fraction of random matrices needing k = 1, 2, 3 pairs")
     sv.add_argument("--d", type=int, nargs="+", required=True, help="block sizes d")
@@ -251,14 +249,10 @@ def _decompose(args: argparse.Namespace) -> int:
     method = args.method or default_method(arithmetic)
     slow_exact = False
     if arithmetic == "exact":
-        from .theorem2.cost import exact_cost, input_bits
-
-        est = exact_cost(T.d, input_bits(T.rows))
-        slow_exact = est.seconds > 1
-        if not args.yes and (est.bytes > args.max_bytes or est.seconds > 60):
-            return _err(f"exact mode on this 2d = {T.n} input ({input_bits(T.rows)}-bit entries) would take "
-                        f"{est.describe()}; use --float (stable method, k = 7) or --mp 40 for a certified float "
-                        "result, or pass --yes (and --max-bytes) to go ahead")
+        refusal, slow_exact = _exact_cost_check(T, args, "use --float (stable method, k = 7) or --mp 40 for a "
+                                                         "certified float result")
+        if refusal:
+            return refusal
     # a bar only where a stage takes over a second: the stable method at 2d >= 256 in float64 or 2d >= 8
     # in mp (4 stages), and exact mode when its estimate exceeds a second (construct, verify, write)
     slow_stable = method == "stable" and T.n >= (256 if arithmetic == "float" else 8)
@@ -287,6 +281,26 @@ def _advice(arithmetic: str, method: str, digits: Optional[int]) -> str:
     return "try --mp 40 --method stable, or --exact"
 
 
+def _exact_cost_check(T: "MatrixInput", args: argparse.Namespace, alternative: str) -> tuple[int, bool]:  # noqa: F821
+    """``(exit code of a refusal or 0, whether the exact work will take over a second)``: exact work
+    estimated beyond ``--max-bytes`` or a minute is refused with one line, unless ``--yes``."""
+    from .theorem2.cost import exact_cost, input_bits
+
+    bits = input_bits(T.rows)
+    est = exact_cost(T.d, bits)
+    if not args.yes and (est.bytes > args.max_bytes or est.seconds > 60):
+        return _err(f"exact mode on this 2d = {T.n} input ({bits}-bit entries) would take {est.describe()}; "
+                    f"{alternative}, or pass --yes (and --max-bytes) to go ahead"), True
+    return 0, est.seconds > 1
+
+
+def _cost_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-bytes", type=float, default=1e8,
+                        help="refuse (with the estimate) exact work whose JSON would exceed this many bytes or "
+                             "that would run over a minute (default 1e8)")
+    parser.add_argument("--yes", action="store_true", help="go ahead with exact work whatever the estimate")
+
+
 def _depth(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -296,6 +310,10 @@ def _depth(args: argparse.Namespace) -> int:
     if args.max_k < 1 or args.starts < 1 or args.digits < 15:
         return _err("--max-k and --starts must be >= 1 and --digits >= 15")
     T = read_matrix(args.path)
+    refusal, _ = _exact_cost_check(T, args, "its k = 3 evidence is the exact Theorem 2 construction; "
+                                            "'verify decompose --float' gives a certified float decomposition")
+    if refusal:
+        return refusal
     quiet = args.json or not sys.stderr.isatty()
     with tqdm(total=args.starts, desc="k = 2 search", unit="start", disable=quiet, file=sys.stderr) as bar:
         result = depth(T, regime="signed" if args.signed else "positive", max_k=args.max_k,
