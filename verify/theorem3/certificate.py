@@ -5,11 +5,11 @@ an open ball of such ``T`` when the certificate is strict (proofs/theorem3.md, L
 from __future__ import annotations
 
 from fractions import Fraction
-from math import floor
 from typing import Any, Optional
 
 from ..errors import SingularMatrixError
 from ..io.matrix import as_matrix
+from ..io.outward import down
 from .obstructions import minors_obstruction, trace_coefficients, trace_obstructs, trace_radius, zero_block
 
 
@@ -65,14 +65,9 @@ def certify(T: Any, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
 
 
 def round_down(r: Fraction, digits: int = 3) -> Fraction:
-    """The largest decimal with ``digits`` significant digits that is ``<= r`` (``r > 0``)."""
-    e = 0
-    while r * Fraction(10) ** (digits - 1 - e) >= 10 ** digits:
-        e += 1
-    while r * Fraction(10) ** (digits - 1 - e) < 10 ** (digits - 1):
-        e -= 1
-    scale = Fraction(10) ** (digits - 1 - e)
-    return Fraction(floor(r * scale)) / scale
+    """The largest decimal with ``digits`` significant digits that is ``<= r`` (``r > 0``): the
+    package's one outward-rounding helper (:func:`verify.io.outward.down`), as a fraction."""
+    return Fraction(down(r, digits))
 
 
 def decimal(r: Fraction) -> str:
