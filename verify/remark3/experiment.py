@@ -15,7 +15,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from ..errors import InputError
-from .square_root import single_pair_square_root
+from .square_root import single_pair_square_root, validated_sigma
 from .training import fit_adam, fit_lbfgs, gaussian_kl, linear_coupling_flow, model_covariance
 
 METHODS = ("L-BFGS", "Adam")
@@ -26,23 +26,6 @@ def random_covariance(n: int, cond: float, rng: np.random.Generator) -> np.ndarr
     Q, R = np.linalg.qr(rng.standard_normal((n, n)))
     Q = Q * np.sign(np.diag(R))
     return Q @ np.diag(np.logspace(0, -np.log10(cond), n)) @ Q.T
-
-
-def check_covariance(Sigma: object) -> np.ndarray:
-    """``Sigma`` as a symmetric positive definite float array of even size, or :class:`InputError`."""
-    try:
-        S = np.asarray(Sigma, dtype=float)
-    except (TypeError, ValueError):
-        raise InputError("Sigma must be a numeric matrix") from None
-    if S.ndim != 2 or S.shape[0] != S.shape[1] or S.shape[0] == 0 or S.shape[0] % 2:
-        raise InputError(f"Sigma must be a square matrix of even size 2d; got shape {S.shape}")
-    if not np.all(np.isfinite(S)):
-        raise InputError("Sigma has NaN or infinite entries")
-    if not np.allclose(S, S.T, rtol=1e-12, atol=0):
-        raise InputError("Sigma must be symmetric")
-    if np.linalg.eigvalsh(S)[0] <= 0:
-        raise InputError("Sigma must be positive definite")
-    return (S + S.T) / 2
 
 
 @dataclass(frozen=True)
@@ -100,7 +83,7 @@ def single_pair_summary(Sigma: np.ndarray) -> dict:
 def kl_table(Sigma: np.ndarray, ks: Sequence[int], methods: Sequence[str], N: int, seeds: Sequence[int],
              progress: Optional[object] = None) -> list[KLRow]:
     """:func:`kl_row` for every ``k`` and method; ``progress`` (a tqdm bar) is advanced per row."""
-    Sigma = check_covariance(Sigma)
+    Sigma = validated_sigma(Sigma)
     if not ks or min(ks) < 1 or N < 1 or not seeds:
         raise InputError("need k >= 1, N >= 1 and at least one seed")
     rows = []

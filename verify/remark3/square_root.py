@@ -96,7 +96,7 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
     larger gaps make its fixed-point iteration converge more surely and the layers worse conditioned.
     Raises :class:`NotSPDError` when ``\Sigma`` is not SPD (or not square of even size), and
     ``ArithmeticError`` when both routes miss ``tol``."""
-    Sigma = _validated(Sigma)
+    Sigma = validated_sigma(Sigma)
     try:
         return _graded(Sigma, gap, tol)
     except ArithmeticError as e:
@@ -111,8 +111,13 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
     return out
 
 
-def _validated(Sigma: object) -> np.ndarray:
-    Sigma = np.asarray(Sigma, dtype=float)
+def validated_sigma(Sigma: object) -> np.ndarray:
+    """``Sigma`` as a float array, or :class:`NotSPDError` (an input error): square of even size,
+    finite, symmetric to 1e-12, positive definite."""
+    try:
+        Sigma = np.asarray(Sigma, dtype=float)
+    except (TypeError, ValueError):
+        raise NotSPDError("Sigma must be a numeric matrix") from None
     if Sigma.ndim != 2 or Sigma.shape[0] != Sigma.shape[1] or Sigma.shape[0] % 2 or Sigma.shape[0] == 0:
         raise NotSPDError(f"Sigma must be a square matrix of even size, got shape {Sigma.shape}")
     if not np.all(np.isfinite(Sigma)) or not np.allclose(Sigma, Sigma.T, rtol=1e-12, atol=0):

@@ -101,10 +101,11 @@ def cell_counts_pvalue(net: Theorem1Network, x: np.ndarray) -> float:
     """Chi-square test of the cells of ``x`` against ``Q``'s masses (cells with mass, plus one bin for
     everything else, whose expected count is what is left)."""
     flat = np.ravel_multi_index(tuple(net.cells.T), (net.M,) * net.n)
-    where = {int(f): k for k, f in enumerate(flat)}
-    counts = np.zeros(len(flat) + 1)
-    for c in net.cell_of(x):
-        counts[where.get(int(c), len(flat))] += 1
+    order = np.argsort(flat)
+    cells = net.cell_of(x)
+    pos = np.minimum(np.searchsorted(flat[order], cells), len(flat) - 1)
+    hit = flat[order][pos] == cells
+    counts = np.bincount(np.where(hit, order[pos], len(flat)), minlength=len(flat) + 1).astype(float)
     expected = np.append(net.masses, max(1 - net.masses.sum(), 0.0)) * len(x)
     keep = expected > 0
     if counts[~keep].sum() > 0:
