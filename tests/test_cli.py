@@ -183,9 +183,10 @@ BADLY_SCALED = [[-0.00033962000824864266, -0.0004237713528533473, -3.71227417736
 
 
 def test_a_missed_tolerance_names_the_fix_for_the_mode_used(tmp_path):
-    """At --mp 16 this T misses 1e-8; the advice names more digits (not "--mp" again), and following it works."""
+    """At --mp 16 this T (its second row scaled by 1e-3) misses 1e-8; the advice names more digits (not
+    "--mp" again), and following it works."""
     path = tmp_path / "bad.npy"
-    np.save(path, np.array(BADLY_SCALED))
+    np.save(path, np.array(BADLY_SCALED) * np.array([[1], [1e-3], [1], [1]]))
     r = run("decompose", path, "--mp", 16)
     assert r.returncode == 1 and r.stdout
     assert "try more digits (--mp 32), --exact, or --method stable" in r.stderr.splitlines()[-1]

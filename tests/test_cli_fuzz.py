@@ -82,13 +82,17 @@ def test_a_directory_and_a_missing_file() -> None:
 
 def test_found_by_the_fuzzer() -> None:
     """Each of these raised before: an empty .npy (EOFError), an exact 1e999 in float mode
-    (OverflowError), a bound that overflowed to inf in the outward rounding (OverflowError)."""
+    (OverflowError), a bound that overflowed to inf in the outward rounding (OverflowError; since the
+    power-of-two normalisation, -1e308 I decomposes), and T with condition number 1e616 and
+    det T = 1 (ZeroDivisionError, ValueError in the float and mp constructions)."""
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("m.npy", b"", []), ("m.csv", b"1e999,0\n0,1", ["--float"]),
-                 ("m.json", b"[[-1e+308,0],[0,-1e+308]]", ["--mp", "20"])]
-        for name, content, mode in cases:
+        cases = [("m.npy", b"", [], 2), ("m.csv", b"1e999,0\n0,1", ["--float"], 2),
+                 ("m.json", b"[[-1e+308,0],[0,-1e+308]]", ["--mp", "20"], 0),
+                 ("m.json", b"[[0,1],[-1,1e+308]]", [], 2), ("m.json", b"[[0,1],[-1,1e+308]]", ["--mp", "20"], 2),
+                 ("m.json", b"[[0,0,0,1.0],[0,0,-1,0],[-1,0,0,0],[0,-1,1e+308,0]]", [], 2)]
+        for name, content, mode, expected in cases:
             path = Path(tmp) / name
             path.write_bytes(content)
             code, out, err = run_in_process(["decompose", str(path), *mode])
-            assert code in (1, 2)
+            assert code == expected, (content, mode, err)
             assert_clean(code, out, err)

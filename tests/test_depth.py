@@ -34,7 +34,7 @@ def test_single_pair_is_k1_exactly(d, seed, signed):
     r = depth(T.tolist(), regime=regime)
     assert r.k_min == 1 and r.per_k[1].status == "exact"
     assert r.decomposition.verified
-    assert check(T.tolist(), to_json(r.decomposition)).ok
+    assert check(T.tolist(), to_json(r.decomposition), regime=regime).ok
 
 
 @pytest.mark.parametrize("d", [1, 2, 3])

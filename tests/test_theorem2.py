@@ -140,7 +140,7 @@ def test_tampered_decomposition_is_rejected():
 
 def test_float_eigenbasis_path_mid_size_and_certified_check():
     """2d = 32: the float construction (real eigenbasis for Lemma C) verifies, the independent
-    ball-arithmetic check agrees, and it refuses a tolerance below the certified residual."""
+    ball-arithmetic check agrees, and it refuses a tolerance (the caller's) below the certified residual."""
     rng = np.random.default_rng(7)
     n = 32
     T = rng.standard_normal((n, n)) + 2 * np.sqrt(n) * np.eye(n)
@@ -150,8 +150,7 @@ def test_float_eigenbasis_path_mid_size_and_certified_check():
     assert dec.verified and dec.k == 3 and dec.residual <= 1e-10
     data = to_json(dec)
     assert check(T.tolist(), data).ok
-    data["tolerance"] = f"{dec.residual / 100:.3e}"
-    assert not check(T.tolist(), data).ok
+    assert not check(T.tolist(), data, tol=dec.residual / 100).ok
 
 
 def test_float_input_rounding_is_part_of_the_bound():

@@ -15,13 +15,16 @@ an import-linter contract in ``setup.cfg``, checked by the tests):
 * :mod:`verify.checkers` -- independent re-checks of decompositions and certificates;
 * :mod:`verify.cli` -- the ``verify`` command.
 
->>> from verify import decompose
+>>> from verify import decompose, depth
 >>> dec = decompose([[2, 0], [0, 3]])
 >>> dec.k, dec.verified
 (1, True)
+>>> depth([[2, 0], [0, 3]]).k_min
+1
 """
 from __future__ import annotations
 
+from . import depth  # a callable package: depth(T) is the minimal depth with evidence per k
 from .algebra.layers import Pair
 from .checkers import check, check_certificate
 from .errors import (
@@ -37,7 +40,7 @@ from .io import MatrixInput, as_matrix, read_matrix
 from .theorem2 import Decomposition, decompose
 from .theorem3 import Counterexample, certify, counterexample
 
-__all__ = ["decompose", "Decomposition", "Pair", "counterexample", "Counterexample", "certify", "check",
+__all__ = ["decompose", "Decomposition", "Pair", "depth", "counterexample", "Counterexample", "certify", "check",
            "check_certificate", "MatrixInput", "as_matrix", "read_matrix", "InputError", "MatrixFileError",
            "MatrixShapeError", "MatrixValueError", "SingularMatrixError", "NegativeDeterminantError",
            "VerificationError"]

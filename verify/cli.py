@@ -1,11 +1,11 @@
 """The ``verify`` command line.
 
     verify decompose PATH [--exact | --mp DIGITS | --float] [--method minimal|stable] [--json | --latex] [--sign-layer]
-    verify check MATRIX_PATH DECOMPOSITION.json
+    verify check MATRIX_PATH DECOMPOSITION.json [--tol TOL] [--regime positive|signed]
     verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
     verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--json] [--plot F.png]
     verify counterexample --d D [--positive | --signed] [--family F] [--json]
-    verify check-certificate FILE.json [--perturb N] [--seed S]
+    verify check-certificate FILE.json [--regime positive|signed] [--no-k3] [--perturb N] [--seed S]
     verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--json]
     verify theorem1 [--target NAME | HIST.npy] [--h H ...] [--eps E ...] [--samples N] [--seeds S] [--json] [--plot F.png]
     verify theorem4 [--d D] [--k K] [--depths L ...] [--gamma G] [--samples N] [--seeds S] [--json] [--plot F.png]
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from importlib import resources
 from pathlib import Path
@@ -32,25 +33,87 @@ EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 CHECK_BAR_BYTES = 5_000_000  # `verify check` shows its stages for decompositions above this size (2d >= 256 or so)
 
 
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Help that shows every valued option's default (flags and unset options say what they do
+    instead) and keeps the examples' line breaks."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        if action.default is None or isinstance(action.default, bool):
+            return action.help or ""
+        return super()._get_help_string(action) or ""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap
+
+        return "\n".join(line if line.startswith("  ") or not line else
+                         textwrap.fill(line, width, initial_indent=indent, subsequent_indent=indent)
+                         for line in text.splitlines())
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def error(self, message: str) -> None:  # one line, exit 2 (argparse's own convention too)
         self.exit(EXIT_INPUT, f"verify: error: {message}\n")
 
 
+def _seed(text: str) -> int:
+    """A seed for numpy's generators: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: an integer >= 0") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"invalid seed {value}: an integer >= 0")
+    return value
+
+
+def _tolerance(text: str) -> float:
+    """A residual tolerance: a finite number >= 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid tolerance {text!r}: a number >= 0") from None
+    if not (value >= 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"invalid tolerance {text!r}: a finite number >= 0")
+    return value
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="verify", description="Linear affine coupling decompositions (Koehler-Mehta-Risteski, Theorem 2).")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    from . import __version__
+
+    p = _Parser(prog="verify", description="Linear affine coupling layers (Koehler, Mehta and Risteski, "
+                                           "'Representational aspects of depth and conditioning in normalizing "
+                                           "flows'): decompositions (Theorem 2), minimal depth and certificates "
+                                           "(Theorem 3), and measured checks of Theorems 1 and 4.",
+                epilog=_examples("verify demo", "verify decompose T.mtx --json > dec.json", "verify check T.mtx dec.json",
+                                 "verify depth T.mtx", "verify counterexample --d 4 --json > ce.json",
+                                 "verify check-certificate ce.json") +
+                "\n\nexit codes: 0 success; 1 a check failed (or a float/mp result missed its tolerance); "
+                "2 bad input (one line on stderr)")
+    p.add_argument("--version", action="version", version=f"verify {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     d = sub.add_parser("decompose", help="decompose a 2d x 2d matrix into coupling pairs (Theorem 2)",
                        description="The arithmetic follows the input unless told: integers, fractions and decimal "
                                    "text stay exact (minimal method, k <= 3); binary floats (a float .npy) go to "
-                                   "float64 with the stable method (k = 7, well-conditioned layers).")
+                                   "float64 with the stable method (k = 7, well-conditioned layers).",
+                       epilog=_examples("verify decompose T.mtx", "verify decompose T.npy --mp 40 --json > dec.json",
+                                        "verify decompose T.csv --float --method minimal",
+                                        "echo '[[0,1],[-1,0]]' | verify decompose - --sign-layer"))
     d.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--exact", dest="arithmetic", action="store_const", const="exact",
-                      help="exact rationals; the product is checked equal to T")
-    mode.add_argument("--mp", dest="digits", type=int, metavar="DIGITS", help="mpmath with DIGITS digits")
-    mode.add_argument("--float", dest="arithmetic", action="store_const", const="float", help="numpy float64")
+                      help="exact rationals; the product is checked equal to T (default for exact input)")
+    mode.add_argument("--mp", dest="digits", type=int, metavar="DIGITS", help="mpmath with DIGITS (>= 15) digits")
+    mode.add_argument("--float", dest="arithmetic", action="store_const", const="float",
+                      help="numpy float64 (default for binary-float input)")
     d.add_argument("--method", choices=["minimal", "stable"], default=None,
                    help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 with layer "
                         "condition numbers bounded by a constant times sqrt(cond T) (default in float; "
@@ -60,34 +123,51 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--latex", action="store_true", help="every layer as a LaTeX bmatrix")
     d.add_argument("--sign-layer", action="store_true",
                    help="allow det T < 0 with a leading S = diag(-1, 1, ..., 1)")
-    d.add_argument("--tol", type=float, default=None, help="residual tolerance in mp/float mode")
-    d.add_argument("--seed", type=int, default=0, help="seed for the construction's free choices")
+    d.add_argument("--tol", type=_tolerance, default=None,
+                   help="residual tolerance in mp/float mode (None: 1e-8 in float, 10^-(DIGITS/2) in mp)")
+    d.add_argument("--seed", type=_seed, default=0, help="seed for the construction's free choices")
     _cost_args(d)
 
-    c = sub.add_parser("check", help="independently re-multiply a JSON decomposition")
+    c = sub.add_parser("check", help="independently re-multiply a JSON decomposition",
+                       description="Re-multiplies the layers in the JSON (exact rationals, or ball arithmetic for "
+                                   "float/mp layers) and decides by the terms given here: --tol and --regime. The "
+                                   "file's own fields (tolerance, residual, k, regime, verified) are claims, "
+                                   "compared and reported, never used to decide.",
+                       epilog=_examples("verify check T.mtx dec.json", "verify check T.npy dec.json --tol 1e-12",
+                                        "verify check T.json depth.json   # the decomposition of 'verify depth --json'"))
     c.add_argument("matrix", help="the matrix file")
-    c.add_argument("decomposition", help="the JSON written by 'verify decompose --json'")
+    c.add_argument("decomposition", help="the JSON written by 'verify decompose --json' (or 'verify depth --json', "
+                                         "or 'verify counterexample --json': its k = 3 member)")
+    c.add_argument("--tol", type=_tolerance, default=None,
+                   help="largest relative residual accepted (None: exact equality for exact layers; 1e-8 for "
+                        "float layers; 10^-(digits/2) for mp layers; never above 1e-6)")
+    c.add_argument("--regime", choices=["positive", "signed"], default="positive",
+                   help="positive: every b_i, c_i > 0; signed: nonzero")
 
-    dp = sub.add_parser("depth", help="the fewest pairs for this T, with evidence per k")
+    dp = sub.add_parser("depth", help="the fewest pairs for this T, with evidence per k",
+                        epilog=_examples("verify depth T.mtx", "verify depth T.json --signed --json > depth.json"))
     dp.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
     dp.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
-    dp.add_argument("--max-k", type=int, default=3, help="largest k to try (default 3)")
+    dp.add_argument("--max-k", type=int, default=3, help="largest k to try")
     dp.add_argument("--starts", type=int, default=20, help="multistart count for the k = 2 search")
-    dp.add_argument("--seed", type=int, default=0)
+    dp.add_argument("--seed", type=_seed, default=0, help="seed of the k = 2 search's starting points")
     dp.add_argument("--digits", type=int, default=50, help="digits for polishing and certification")
     dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     _cost_args(dp)
 
-    sv = sub.add_parser("survey", help="fraction of random matrices needing k = 1, 2, 3 pairs")
-    sv.add_argument("--d", type=int, nargs="+", required=True, help="block sizes d")
-    sv.add_argument("--ensemble", default="gaussian", choices=["gaussian", "orthogonal", "permutation", "wishart"])
-    sv.add_argument("--samples", type=int, default=50)
-    sv.add_argument("--signed", action="store_true")
-    sv.add_argument("--seed", type=int, default=0)
-    sv.add_argument("--json", action="store_true")
+    sv = sub.add_parser("survey", help="fraction of random matrices needing k = 1, 2, 3 pairs",
+                        epilog=_examples("verify survey --d 1 2 --samples 20", "verify survey --d 2 --plot survey.png"))
+    sv.add_argument("--d", type=int, nargs="+", required=True, help="block sizes d (T is 2d x 2d)")
+    sv.add_argument("--ensemble", default="gaussian", choices=["gaussian", "orthogonal", "permutation", "wishart"],
+                    help="the random matrices")
+    sv.add_argument("--samples", type=int, default=50, help="matrices per d")
+    sv.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
+    sv.add_argument("--seed", type=_seed, default=0, help="seed of the ensemble")
+    sv.add_argument("--json", action="store_true", help="JSON on stdout")
     sv.add_argument("--plot", metavar="FILE.png", help="a matplotlib bar chart")
 
-    ce = sub.add_parser("counterexample", help="a T that k <= 2 pairs cannot represent, with a certificate (Theorem 3)")
+    ce = sub.add_parser("counterexample", help="a T that k <= 2 pairs cannot represent, with a certificate (Theorem 3)",
+                        epilog=_examples("verify counterexample --d 4", "verify counterexample --d 3 --signed --json"))
     ce.add_argument("--d", type=int, required=True, help="block size d >= 2 (T is 2d x 2d)")
     regime = ce.add_mutually_exclusive_group()
     regime.add_argument("--positive", dest="signed", action="store_false",
@@ -95,30 +175,42 @@ def _parser() -> argparse.ArgumentParser:
     regime.add_argument("--signed", dest="signed", action="store_true",
                         help="scales any nonzero reals (the paper's wording of Theorem 3)")
     ce.set_defaults(signed=False)
-    ce.add_argument("--family", default="trace", choices=["trace", "zero-block"])
+    ce.add_argument("--family", default="trace", choices=["trace", "zero-block"],
+                    help="trace: the trace obstruction; zero-block: T11 = 0 with a pattern/sign/cycle witness")
     ce.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
 
-    cc = sub.add_parser("check-certificate", help="re-derive a counterexample's certificate from T alone")
+    cc = sub.add_parser("check-certificate", help="re-derive a counterexample's certificate from T alone",
+                        description="Re-derives the certificate from T with exact rationals and checks the k = 3 "
+                                    "decomposition it carries; decides by the terms given here (--regime, --no-k3). "
+                                    "The file's regime and values are claims, compared and reported.",
+                        epilog=_examples("verify check-certificate ce.json", "verify check-certificate ce.json --perturb 20"))
     cc.add_argument("path", help="the JSON written by 'verify counterexample --json'")
+    cc.add_argument("--regime", choices=["positive", "signed"], default="positive",
+                    help="the regime in which k <= 2 must be impossible (a signed certificate proves both)")
+    cc.add_argument("--no-k3", dest="require_k3", action="store_false",
+                    help="accept a certificate without its k = 3 decomposition")
     cc.add_argument("--perturb", type=int, default=0, metavar="N",
                     help="also check N random perturbations of T inside the reported radius")
-    cc.add_argument("--seed", type=int, default=0)
+    cc.add_argument("--seed", type=_seed, default=0, help="seed of the perturbations")
 
-    se = sub.add_parser("search", help="search a family for T that the k <= 2 solver cannot represent")
-    se.add_argument("--d", type=int, required=True)
+    se = sub.add_parser("search", help="search a family for T that the k <= 2 solver cannot represent",
+                        epilog=_examples("verify search --d 2 --family trace-cone --samples 10"))
+    se.add_argument("--d", type=int, required=True, help="block size d (T is 2d x 2d)")
     se.add_argument("--family", required=True, choices=["gaussian", "orthogonal", "permutation", "wishart",
-                                                        "rotation", "block-zero", "sign", "trace-cone"])
-    se.add_argument("--samples", type=int, default=20)
-    se.add_argument("--signed", action="store_true")
-    se.add_argument("--seed", type=int, default=0)
+                                                        "rotation", "block-zero", "sign", "trace-cone"],
+                    help="where the matrices come from")
+    se.add_argument("--samples", type=int, default=20, help="matrices to try")
+    se.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
+    se.add_argument("--seed", type=_seed, default=0, help="seed of the family")
     se.add_argument("--starts", type=int, default=8, help="multistart count of the k = 2 solver")
-    se.add_argument("--json", action="store_true")
+    se.add_argument("--json", action="store_true", help="JSON on stdout")
 
     t1 = sub.add_parser("theorem1", help="build Theorem 1's depth-3 ReLU coupling network for a target; bound and "
                                          "measure W2 and conditioning",
                         description="Builds g (no training) for each h and eps, computes the proved bound B on "
                                     "W2(g#N(0,I), Q), and measures W2 by exact optimal transport (POT) beside the "
-                                    "estimator's floor (two samples of Q), the cell masses and the Jacobian.")
+                                    "estimator's floor (two samples of Q), the cell masses and the Jacobian.",
+                        epilog=_examples("verify theorem1 --target annulus --h 0.2 0.1", "verify theorem1 hist.npy --json"))
     t1.add_argument("--target", default="square",
                     help="square, two-boxes, annulus (n = 2); cube, box-mixture (n = 4); or a .npy histogram of "
                          "cell masses (an even number of axes)")
@@ -133,13 +225,14 @@ def _parser() -> argparse.ArgumentParser:
                         description="Builds the hard mixture q (k Gaussians, means on the sphere of radius "
                                     "10 gamma^2 d) and its depth-3 ReLU generator, trains coupling flows of each depth "
                                     "by maximum likelihood, and reports W1 (exact OT, with its floor) and both KL "
-                                    "divergences (Monte Carlo with exact log-densities).")
+                                    "divergences (Monte Carlo with exact log-densities).",
+                        epilog=_examples("verify theorem4 --d 4 --k 8 --depths 1 2 4 --plot t4.png"))
     t4.add_argument("--d", type=int, default=4, help="dimension (>= 2)")
     t4.add_argument("--k", type=int, default=8, help="number of mixture components")
-    t4.add_argument("--gamma", type=float, default=1.0)
+    t4.add_argument("--gamma", type=float, default=1.0, help="component standard deviation (the paper's gamma)")
     t4.add_argument("--depths", type=int, nargs="+", default=[1, 2, 4], help="numbers of coupling layers")
     t4.add_argument("--samples", type=int, default=1000, help="N for training and for each measurement sample")
-    t4.add_argument("--seeds", type=int, default=2)
+    t4.add_argument("--seeds", type=int, default=2, help="number of seeds (0, 1, ...)")
     t4.add_argument("--steps", type=int, default=1000, help="Adam steps per flow")
     t4.add_argument("--hidden", type=int, default=32, help="conditioner width (two hidden layers)")
     _measurement_output(t4, "W1 and KL against depth")
@@ -148,11 +241,12 @@ def _parser() -> argparse.ArgumentParser:
                                         "and Jacobian condition numbers",
                         description="Trains the same coupling architecture (matched parameter count) on the data "
                                     "as is and padded, and reports held-out NLL of the data coordinates and the "
-                                    "condition number of the full Jacobian, mean +- std over seeds.")
+                                    "condition number of the full Jacobian, mean +- std over seeds.",
+                        epilog=_examples("verify padding --data circles --kinds none zero gaussian --seeds 3"))
     pd.add_argument("--data", default="moons", help="moons, circles or digits (digits needs scikit-learn)")
     pd.add_argument("--kinds", nargs="+", default=["none", "zero", "gaussian"],
                     help="none, zero, gaussian, gaussian-clipped (the paper's N(0.5, 0.5^2) clipped to [0, 1])")
-    pd.add_argument("--seeds", type=int, default=5)
+    pd.add_argument("--seeds", type=int, default=5, help="number of seeds (0, 1, ...)")
     pd.add_argument("--samples", type=int, default=2000, help="training points (moons, circles)")
     pd.add_argument("--layers", type=int, default=6, help="couplings")
     pd.add_argument("--hidden", type=int, default=32, help="conditioner width of the padded models")
@@ -162,18 +256,21 @@ def _parser() -> argparse.ArgumentParser:
     kl = sub.add_parser("kl", help="Remark 3: maximum likelihood with k linear coupling pairs on samples of N(0, Sigma)",
                         description="Trains linear coupling flows with k pairs by maximum likelihood and reports "
                                     "KL(N(0,Sigma) || model) beside the sample optimum's KL (the floor), and the "
-                                    "exact one-pair construction for Sigma.")
+                                    "exact one-pair construction for Sigma.",
+                        epilog=_examples("verify kl --d 4 --cond 1e4 --pairs 1 2", "verify kl --sigma Sigma.npy --json"))
     src = kl.add_mutually_exclusive_group()
-    src.add_argument("--d", type=int, default=2, help="block size: a random 2d x 2d Sigma (default 2)")
+    src.add_argument("--d", type=int, default=2, help="block size: a random 2d x 2d Sigma")
     src.add_argument("--sigma", metavar="SIGMA.npy", help="a symmetric positive definite 2d x 2d matrix")
     kl.add_argument("--cond", type=float, default=100.0, help="condition number of the random Sigma")
     kl.add_argument("--pairs", type=int, nargs="+", default=[1, 2, 3], help="numbers of pairs k")
-    kl.add_argument("--methods", nargs="+", default=["L-BFGS"], choices=["L-BFGS", "Adam"])
+    kl.add_argument("--methods", nargs="+", default=["L-BFGS"], choices=["L-BFGS", "Adam"], help="optimisers")
     kl.add_argument("--samples", type=int, default=2000, help="N per seed")
-    kl.add_argument("--seeds", type=int, default=3)
-    kl.add_argument("--json", action="store_true")
+    kl.add_argument("--seeds", type=int, default=3, help="number of seeds (0, 1, ...)")
+    kl.add_argument("--json", action="store_true", help="JSON on stdout")
 
-    sub.add_parser("demo", help="decompose a bundled example and explain the output")
+    sub.add_parser("demo", help="decompose a bundled example and explain the output",
+                   description="Decomposes the bundled 4 x 4 example exactly, re-checks it independently and "
+                               "explains the output.")
     return p
 
 
@@ -197,13 +294,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.command == "depth":
             return _depth(args)
         if args.command == "survey":
-            from .depth.survey import run_survey_cli
-
-            if args.samples < 1 or any(d < 1 for d in args.d):
-                return _err("--samples and every --d must be >= 1")
-            print(run_survey_cli(args.d, args.ensemble, args.samples, "signed" if args.signed else "positive",
-                                 args.seed, args.json, args.plot, args.json or not sys.stderr.isatty()))
-            return EXIT_OK
+            return _survey(args)
         if args.command == "counterexample":
             return _counterexample(args)
         if args.command == "check-certificate":
@@ -264,7 +355,7 @@ def _decompose(args: argparse.Namespace) -> int:
         text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
         bar.update(0 if slow_stable else 1)
     print(text)
-    print(f"verify: {arithmetic} arithmetic, {method} method, k = {dec.k} ({why})", file=sys.stderr)
+    print(f"verify: {arithmetic} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
         return _err(f"residual bound {up(dec.residual)} exceeds the tolerance {dec.tolerance:.1e}; "
                     f"{_advice(arithmetic, method, args.digits)}", EXIT_MISMATCH)
@@ -297,7 +388,7 @@ def _exact_cost_check(T: "MatrixInput", args: argparse.Namespace, alternative: s
 def _cost_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-bytes", type=float, default=1e8,
                         help="refuse (with the estimate) exact work whose JSON would exceed this many bytes or "
-                             "that would run over a minute (default 1e8)")
+                             "that would run over a minute")
     parser.add_argument("--yes", action="store_true", help="go ahead with exact work whatever the estimate")
 
 
@@ -326,18 +417,26 @@ def _check(args: argparse.Namespace) -> int:
     from .checkers import check
     from .io import read_json, read_matrix
 
-    big = Path(args.decomposition).is_file() and Path(args.decomposition).stat().st_size > CHECK_BAR_BYTES
+    big = _size(args.decomposition) > CHECK_BAR_BYTES
     with _bar(args, 3, "check", "stage", enabled=big) as bar:
         T = read_matrix(args.matrix)
         bar.update(1)
         data = read_json(args.decomposition)
         bar.update(1)
-        if "layers" not in data and isinstance(data.get("k3"), dict):  # a 'verify counterexample' file
-            data = data["k3"]
-        result = check(T, data)
+        result = check(T, data, tol=args.tol, regime=args.regime)
         bar.update(1)
     print(("OK: " if result.ok else "MISMATCH: ") + result.message)
+    for claim in result.claims:
+        print(f"  claim: {claim}")
     return EXIT_OK if result.ok else EXIT_MISMATCH
+
+
+def _size(path: str) -> int:
+    """The file's size in bytes, 0 when it cannot be told (reading it reports why)."""
+    try:
+        return Path(path).stat().st_size if Path(path).is_file() else 0
+    except OSError:
+        return 0
 
 
 def _counterexample(args: argparse.Namespace) -> int:
@@ -357,19 +456,21 @@ def _check_certificate(args: argparse.Namespace) -> int:
     if args.perturb < 0:
         return _err("--perturb must be >= 0")
     data = read_json(args.path)
-    result = check_certificate(data)
+    if args.perturb and data.get("radius") is None:  # said before any verdict is printed
+        return _err("--perturb needs a certificate with a radius (positive regime, trace family)")
+    result = check_certificate(data, regime=args.regime, require_k3=args.require_k3)
     print(("OK: " if result.ok else "FAILED: ") + result.message)
+    for claim in result.claims:
+        print(f"  claim: {claim}")
     if not result.ok or args.perturb == 0:
         return EXIT_OK if result.ok else EXIT_MISMATCH
-    if data.get("radius") is None:
-        return _err("--perturb needs a certificate with a radius (positive regime, trace family)")
     from .theorem3.counterexample import perturbation
 
     rng = np.random.default_rng(args.seed)
     T, radius = as_fraction_rows(data["T"]), to_fraction(data["radius"])
     cert = {"type": data["certificate"]["type"]}
-    held = sum(check_certificate({"regime": data["regime"], "T": perturbation(T, radius, rng),
-                                  "certificate": cert}).ok for _ in range(args.perturb))
+    held = sum(check_certificate({"regime": data["regime"], "T": perturbation(T, radius, rng), "certificate": cert},
+                                 regime=args.regime, require_k3=False).ok for _ in range(args.perturb))
     print(f"{'OK' if held == args.perturb else 'FAILED'}: {held}/{args.perturb} random perturbations "
           f"T + E (|E_ij| < radius/2d, so ||E||_2 < {data['radius']}) re-derived and certified")
     return EXIT_OK if held == args.perturb else EXIT_MISMATCH
@@ -392,7 +493,13 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _plot_dir_missing(args: argparse.Namespace) -> bool:
-    return bool(args.plot) and not Path(args.plot).resolve().parent.is_dir()
+    """Whether ``--plot`` names a file in a directory that does not exist (checked before a run)."""
+    if not getattr(args, "plot", None):
+        return False
+    try:
+        return not Path(args.plot).resolve().parent.is_dir()
+    except OSError:  # a name too long, a loop of links: it cannot be written either
+        return True
 
 
 def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bool = True) -> "tqdm":  # noqa: F821
@@ -404,11 +511,31 @@ def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bo
 
 
 def _emit(args: argparse.Namespace, as_json: dict, text: str, plot: Callable[[str], None]) -> int:
-    """Print the JSON or the text, then write the plot if asked."""
+    """Print the JSON or the text, then write the plot if asked (a plot that cannot be written is
+    one line and exit 2, after the results: they are not lost)."""
     print(json.dumps(as_json) if args.json else text)
+    sys.stdout.flush()
     if getattr(args, "plot", None):
-        plot(args.plot)
+        try:
+            plot(args.plot)
+        except (OSError, ValueError) as e:
+            return _err(f"--plot: cannot write {args.plot}: {getattr(e, 'strerror', None) or e} "
+                        "(the results above are complete)")
     return EXIT_OK
+
+
+def _survey(args: argparse.Namespace) -> int:
+    from .depth.survey import survey, survey_json, survey_plot, survey_table
+
+    if args.samples < 1 or any(d < 1 for d in args.d):
+        return _err("--samples and every --d must be >= 1")
+    if _plot_dir_missing(args):
+        return _err(f"--plot: no such directory for {args.plot}")
+    regime = "signed" if args.signed else "positive"
+    with _bar(args, len(args.d) * args.samples, "survey", "T") as bar:
+        rows = survey(args.d, args.ensemble, args.samples, regime=regime, seed=args.seed, progress=bar)
+    return _emit(args, survey_json(rows, args.ensemble, regime, args.seed), survey_table(rows, args.ensemble, regime),
+                 lambda path: survey_plot(rows, args.ensemble, regime, path))
 
 
 def _theorem1(args: argparse.Namespace) -> int:

@@ -170,10 +170,13 @@ def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> Any:
     From the blocks, in ``O(k d^2)`` and without forming a layer: column ``j`` of ``L(A, b)`` has
     1-norm ``1 + \sum_i |A_{ij}|`` (first half) or ``|b_j|`` (second half), and
     ``L(A,b)^{-1} = L(-b^{-1}A, b^{-1})``; likewise ``U(c, D)`` and ``U(c^{-1}, -c^{-1}D)``. Exact
-    mode computes it exactly and returns an ``mpmath.mpf`` (no exponent limit: exact layers can
-    exceed float64's range); other modes return a float.
+    mode computes it exactly and mp mode at its precision, and both return an ``mpmath.mpf`` (no
+    exponent limit: such layers can exceed float64's range); float mode returns a float.
     """
     one = ar.scalar(1)
+    zero = ar.scalar(0)
+    if any(x == zero for p in pairs for x in (*p.b, *p.c)):  # a singular layer (a scale underflowed)
+        return math.inf
     best: Any = None
     for p in pairs:
         binv = [one / abs(x) for x in p.b]
@@ -188,6 +191,10 @@ def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> Any:
         import mpmath
 
         return mpmath.mpf(int(best.numerator)) / int(best.denominator)
+    if ar.name == "mp":  # an mpf of the layers' context: kept as mpmath.mpf, past float64's range
+        import mpmath
+
+        return mpmath.mpf(best)
     return float(best)
 
 

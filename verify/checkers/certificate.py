@@ -18,12 +18,14 @@ Independent of :mod:`verify.theorem3` (it shares only the package's input layer,
 * ``radius`` (positive ``trace`` only): ``0 < radius <= \min(m_1, m_2/(\tau(\tau + m_2)))`` with
   ``\tau`` a rational upper bound of ``||T^{-1}||_F`` (computed here from an integer square root).
 
-The ``k3`` member, when present, is checked by :func:`verify.checkers.decomposition.check`.
+The regime is the caller's (positive by default); the file's ``regime`` is a claim, reported when it
+differs. The ``k3`` member is required (unless ``require_k3=False``) and checked by
+:func:`verify.checkers.decomposition.check` with its default tolerance.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -41,8 +43,11 @@ class CertificateFormatError(InputError):
 
 @dataclass
 class CertificateResult:
+    """The verdict; ``claims`` lists what the file says that differs from what was checked."""
+
     ok: bool
     message: str
+    claims: list[str] = field(default_factory=list)
 
 
 def _q(x: Fraction) -> flint.fmpq:
@@ -77,43 +82,76 @@ def _sqrt_ceiling(q: Fraction, bits: int = 64) -> Fraction:
     return Fraction(root, 1 << bits)
 
 
-def check_certificate(data: dict) -> CertificateResult:
-    """Check the certificate in ``data`` (the ``verify counterexample --json`` schema) from ``T``."""
+def check_certificate(data: Any, *, regime: str | None = "positive", require_k3: bool = True) -> CertificateResult:
+    """Check the certificate in ``data`` (the ``verify counterexample --json`` schema, or the
+    :class:`~verify.theorem3.Counterexample` itself) from ``T``: that ``k <= 2`` pairs cannot give
+    ``T`` in ``regime`` (``"positive"``, the default, or ``"signed"``; ``None``: the regime the file
+    states), and, unless ``require_k3=False``, that the ``k = 3`` decomposition it carries multiplies
+    back to ``T`` (:func:`~verify.checkers.decomposition.check`, default tolerance). The file's regime
+    is a claim: when it differs, it is checked as well and a false one fails (a signed certificate,
+    exactly one nonzero coefficient, also proves the positive statement)."""
+    if not isinstance(data, dict) and hasattr(data, "to_json"):
+        data = data.to_json()
     try:
-        regime, cert, T_raw = data["regime"], data["certificate"], data["T"]
+        claimed, cert, T_raw = data["regime"], data["certificate"], data["T"]
         kind = cert["type"]
     except (KeyError, TypeError) as e:
         raise CertificateFormatError(f"certificate JSON lacks the schema's fields ({e})") from None
+    if claimed not in ("positive", "signed"):
+        raise CertificateFormatError(f"regime must be 'positive' or 'signed', not {str(claimed)[:40]!r}")
+    if regime is None:
+        regime = claimed
     if regime not in ("positive", "signed"):
         raise CertificateFormatError(f"regime must be 'positive' or 'signed', not {regime!r}")
+    claims: list[str] = []
     T = as_fraction_rows(T_raw)
     n = len(T)
     d = n // 2
     if "d" in data and data["d"] != d:
-        return CertificateResult(False, f"the JSON says d = {data['d']} but T is {n} x {n}")
+        return CertificateResult(False, f"the JSON says d = {str(data['d'])[:20]} but T is {n} x {n}", claims)
     det = _f(_matrix(T).det())
     if det <= 0:
-        return CertificateResult(False, f"det T = {det} is not positive")
+        return CertificateResult(False, f"det T = {det} is not positive", claims)
+    res = _certificate(T, d, regime, kind, cert, data.get("radius"))
+    if res.ok and claimed != regime:  # the file's own statement is a claim: a false one fails the check
+        theirs = _certificate(T, d, claimed, kind, cert, data.get("radius"))
+        if not theirs.ok:
+            return CertificateResult(False, f"the file claims the {claimed} regime, which does not hold: "
+                                            f"{theirs.message}", claims)
+        claims = [f"the file says regime {claimed}; checked in the {regime} regime, and the file's {claimed} "
+                  "statement holds too"]
+    res.claims = claims
+    if not res.ok:
+        return res
+    if "k3" not in data or data["k3"] is None:
+        if require_k3:
+            return CertificateResult(False, res.message + "; but the file carries no k = 3 decomposition "
+                                            "(--no-k3 accepts that)", claims)
+        return res
+    k3 = check(T, data["k3"], regime=regime)
+    if not k3.ok:
+        return CertificateResult(False, f"the certificate holds but the k = 3 decomposition does not: {k3.message}",
+                                 claims + k3.claims)
+    k = len(data["k3"]["layers"])
+    return CertificateResult(True, res.message + f"; k = {k} decomposition: {k3.message}", claims + k3.claims)
+
+
+def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: dict, radius: Any) -> CertificateResult:
+    """The certificate's obligation in ``regime`` (module docstring), without the ``k3`` member."""
     if kind == "trace":
         res = _check_trace(T, d, regime, cert)
-        if res.ok:
-            res = _check_radius(T, d, regime, data.get("radius"), res)
-    elif kind == "minors":
+        return _check_radius(T, d, regime, radius, res) if res.ok else res
+    if kind == "minors":
         res = _check_minors(T, d, regime, cert)
-        if res.ok and data.get("radius") is not None:
-            res = CertificateResult(False, "no radius is derived for a minors certificate; radius must be null")
-    elif kind == "zero-block":
+        if res.ok and radius is not None:
+            return CertificateResult(False, "no radius is derived for a minors certificate; radius must be null")
+        return res
+    if kind == "zero-block":
         res = _check_zero_block(T, d, regime, cert)
-        if res.ok and data.get("radius") is not None:
-            res = CertificateResult(False, "a zero-block certificate does not hold on an open set; radius must be null")
-    else:
-        raise CertificateFormatError(f"unknown certificate type {kind!r}")
-    if res.ok and "k3" in data:
-        k3 = check(T, data["k3"])
-        if not k3.ok:
-            return CertificateResult(False, f"the certificate holds but the k = 3 decomposition does not: {k3.message}")
-        res = CertificateResult(True, res.message + f"; k = {len(data['k3']['layers'])} decomposition: {k3.message}")
-    return res
+        if res.ok and radius is not None:
+            return CertificateResult(False, "a zero-block certificate does not hold on an open set; radius must be null")
+        return res
+    raise CertificateFormatError(f"unknown certificate type {str(kind)[:40]!r}")
 
 
 def _diagonals(T: list[list[Fraction]], d: int) -> tuple[list[Fraction], list[Fraction]]:

@@ -66,6 +66,15 @@ class DepthResult:
     def decomposition(self) -> Optional[Decomposition]:
         return self.per_k[self.k_min].decomposition if self.k_min is not None else None
 
+    @property
+    def proved_minimal(self) -> bool:
+        """Whether ``k_min`` is proved to be the fewest pairs: a decomposition with ``k_min`` pairs is
+        exact or certified, and every smaller ``k`` is ``"impossible"`` (a proof). Otherwise ``k_min``
+        is only an upper bound: a smaller ``k`` was "not found" (no proof either way)."""
+        if self.k_min is None or self.per_k[self.k_min].status not in ("exact", "certified"):
+            return False
+        return all(self.per_k[k].status == "impossible" for k in range(1, self.k_min))
+
 
 FOUND = ("exact", "certified", "numerical")
 
@@ -232,21 +241,29 @@ def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k:
         return [P[i, j] - Tm[i, j] for i in range(n) for j in range(n)]
 
     Jsq = J[:, free]
-    if np.linalg.cond(Jsq) > 1e12:
-        return KOutcome("numerical", "the gauge-fixed Jacobian is singular: no certificate attempted",
-                        residual=float(np.linalg.norm(G(theta))), starts=starts)
-    lu = scipy.linalg.lu_factor(Jsq)
+    # chord-Newton steps on the gauge-fixed square system; when that is singular, minimum-norm
+    # Gauss-Newton steps on all parameters (the point is then polished but cannot be certified)
+    singular = bool(np.linalg.cond(Jsq) > 1e12)
+    if singular:
+        J_pinv, moved = np.linalg.pinv(J), list(range(J.shape[1]))
+    else:
+        lu, moved = scipy.linalg.lu_factor(Jsq), free
     res = None
     for _ in range(12):
         g = G(theta)
         res = float(ctx.sqrt(ctx.fsum(v * v for v in g)))
         if res < 10.0 ** (-digits):
             break
-        step = scipy.linalg.lu_solve(lu, np.array([float(v) for v in g]))
-        for t, dv in zip(free, step):
+        gv = np.array([float(v) for v in g])
+        step = J_pinv @ gv if singular else scipy.linalg.lu_solve(lu, gv)
+        for t, dv in zip(moved, step):
             theta[t] = theta[t] - ctx.mpf(float(dv))
     Tn = float(np.linalg.norm(np.array([[float(q) for q in r] for r in Ts])))
     rel = (res or 0.0) / Tn
+    if singular:
+        return KOutcome("numerical", f"polished to {rel:.2e}; the gauge-fixed Jacobian is singular, so no "
+                                     "certificate was attempted", residual=rel, starts=starts,
+                        decomposition=_mp_decomposition(M, s, theta, k, d, regime, digits, ctx))
     # Krawczyk at the polished point, with Y the inverse of the float Jacobian there
     xf = np.array([float(v) for v in theta])
     Y = np.linalg.inv(jacobian(xf, k, d, regime)[:, free])

@@ -11,10 +11,14 @@ from ..theorem2.serialize import num, to_json
 def depth_to_json(result: Any) -> dict[str, Any]:
     """The stable ``verify depth --json`` schema::
 
-        {"k_min": int|null, "regime": "positive"|"signed",
+        {"k_min": int|null, "proved_minimal": bool, "regime": "positive"|"signed",
          "per_k": {"1": {"status": str, "reason": str, "residual": str|null, "box_radius": str|null,
                          "starts": int, "certificate": <a Theorem 3 certificate> | null}, ...},
          "decomposition": <the decompose schema, for k_min> | null}
+
+    ``k_min`` is the fewest pairs *found*; ``proved_minimal`` says whether it is proved minimal (every
+    smaller ``k`` impossible, and the ``k_min`` decomposition exact or certified). ``decomposition``
+    is present whenever ``k_min`` is (``verify check`` reads this file directly).
     """
     per_k = {}
     for k, o in sorted(result.per_k.items()):
@@ -23,13 +27,12 @@ def depth_to_json(result: Any) -> dict[str, Any]:
                          "box_radius": None if o.box_radius is None else up(o.box_radius),
                          "starts": o.starts, "certificate": getattr(o, "certificate", None)}
     dec = result.decomposition
-    return {"k_min": result.k_min, "regime": result.regime, "per_k": per_k,
+    return {"k_min": result.k_min, "proved_minimal": result.proved_minimal, "regime": result.regime, "per_k": per_k,
             "decomposition": to_json(dec) if dec is not None else None}
 
 
 def depth_to_text(result: Any) -> str:
-    lines = [f"regime: {result.regime}; minimal depth found: "
-             + (f"k = {result.k_min}" if result.k_min is not None else "none")]
+    lines = [f"regime: {result.regime}; {summary(result)}"]
     for k, o in sorted(result.per_k.items()):
         extra = []
         if o.residual is not None:
@@ -40,3 +43,22 @@ def depth_to_text(result: Any) -> str:
             extra.append(f"{o.starts} starts")
         lines.append(f"  k = {k}: {o.status:<10} {o.reason}" + (f" ({', '.join(extra)})" if extra else ""))
     return "\n".join(lines)
+
+
+def summary(result: Any) -> str:
+    """One line that says what is proved: ``minimal depth k = K (proved)``, or ``k <= K`` with the
+    smaller ``k`` that were only not found, or that nothing was found."""
+    if result.k_min is None:
+        if all(o.status == "impossible" for o in result.per_k.values()):
+            return "no k up to the largest tried is possible (proved)"
+        return "no decomposition found up to the largest k tried"
+    k = result.k_min
+    status = result.per_k[k].status
+    if result.proved_minimal:
+        return f"minimal depth k = {k} (proved: every smaller k is impossible, k = {k} is {status})"
+    open_ks = [j for j in range(1, k) if result.per_k[j].status != "impossible"]
+    how = "found numerically, not certified" if status == "numerical" else status
+    text = f"k <= {k} (k = {k} {how})"
+    if open_ks:
+        text += "; " + ", ".join(f"k = {j} {result.per_k[j].status}" for j in open_ks) + " (not a proof of impossibility)"
+    return text

@@ -15,7 +15,7 @@ drawn. Floats enter the solver exactly (as binary rationals).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -110,16 +110,3 @@ def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: str) ->
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
-
-
-def run_survey_cli(ds: list[int], ensemble: str, samples: int, regime: str, seed: int, as_json: bool,
-                   plot: Optional[str], quiet: bool) -> str:
-    import json
-
-    from tqdm import tqdm
-
-    with tqdm(total=len(ds) * samples, desc="survey", unit="T", disable=quiet) as bar:
-        rows = survey(ds, ensemble, samples, regime=regime, seed=seed, progress=bar)
-    if plot:
-        survey_plot(rows, ensemble, regime, plot)
-    return json.dumps(survey_json(rows, ensemble, regime, seed)) if as_json else survey_table(rows, ensemble, regime)

@@ -155,7 +155,11 @@ def as_transform(transforms: Sequence[Transform] | Transform) -> Transform:
     return ComposedTransform(*transforms)
 
 
-def optional_rng(rng: Optional[np.random.Generator]) -> np.random.Generator:
-    if rng is None:
-        raise ValueError("pass a numpy Generator (np.random.default_rng(seed)): no global random state is used")
-    return rng
+def optional_rng(rng: Optional[np.random.Generator | int]) -> np.random.Generator:
+    """numpy's convention: a ``Generator`` is used as it is, an integer seeds a new one, and ``None``
+    draws fresh entropy (not reproducible: pass a seed for that). No global random state is used."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0):
+        return np.random.default_rng(rng)
+    raise ValueError(f"rng must be a numpy Generator, a seed >= 0 or None, not {rng!r}")

@@ -26,12 +26,13 @@ class Flow:
         z, ld = self.transform.inverse_and_log_det(x)
         return self.base.log_prob(z) + ld
 
-    def sample(self, N: int, rng: Optional[np.random.Generator] = None) -> Array:
-        """``N`` samples ``f(z)``, ``z ~ N(0, I)``, drawn from ``rng`` (a numpy Generator; required)."""
+    def sample(self, N: int, rng: Optional[np.random.Generator | int] = None) -> Array:
+        """``N`` samples ``f(z)``, ``z ~ N(0, I)``, drawn from ``rng`` (a numpy ``Generator``, a seed, or
+        ``None``: fresh entropy)."""
         x, _ = self.transform.forward_and_log_det(self.base.sample(N, optional_rng(rng)))
         return x
 
-    def sample_and_log_prob(self, N: int, rng: Optional[np.random.Generator] = None) -> tuple[Array, Array]:
+    def sample_and_log_prob(self, N: int, rng: Optional[np.random.Generator | int] = None) -> tuple[Array, Array]:
         z = self.base.sample(N, optional_rng(rng))
         x, ld = self.transform.forward_and_log_det(z)
         return x, self.base.log_prob(z) - ld
@@ -60,7 +61,7 @@ class Flow:
             x, _ = t.inverse_and_log_det(x)
 
 
-def coupling_flow(n: int, n_layers: int, hidden: Sequence[int] | int, rng: np.random.Generator, *,
+def coupling_flow(n: int, n_layers: int, hidden: Sequence[int] | int, rng: Optional[np.random.Generator | int] = None, *,
                   identity_init: bool = False, activation: str = "relu", scale_bound: float = 3.0,
                   init_scale: float = 0.5, actnorm_data: Optional[Array] = None) -> Flow:
     """The paper's architecture: ``n_layers`` affine couplings alternating the fixed halves (the
@@ -68,10 +69,12 @@ def coupling_flow(n: int, n_layers: int, hidden: Sequence[int] | int, rng: np.ra
     every parameter is random and nonzero (weights ``N(0, init_scale^2 / fan_in)``; the default 0.5
     gives a non-trivial but well-conditioned flow: median Jacobian condition number about 4 for
     n = 8, 8 layers, against about 1e7 at 1.0); with ``True`` the conditioners' last layers are zero,
-    so the flow starts as the identity. With ``actnorm_data``, a data-side :class:`ActNorm` follows the
+    so the flow starts as the identity. ``rng``: a numpy ``Generator``, a seed, or ``None`` (fresh
+    entropy). With ``actnorm_data``, a data-side :class:`ActNorm` follows the
     couplings, initialised so that its inverse standardises that data."""
     if n < 2 or n_layers < 1:
         raise ValueError("coupling_flow needs n >= 2 and n_layers >= 1")
+    rng = optional_rng(rng)
     layers = [AffineCoupling(n, split="first" if i % 2 == 0 else "second", hidden=hidden, activation=activation,
                              scale_bound=scale_bound, rng=rng, identity_init=identity_init, init_scale=init_scale)
               for i in range(n_layers)]

@@ -204,11 +204,18 @@ class ActNorm(Transform):
 
 
 def from_decomposition(dec: Any) -> Transform:
-    r"""The linear flow of a Theorem 2 decomposition (a :func:`verify.decompose` result or its JSON):
+    r"""The linear flow of a Theorem 2 decomposition (a :func:`verify.decompose` result or its JSON,
+    or a ``verify depth`` result or its JSON, which carry one):
     ``T = [S] L_1 U_1 \cdots L_k U_k``, so the forward map applies ``U_k`` first and ``L_1`` (then
     the sign layer ``S = diag(-1, 1, ..., 1)``, if any) last: ``forward(z) = T z``."""
     from fractions import Fraction
 
+    if isinstance(dec, dict) and "layers" not in dec and "per_k" in dec:  # `verify depth --json`
+        dec = dec.get("decomposition")
+    elif not isinstance(dec, dict) and hasattr(dec, "per_k"):  # a DepthResult
+        dec = dec.decomposition
+    if dec is None:
+        raise ValueError("this depth result carries no decomposition (no k was found)")
     if isinstance(dec, dict):
         pairs = [(L["A"], L["b"], L["c"], L["D"]) for L in dec["layers"]]
         sign = bool(dec.get("sign_layer", False))

@@ -2,12 +2,19 @@
 Matrix Market via :func:`scipy.io.mmread`, ``.json`` nested lists of numbers or strings such as
 ``"-3/7"``, and ``-`` for JSON on standard input) and JSON objects (decompositions, certificates).
 
-Text formats keep every entry as written (so ``0.1`` is exactly ``1/10`` in exact mode);
-``.npy`` and real ``.mtx`` entries are binary floats, taken exactly as stored.
+Text formats keep every entry as written (so ``0.1`` is exactly ``1/10`` in exact mode), and so
+does Matrix Market: :func:`scipy.io.mminfo` reads and validates its header, and the body's numbers are
+kept as the strings they are (an integer above ``2^63`` or a decimal ``0.1`` stays exact).
+``.npy`` entries are binary floats or machine integers, taken exactly as stored. A JSON number
+beyond float64's range (``1e400``) is kept as its decimal text rather than becoming ``inf``.
+
+Every failure to read -- a missing file, a path too long for the file system, bytes that are not
+UTF-8, JSON nested too deeply to parse -- is an :class:`~verify.errors.InputError` with one line.
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -15,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import JSONFileError, MatrixFileError, MatrixShapeError
+from ..errors import InputError, JSONFileError, MatrixFileError, MatrixShapeError
+from .entries import integer_from_digits
 from .matrix import MatrixInput, as_matrix
 
 FORMATS = (".npy", ".csv", ".txt", ".mtx", ".json")
@@ -26,66 +34,148 @@ def read_matrix(path: str) -> MatrixInput:
     :class:`~verify.errors.InputError` for a missing or unreadable file, an unknown format, or a
     matrix that is not a real ``2d x 2d`` one."""
     if path == "-":
-        return as_matrix(_parse_json(sys.stdin.read(), "standard input"), source="stdin")
+        return as_matrix(_parse_json(_read_stdin(), "standard input", MatrixFileError), source="stdin")
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
-        raise MatrixFileError(f"{path}: unknown format {suffix or '(no extension)'!r}; use one of {', '.join(FORMATS)}")
-    if not p.is_file():
-        raise MatrixFileError(f"{path}: no such file")
+        raise MatrixFileError(f"{_short(path)}: unknown format {suffix[:20] or '(no extension)'!r}; "
+                              f"use one of {', '.join(FORMATS)}")
+    if not _is_file(p):
+        raise MatrixFileError(f"{_short(path)}: no such file")
     source = suffix[1:]
     try:
         if suffix == ".npy":
             arr = np.load(p, allow_pickle=False)
             if arr.dtype.kind not in "iuf":
-                raise MatrixFileError(f"{path}: array of dtype {arr.dtype} is not numeric")
+                raise MatrixFileError(f"{_short(path)}: array of dtype {arr.dtype} is not numeric")
             if arr.ndim != 2:
-                raise MatrixShapeError(f"{path}: expected a 2-D array, got {arr.ndim}-D")
+                raise MatrixShapeError(f"{_short(path)}: expected a 2-D array, got {arr.ndim}-D")
             return as_matrix(arr, source=source)
         if suffix == ".mtx":
-            import scipy.io
-
-            m = scipy.io.mmread(str(p))
-            arr = m.toarray() if hasattr(m, "toarray") else np.asarray(m)
-            if arr.dtype.kind == "c":
-                raise MatrixFileError(f"{path}: complex Matrix Market files are not supported")
-            M = as_matrix(arr.tolist(), source=source)
-            M.binary_float = False  # Matrix Market is text: its entries are written numbers, kept exact by default
-            return M
-        text = p.read_text()
+            return as_matrix(_read_mtx(p), source=source)
+        text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, EOFError) as e:  # EOFError: an empty or truncated .npy
-        raise MatrixFileError(f"{path}: cannot read: {e or 'the file ends early'}") from None
-    except ValueError as e:  # numpy/scipy parse errors
-        if isinstance(e, (MatrixFileError, MatrixShapeError)):
+        raise MatrixFileError(f"{_short(path)}: cannot read: {_why(e)}") from None
+    except (ValueError, OverflowError) as e:  # numpy/scipy parse errors
+        if isinstance(e, InputError):
             raise
-        raise MatrixFileError(f"{path}: cannot parse: {e}") from None
+        raise MatrixFileError(f"{_short(path)}: cannot parse: {_one_line(e)}") from None
     if suffix == ".json":
-        return as_matrix(_parse_json(text, path), source=source)
+        return as_matrix(_parse_json(text, _short(path), MatrixFileError), source=source)
     return as_matrix(_parse_text(text), source=source)
 
 
 def read_json(path: str) -> dict:
     """A JSON object from ``path`` (``-`` = stdin); :class:`~verify.errors.JSONFileError` otherwise."""
-    try:
-        with (sys.stdin if path == "-" else open(path)) as f:
-            data = json.load(f)
-    except OSError as e:
-        raise JSONFileError(f"{path}: cannot read: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise JSONFileError(f"{path}: invalid JSON: {e.msg} (line {e.lineno})") from None
+    if path == "-":
+        text = _read_stdin()
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise JSONFileError(f"{_short(path)}: cannot read: {_why(e)}") from None
+    data = _parse_json(text, _short(path), JSONFileError)
     if not isinstance(data, dict):
-        raise JSONFileError(f"{path}: expected a JSON object")
+        raise JSONFileError(f"{_short(path)}: expected a JSON object")
     return data
 
 
-def _parse_json(text: str, where: str) -> Any:
+def _read_stdin() -> str:
     try:
-        data = json.loads(text)
+        return sys.stdin.read()
+    except UnicodeDecodeError as e:
+        raise MatrixFileError(f"standard input: cannot read: {_why(e)}") from None
+
+
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except OSError as e:  # a name too long for the file system, a loop of links, ...
+        raise MatrixFileError(f"{_short(str(p))}: cannot read: {_why(e)}") from None
+
+
+def _short(path: str) -> str:
+    """A path for a one-line message: a 300-character name is cut in the middle."""
+    return path if len(path) <= 80 else path[:40] + "..." + path[-30:]
+
+
+def _why(e: BaseException) -> str:
+    if isinstance(e, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {e.start})"
+    if isinstance(e, EOFError):
+        return "the file ends early"
+    return getattr(e, "strerror", None) or _one_line(e)
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _json_float(s: str) -> Any:
+    """JSON numbers with a fraction or exponent: a float64 when finite, else the decimal text
+    itself (``1e400`` is a number, not infinity)."""
+    f = float(s)
+    return f if math.isfinite(f) else s
+
+
+def _parse_json(text: str, where: str, error: type) -> Any:
+    try:
+        # a JSON integer is exact however long (python-flint parses the long ones)
+        data = json.loads(text, parse_float=_json_float, parse_int=integer_from_digits)
     except json.JSONDecodeError as e:
-        raise MatrixFileError(f"{where}: invalid JSON: {e.msg} (line {e.lineno})") from None
-    if isinstance(data, dict) and "T" in data:  # accept {"T": [[...]]} as written by counterexamples
+        raise error(f"{where}: invalid JSON: {e.msg} (line {e.lineno})") from None
+    except RecursionError:
+        raise error(f"{where}: JSON nested too deeply to read") from None
+    except ValueError as e:
+        raise error(f"{where}: invalid JSON: {_one_line(e)}") from None
+    if error is MatrixFileError and isinstance(data, dict) and "T" in data:  # {"T": [[...]]} as counterexamples write
         data = data["T"]
     return data
+
+
+def _read_mtx(p: Path) -> list[list[str]]:
+    """A Matrix Market file as rows of entry strings: :func:`scipy.io.mminfo` reads the header
+    (``array`` or ``coordinate``; ``real``, ``integer`` or ``pattern``; ``general``, ``symmetric``
+    or ``skew-symmetric``), the body is read as text so every entry stays exact."""
+    import scipy.io
+
+    rows, cols, entries, fmt, field, symmetry = scipy.io.mminfo(str(p))
+    if field == "complex":
+        raise MatrixFileError(f"{_short(str(p))}: complex Matrix Market files are not supported")
+    if rows != cols:
+        raise MatrixShapeError(f"the matrix is not square: {rows} x {cols}")
+    if rows > 1 << 16:
+        raise MatrixShapeError(f"{_short(str(p))}: a {rows} x {cols} matrix is beyond this tool's reach")
+    lines = p.read_text(encoding="utf-8").splitlines()
+    body = [ln.split() for ln in lines if ln.strip() and not ln.lstrip().startswith("%")][1:]  # after the size line
+    M = [["0"] * cols for _ in range(rows)]
+    if fmt == "array":
+        values = [t for ln in body for t in ln]
+        if symmetry == "general":
+            cells = [(i, j) for j in range(cols) for i in range(rows)]
+        else:  # the lower triangle by columns (without the zero diagonal when skew-symmetric)
+            cells = [(i, j) for j in range(cols) for i in range(j + (symmetry == "skew-symmetric"), rows)]
+        if len(values) != len(cells):
+            raise MatrixFileError(f"{_short(str(p))}: expected {len(cells)} values, found {len(values)}")
+        triples = [(i, j, v) for (i, j), v in zip(cells, values)]
+    else:
+        width = 2 if field == "pattern" else 3
+        if len(body) != entries or any(len(ln) != width for ln in body):
+            raise MatrixFileError(f"{_short(str(p))}: expected {entries} lines of {width} fields")
+        try:
+            triples = [(int(ln[0]) - 1, int(ln[1]) - 1, "1" if width == 2 else ln[2]) for ln in body]
+        except ValueError:
+            raise MatrixFileError(f"{_short(str(p))}: a coordinate is not an integer") from None
+        if any(not (0 <= i < rows and 0 <= j < cols) for i, j, _ in triples):
+            raise MatrixFileError(f"{_short(str(p))}: a coordinate is outside the {rows} x {cols} matrix")
+    for i, j, v in triples:
+        M[i][j] = v
+        if symmetry in ("symmetric", "hermitian") and i != j:
+            M[j][i] = v
+        elif symmetry == "skew-symmetric" and i != j:
+            M[j][i] = v[1:] if v.startswith("-") else "-" + v.lstrip("+")
+    return M
 
 
 def _parse_text(text: str) -> list[list[str]]:

@@ -196,7 +196,10 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
         return None
     Bi = B.inv()
     S = C_ - D_ @ Bi @ A_
-    W = -(S @ B).inv()
+    SB = S @ B
+    if not ar.is_invertible(SB.v):  # invertible in exact arithmetic; near-singular in mp/float: another choice
+        return None
+    W = -SB.inv()
     WQ = None
     if Q is None:
         eig = ar.real_eigenbasis(W.v)
@@ -244,8 +247,11 @@ def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator])
             rest = rest * v
         vals[0] = detT / rest
     else:
-        _, logdet = np.linalg.slogdet(ar.to_numpy(T.v))
-        r = ar.root(ar.scalar(Fraction(float(np.exp(logdet / (2 * d))))), 1)
+        if ar.name == "mp":  # no exponent range to leave: the root of the determinant itself
+            r = ar.root(T.det(), 2 * d)
+        else:
+            _, logdet = np.linalg.slogdet(ar.to_numpy(T.v))
+            r = ar.root(ar.scalar(Fraction(float(np.exp(logdet / (2 * d))))), 1)
         f = [one] * (2 * d) if rng is None else \
             [ar.scalar(Fraction(float(np.exp(t))).limit_denominator(1000)) for t in rng.uniform(-0.5, 0.5, size=2 * d)]
         rest = one

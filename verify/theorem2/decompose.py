@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
+import numpy as np
+
 from ..algebra.arith import Arithmetic, Mat, get_arithmetic
 from ..algebra.layers import (
     Pair,
@@ -34,7 +36,7 @@ from ..algebra.layers import (
 from ..errors import InputError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
 from ..io.matrix import MatrixInput, as_matrix
 from .construction import ConstructionError, one_pair, three_pairs
-from .residual import residual_bound
+from .residual import ARB_MAX_N, residual_bound
 from .stable import stable_pairs
 
 METHODS = ("minimal", "stable")
@@ -55,7 +57,7 @@ class Decomposition:
     residual: float = 0.0  # exact mode: 0 (checked equal); else an upper bound, relative, Frobenius
     residual_measured: float = 0.0
     tolerance: float = 0.0
-    max_layer_cond: Any = 1.0  # float; an mpmath.mpf in exact mode (may exceed float64's range)
+    max_layer_cond: Any = 1.0  # float; an mpmath.mpf in exact and mp mode (may exceed float64's range)
     verified: bool = False
     regime: str = "positive"
     #: the attempt of the construction's free choices that was used (0: the default choices)
@@ -84,6 +86,16 @@ class Decomposition:
         """The pairs converted to another arithmetic (``"exact"``, ``"mp"``, ``"float"``); see
         :func:`verify.algebra.layers.convert_pairs`."""
         return convert_pairs(self.pairs, self.ar, get_arithmetic(arithmetic, digits))
+
+    def as_fractions(self) -> list[dict[str, Any]]:
+        """The pairs as Python ``Fraction``s, ``[{"A": rows, "b": list, "c": list, "D": rows}, ...]``:
+        exact mode's entries are python-flint ``fmpq`` (which ``Fraction()`` does not take), float and
+        mp entries are given by their exact binary values."""
+        from ..io.entries import to_fraction
+
+        rows = lambda M: [[to_fraction(x) for x in r] for r in M.rows()]  # noqa: E731
+        return [{"A": rows(p.A), "b": [to_fraction(x) for x in p.b], "c": [to_fraction(x) for x in p.c],
+                 "D": rows(p.D)} for p in self.pairs]
 
     def product(self) -> Mat:
         """The product of the layers in this decomposition's arithmetic."""
@@ -116,25 +128,35 @@ def represents_exactly(ar: Arithmetic, rows: list[list[Fraction]]) -> bool:
 
 
 def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[MatrixInput] = None
-                      ) -> tuple[Mat, bool]:
-    """Refuse singular ``T``; for ``det T < 0`` refuse, or flip the first row when ``sign_layer``.
-    Exact mode reads the sign from the input's cached exact determinant when ``M`` is given."""
-    if ar.exact and M is not None:
-        sign = M.det_sign
-        singular = sign == 0
+                      ) -> tuple[Mat, bool, bool]:
+    """``(T or its first row flipped, flipped, invertible to working precision)``: refuse ``det T = 0``;
+    for ``det T < 0`` refuse, or flip the first row when ``sign_layer``. The sign of ``det T`` is
+    read from the input's exact determinant when ``M`` is given and that is cheap (exact rows, or
+    ``2d <= 64``), so "det T = 0" is said only when it is true; without it a ``T`` singular to
+    working precision is refused as such."""
+    exact_sign = M is not None and (ar.exact or not M.has_array or M.n <= 64)
+    sign = M.det_sign if exact_sign else None
+    if ar.exact:
+        invertible = sign != 0
     else:
-        sign, invertible = ar.sign_and_invertible(T.v)
-        singular = sign == 0 or not invertible
-    if singular:
-        what = "" if ar.exact else " to working precision"
-        raise SingularMatrixError(f"the matrix is singular{what} (det T = 0); only invertible T decompose")
+        s, invertible = ar.sign_and_invertible(T.v)
+        sign = s if sign is None else sign
+    if sign == 0:
+        raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
+    if not invertible and not exact_sign:
+        raise numerically_singular(ar, "the matrix is")
     if sign < 0:
         if not sign_layer:
             raise NegativeDeterminantError(
                 "det T < 0: coupling layers with positive scales preserve orientation; "
                 "use the sign layer option (--sign-layer) to put diag(-1, 1, ..., 1) in front")
-        return flip_first_row(ar, T), True
-    return T, False
+        return flip_first_row(ar, T), True, invertible
+    return T, False, invertible
+
+
+def numerically_singular(ar: Arithmetic, what: str) -> SingularMatrixError:
+    return SingularMatrixError(f"{what} singular to working precision ({ar.name} arithmetic): use --exact"
+                               + (", or --mp with more digits" if ar.name == "mp" else " or --mp"))
 
 
 def default_method(arithmetic: str) -> str:
@@ -186,17 +208,21 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     ar = get_arithmetic(arithmetic, digits)
     M = as_matrix(T)
     T0, input_exact = to_matrix(M, ar)
-    T1, flipped = check_determinant(ar, T0, sign_layer, M)
+    e = 0 if ar.exact else binary_exponent(M)
+    T1, flipped, invertible = check_determinant(ar, scale(ar, T0, -e), sign_layer, M)
+    single = one_pair(ar, T1) if (method == "minimal" or not invertible) else None
+    if not invertible and single is None:  # only the single-pair test is safe on such a T
+        raise numerically_singular(ar, "det T != 0, but the matrix is")
+    exact = M.rows if (not ar.exact and (not M.has_array or M.n <= ARB_MAX_N)) else None
     if tol is None:
         tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
-    if method == "stable":
-        pairs = stable_pairs(ar, T1, progress=progress)
-        dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact)
+    if method == "stable" and invertible:
+        pairs = scale_first_pair(ar, stable_pairs(ar, T1, progress=progress), e)
+        dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact, exact=exact)
         dec.method = "stable"
         if progress is not None:
             progress.update(1)
         return dec
-    single = one_pair(ar, T1)
     best: Optional[Decomposition] = None
     n_tries = 1 if (ar.exact or single is not None) else max(1, attempts)
     for attempt in range(n_tries):
@@ -212,7 +238,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
             pairs, used = word.pairs(ar), word.attempt
         if progress is not None:
             progress.update(1)
-        dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact)
+        dec = verified_decomposition(ar, T0, scale_first_pair(ar, pairs, e), flipped, tol, input_exact, exact=exact)
         if progress is not None:
             progress.update(1)
         dec.attempt = used
@@ -226,19 +252,61 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     return best
 
 
+def binary_exponent(M: MatrixInput) -> int:
+    """``e`` with ``2^{e-1} <= max |T_ij| < 2^e`` (0 for the zero matrix): float and mp decompose
+    ``2^{-e} T``, whose largest entry is in ``[1/2, 1)``, so no scale of ``T`` overflows or
+    underflows their intermediate quantities."""
+    if M.has_array:
+        m = float(np.abs(M.array).max())
+        return math.frexp(m)[1] if m > 0 else 0
+    q = max((abs(x) for r in M.rows for x in r), default=Fraction(0))
+    if q == 0:
+        return 0
+    e = q.numerator.bit_length() - q.denominator.bit_length()  # 2^(e-1) < q < 2^(e+1)
+    return e + 1 if q >= Fraction(2) ** e else e
+
+
+def scale(ar: Arithmetic, T: Mat, e: int) -> Mat:
+    """``2^e T``: exact in binary floating point unless an entry leaves the exponent range."""
+    if e == 0:
+        return T
+    if ar.name == "float":
+        return ar.mat(np.ldexp(T.v, e))
+    return T.scale_rows([ar.scalar(Fraction(2) ** e)] * T.shape[0])
+
+
+def scale_first_pair(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
+    r"""Pairs of ``2^e T`` from pairs of ``T``: ``s L(A,b) U(c,D) = L(A, s b) U(s c, s D)`` for a scalar
+    ``s`` (``s I = L(0, s) U(s, 0)``, and ``U(s, 0)`` moves through ``L(A, b)`` as ``L(A/s, b) U(s, 0)``).
+    Only the first pair changes, by a power of two: exact unless an entry leaves float64's range,
+    which is refused."""
+    if e == 0:
+        return pairs
+    p = pairs[0]
+    if ar.name == "float":
+        b, c, D = (np.ldexp(np.asarray(x, dtype=float), e) for x in (p.b, p.c, p.D.v))
+        if not (np.isfinite(b).all() and np.isfinite(c).all() and np.isfinite(D).all()):
+            raise MatrixValueError("the layers of this T exceed float64's range; use --mp or --exact")
+        first = Pair(p.A, tuple(float(x) for x in b), tuple(float(x) for x in c), ar.mat(D))
+    else:
+        s = ar.scalar(Fraction(2) ** e)
+        first = Pair(p.A, tuple(x * s for x in p.b), tuple(x * s for x in p.c), p.D.scale_rows([s] * p.D.shape[0]))
+    return [first, *pairs[1:]]
+
+
 def verified_decomposition(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float,
-                           input_exact: bool = True, regime: str = "positive") -> Decomposition:
+                           input_exact: bool = True, regime: str = "positive",
+                           exact: Optional[list[list[Fraction]]] = None) -> Decomposition:
     r"""Multiply ``pairs`` back and wrap them: exact mode checks ``[S] L_1 U_1 \cdots = T_0`` entry
     by entry, mp/float mode bounds the relative residual (``verified`` iff the bound is at most
-    ``tol``); the scales must be positive (``regime="positive"``) or nonzero (``"signed"``)."""
+    ``tol``) against the exact rows ``exact`` of the user's ``T`` when given, else against ``T_0``
+    (``input_exact``: whether ``T_0`` is the user's ``T``); the scales must be positive
+    (``regime="positive"``) or nonzero (``"signed"``)."""
     if ar.exact:
         ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
         bound = measured = 0.0 if ok else math.inf
     else:
-        bound, measured = residual_bound(ar, T0, pairs, flipped)
-        if not input_exact:  # ||T_rounded - T||_F <= u ||T||_F: the bound is about the user's T
-            u = ar.unit_roundoff
-            bound = bound * (1 + u) + u * (1 + 1e-6)
+        bound, measured = residual_bound(ar, T0, pairs, flipped, exact, input_exact)
         ok = bool(bound <= tol)
     zero = ar.scalar(0)
     scales_ok = all((x > zero) if regime == "positive" else (x != zero) for p in pairs for x in (*p.b, *p.c))

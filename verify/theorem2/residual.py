@@ -1,94 +1,135 @@
 r"""Residual bounds of a floating-point (float64 or mpmath) decomposition.
 
-For the exact product ``\Pi`` of the returned (rounded) layers, an upper bound on
-``\|\Pi - T\|_F / \|T\|_F``: float mode up to ``2d = ARB_MAX_N`` encloses it in ball arithmetic
-(python-flint ``arb``, about the decimal strings the JSON states), beyond that by a float64
-normwise a-posteriori bound (:func:`normwise_residual`); mp mode, and any case where it is smaller,
-uses the measured residual plus the standard rounding bound ``((1+\gamma_{d+2})^{2k} - 1)\,\| |L_1||U_1|\cdots|U_k| \|_F``
-of the evaluation (Higham, *Accuracy and Stability of Numerical Algorithms*, 3.5).
+For the exact product ``\Pi`` of the layers *as the JSON states them* (their decimal strings), an
+upper bound on ``\|\Pi - T\|_F / \|T\|_F`` where ``T`` is the user's matrix, exactly:
+
+* float mode up to ``2d = ARB_MAX_N`` and mp mode at every size: an enclosure in ball arithmetic
+  (python-flint ``arb``; :func:`arb_residual`) -- the same computation ``verify check`` does, so
+  the bound a decomposition states is the one the checker certifies;
+* float mode beyond ``ARB_MAX_N``: the float64 normwise a-posteriori bound
+  (:func:`verify.bounds.normwise_residual`), evaluated on the problem scaled by a power of two so
+  that no square overflows or underflows, plus the input's rounding when ``T`` is not exactly a
+  float64 matrix.
+
+Both are scale invariant: ``T`` and ``2^e T`` get the same bound.
 """
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
 from ..algebra.arith import Arithmetic, Mat
-from ..algebra.layers import Pair, apply_pairs, flip_first_row
-from ..bounds.normwise import fro_norm as _fro
+from ..algebra.layers import Pair
 from ..bounds.normwise import normwise_residual
 
 #: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
 ARB_MAX_N = 256
 
 
-def arb_residual(pairs: list[Pair], T: np.ndarray, sign_layer: bool) -> float:
-    r"""A rigorous upper bound on ``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F`` for float pairs, by
-    ball arithmetic (python-flint ``arb_mat``, 256 bits). Each entry becomes a ball around the exact
-    value of the shortest decimal string that the JSON states for it (``repr``), and the radii
-    absorb all rounding. (That string differs from the stored binary float by up to half an ulp,
-    so the bound must be about the strings, which is what ``verify check`` reads; and a radius of
-    that size, not ``2^{-256}``, would grow by wrapping through the dense products.) The product is formed by block updates, ``U(c, D) M = [c M_1 + D M_2; M_2]`` and
-    ``L(A, b) M = [M_1; A M_1 + b M_2]``: ``d x d`` times ``d x 2d`` products only."""
+def _precision(ar: Arithmetic) -> int:
+    """Working bits of the enclosure: 256, or 128 more than an mp context's precision."""
+    return max(256, getattr(getattr(ar, "ctx", None), "prec", 0) + 128)
+
+
+def _arb(ar: Arithmetic, x: Any) -> Any:
+    """A ball around the exact value of ``x``: a ``Fraction`` (the user's entry), or a layer entry,
+    read from the decimal string the JSON states for it."""
+    import flint
+
+    if isinstance(x, Fraction):
+        return flint.arb(flint.fmpq(x.numerator, x.denominator))
+    return flint.arb(ar.to_str(x))
+
+
+def arb_residual(ar: Arithmetic, pairs: Sequence[Pair], T: Any, sign_layer: bool) -> tuple[float, float]:
+    r"""``(bound, measured)``: a rigorous upper bound on ``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F /
+    \|T\|_F`` and the midpoint of the same ball, by ball arithmetic (python-flint ``arb_mat``).
+
+    Each layer entry becomes a ball around the exact value of the decimal string the JSON states
+    for it (``ar.to_str``; the checker reads those strings), and ``T`` is either exact rows
+    (``Fraction``, the user's matrix) or an arithmetic matrix, read the same way. The product is
+    formed by block updates, ``U(c, D) M = [c M_1 + D M_2; M_2]`` and ``L(A, b) M = [M_1; A M_1 + b M_2]``:
+    ``d x d`` times ``d x 2d`` products only. ``arb`` has no exponent range, so ``T`` of any scale is
+    fine."""
     import flint
 
     old = flint.ctx.prec
-    flint.ctx.prec = 256
+    flint.ctx.prec = _precision(ar)
     try:
-        n = T.shape[0]
+        rows = T if isinstance(T, list) else T.rows()
+        n = len(rows)
         d = n // 2
-        ball = lambda a: flint.arb_mat([[flint.arb(repr(x)) for x in r] for r in np.asarray(a).tolist()])  # noqa: E731
+        ball = lambda M: flint.arb_mat([[_arb(ar, x) for x in r] for r in M])  # noqa: E731
+        diag = lambda v: flint.arb_mat([[_arb(ar, v[i]) if i == j else 0 for j in range(d)] for i in range(d)])  # noqa: E731
         M1 = flint.arb_mat([[int(i == j) for j in range(n)] for i in range(d)])
         M2 = flint.arb_mat([[int(i + d == j) for j in range(n)] for i in range(d)])
         for p in reversed(pairs):
-            M1 = ball(np.diag(np.asarray(p.c, dtype=float))) * M1 + ball(p.D.v) * M2
-            M2 = ball(p.A.v) * M1 + ball(np.diag(np.asarray(p.b, dtype=float))) * M2
-        T1 = T[:d].copy()
-        if sign_layer:  # S P - T = S (P - S T): compare P with S T
-            T1[0] = -T1[0]
-        num = flint.arb(0)
-        for M, rows in ((M1, T1), (M2, T[d:])):
-            for x in (M - flint.arb_mat(rows.tolist())).entries():
-                a = x.abs_upper()  # a ball of x*x may reach below 0; an upper bound of |x| may not
+            M1 = diag(p.c) * M1 + ball(p.D.rows()) * M2
+            M2 = ball(p.A.rows()) * M1 + diag(p.b) * M2
+        Tb = ball(rows)
+        num, den = flint.arb(0), flint.arb(0)
+        for i in range(n):
+            for j in range(n):
+                t = Tb[i, j]
+                p = M1[i, j] if i < d else M2[i - d, j]
+                if sign_layer and i == 0:  # S P - T = S (P - S T)
+                    t = -t
+                a = (p - t).abs_upper()  # a ball of x*x may reach below 0; an upper bound of |x| may not
                 num += a * a
-        den = flint.arb(0)
-        for v in T.ravel().tolist():
-            den += flint.arb(v) ** 2
-        return math.nextafter(float((num.sqrt() / den.sqrt()).upper()), math.inf)  # round the bound up
+                den += t * t
+        if not den > 0:
+            return math.inf, math.inf
+        rel = num.sqrt() / den.sqrt()
+        upper = math.nextafter(float(rel.upper()), math.inf)  # float() rounds to nearest: step up
+        return upper, min(float(rel.mid()), upper)
     finally:
         flint.ctx.prec = old
 
 
-def residual_bound(ar: Arithmetic, T: Mat, pairs: list[Pair], sign_layer: bool) -> tuple[float, float]:
-    """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring).
+def _scaled_float(pairs: Sequence[Pair], T: np.ndarray) -> Optional[tuple[list, np.ndarray]]:
+    """Layers and ``T`` multiplied by ``2^{-e}`` (``2^e`` about ``max |T_ij|``), the first pair's
+    ``b, c, D`` with ``T``: ``2^{-e} [S] \\Pi - 2^{-e} T`` is the scaled residual exactly, when every
+    scaled entry is exact (None otherwise: a scaled entry would underflow)."""
+    e = math.frexp(float(np.abs(T).max()))[1]
+    layers = []
+    for i, p in enumerate(pairs):
+        b, c, D = np.asarray(p.b, dtype=float), np.asarray(p.c, dtype=float), p.D.v
+        if i == 0 and e:
+            scaled = [np.ldexp(x, -e) for x in (b, c, D)]
+            if any(not np.array_equal(np.ldexp(s, e), x) for s, x in zip(scaled, (b, c, D))):
+                return None
+            b, c, D = scaled
+        layers += [("L", b, p.A.v), ("U", c, D)]
+    Ts = np.ldexp(T, -e)
+    if not np.array_equal(np.ldexp(Ts, e), T):
+        return None
+    return layers, Ts
 
-    Float mode: up to ``2d = ARB_MAX_N`` an arb enclosure of the exact residual of the returned
-    layers (tight), beyond it :func:`normwise_residual`. mp mode: the measured residual plus the
-    a-priori rounding bound."""
+
+def residual_bound(ar: Arithmetic, T: Mat, pairs: Sequence[Pair], sign_layer: bool,
+                   exact: Optional[list[list[Fraction]]] = None, input_exact: bool = True) -> tuple[float, float]:
+    """``(bound, measured)`` for ``||prod - T||_F / ||T||_F`` (see the module docstring), about the
+    exact rows ``exact`` when given (the user's ``T``), else about ``T`` as stored in ``ar``
+    (``input_exact``: whether that is the user's ``T``)."""
     n = T.shape[0]
-    d = n // 2
     if ar.name == "float" and n > ARB_MAX_N:  # its evaluation pass is the measured product
-        layers = []
-        for p in pairs:
-            layers += [("L", np.asarray(p.b, dtype=float), p.A.v), ("U", np.asarray(p.c, dtype=float), p.D.v)]
-        return normwise_residual(layers, T.v, sign_layer)
-    P = apply_pairs(ar, pairs, ar.eye(n))
-    if sign_layer:
-        P = flip_first_row(ar, P)
-    Tn = _fro(ar.to_numpy(T.v))
-    if ar.name == "float":
-        return arb_residual(pairs, T.v, sign_layer), _fro(P.v - T.v) / Tn
-    diff = (P - T).rows()  # mp: measure in mp, then round the norm up generously
-    num = math.sqrt(float(sum(x * x for r in diff for x in r)))
-    abs_pairs = [Pair(ar.mat(ar.map_entries(p.A.v, lambda i, j, x: abs(x))), tuple(abs(x) for x in p.b),
-                      tuple(abs(x) for x in p.c), ar.mat(ar.map_entries(p.D.v, lambda i, j, x: abs(x))))
-                 for p in pairs]
-    M = _fro(ar.to_numpy(apply_pairs(ar, abs_pairs, ar.eye(n)).v))
-    u = ar.unit_roundoff
-    # (d+2) roundings per entry and step, plus u for the decimal strings the layers are written as
-    gamma = (d + 2) * u / (1 - (d + 2) * u) + 2 * u
-    rounding = math.expm1(2 * len(pairs) * math.log1p(gamma)) * M  # (1+gamma)^(2k) - 1, without cancellation
-    slack = 1 + 4 * n * 2.0**-53  # rounding of the norms themselves (evaluated in float64)
-    measured = num / Tn
-    bound = (num * (1 + u) + rounding) * slack / (Tn * (1 - 4 * n * 2.0**-53))
+        scaled = _scaled_float(pairs, T.v)
+        if scaled is None:
+            layers = []
+            for p in pairs:
+                layers += [("L", np.asarray(p.b, dtype=float), p.A.v), ("U", np.asarray(p.c, dtype=float), p.D.v)]
+            bound, measured = normwise_residual(layers, T.v, sign_layer)
+        else:
+            bound, measured = normwise_residual(*scaled, sign_layer)
+        if not input_exact:  # ||T_rounded - T||_F <= u ||T||_F: the bound is about the user's T
+            u = ar.unit_roundoff
+            bound = bound * (1 + u) + u * (1 + 1e-6)
+        return bound, measured
+    bound, measured = arb_residual(ar, pairs, exact if exact is not None else T, sign_layer)
+    if exact is None and not input_exact:
+        u = ar.unit_roundoff
+        bound = bound * (1 + u) + u * (1 + 1e-6)
     return bound, measured

@@ -106,6 +106,10 @@ class Counterexample:
     radius: Optional[Fraction]
     k3: Decomposition  # exact, k = 3
 
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON schema (:func:`to_json`), which ``check_certificate`` reads."""
+        return to_json(self)
+
 
 def counterexample(d: int, regime: str = "positive", family: str = "trace") -> Counterexample:
     """A certified counterexample (module docstring). Raises :class:`CounterexampleError` for

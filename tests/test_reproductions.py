@@ -1,0 +1,343 @@
+"""Issue 14's reproductions, one test each: every input a new user tried that ended in a traceback,
+a hang, a false message or a wrong verdict. Each test states what happened before."""
+from __future__ import annotations
+
+import json
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from verify import decompose
+from verify.io import read_matrix
+
+from .test_cli_fuzz import assert_clean, run_in_process
+
+
+def write(tmp_path: Path, name: str, content: bytes | str) -> str:
+    p = tmp_path / name
+    p.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return str(p)
+
+
+def exits_2(args: list[str], needle: str = "") -> str:
+    code, out, err = run_in_process(args)
+    assert code == 2, (code, err)
+    assert_clean(code, out, err)
+    assert needle in err, err
+    return err
+
+
+# -- files -------------------------------------------------------------------------------------
+def test_a_path_over_255_characters(tmp_path):
+    """Before: OSError [Errno 36] File name too long (exit 1, traceback)."""
+    err = exits_2(["decompose", str(tmp_path / ("a" * 300 + ".json"))], "cannot read")
+    assert len(err) < 200  # the path is shortened in the message
+
+
+def test_an_integer_mtx_entry_above_int64_is_read_exactly(tmp_path):
+    """Before: OverflowError from scipy's reader. Matrix Market is text: the integer stays exact
+    (and a decimal 0.1 is 1/10, not the binary float nearest to it)."""
+    big = 10**30 + 7
+    p = write(tmp_path, "m.mtx", f"%%MatrixMarket matrix array integer general\n2 2\n{big}\n0\n0\n1\n")
+    assert read_matrix(p).rows == [[Fraction(big), 0], [0, 1]]
+    q = write(tmp_path, "c.mtx", "%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 0.1\n2 1 3\n")
+    assert read_matrix(q).rows == [[Fraction(1, 10), 3], [3, 0]]
+    code, out, err = run_in_process(["decompose", p])
+    assert code == 0 and "k = 1" in err
+
+
+@pytest.mark.parametrize("command", ["check", "check-certificate"])
+def test_binary_garbage_as_the_json(tmp_path, command):
+    """Before: UnicodeDecodeError (exit 1, traceback)."""
+    garbage = write(tmp_path, "g.json", bytes(range(256)))
+    T = write(tmp_path, "T.json", "[[1, 0], [0, 1]]")
+    exits_2(["check", T, garbage] if command == "check" else [command, garbage], "not UTF-8")
+
+
+@pytest.mark.parametrize("command", ["decompose", "check"])
+def test_deeply_nested_json_exits_2(tmp_path, command):
+    """Before: RecursionError reported with exit 1 (as if a check had failed)."""
+    deep = write(tmp_path, "deep.json", "[" * 100000 + "]" * 100000)
+    T = write(tmp_path, "T.json", "[[1, 0], [0, 1]]")
+    exits_2(["decompose", deep] if command == "decompose" else ["check", T, deep], "nested too deeply")
+
+
+def test_a_huge_exponent_is_refused_at_once(tmp_path):
+    """Before: a 2x2 CSV with 1e9999999 hung (the parse alone builds a 33-million-bit integer)."""
+    p = write(tmp_path, "h.csv", "1e9999999,0\n0,1\n")
+    t = time.perf_counter()
+    exits_2(["decompose", p, "--float"], "exponent")
+    assert time.perf_counter() - t < 5
+
+
+def test_a_json_number_beyond_float64_is_a_number(tmp_path):
+    """JSON's 1e400 is a finite number: kept as decimal text, not turned into inf."""
+    p = write(tmp_path, "m.json", "[[1e400, 0], [0, 1]]")
+    assert read_matrix(p).rows[0][0] == Fraction(10) ** 400
+
+
+# -- numerics ----------------------------------------------------------------------------------
+T22_ZERO = [[0, 0, 0, 0, 0, 2], [0, 2, -1, 0, -2, 2], [-1, 0, 0, -2, -1, 0],
+            [-2, 0, 1, 0, 0, 0], [0, -2, 0, 0, 0, 0], [-1, 2, 2, 0, 0, 0]]
+
+
+@pytest.mark.parametrize("digits", [20, 30])
+def test_integer_6x6_with_T22_zero_in_mp(digits):
+    """Before: ZeroDivisionError "matrix is numerically singular" (S B singular to working
+    precision at the first choice); now that choice counts as degenerate and the next is taken."""
+    dec = decompose(T22_ZERO, "mp", digits=digits)
+    assert dec.verified and dec.k == 3
+
+
+@pytest.mark.parametrize("method", ["stable", "minimal"])
+def test_tiny_entries_in_float(method):
+    """Before: ZeroDivisionError in the residual bound for [[1e-300, 0], [0, 1e-300]] --float."""
+    dec = decompose([[1e-300, 0], [0, 1e-300]], "float", method=method)
+    assert dec.verified and dec.residual < 1e-15
+
+
+def test_1e400_in_mp_and_float(tmp_path):
+    """Before: OverflowError in --float, and the false "det T = 0" in --mp 30. Now mp decomposes
+    it (one pair), and float says in one line that float64 cannot hold it."""
+    p = write(tmp_path, "m.json", '[["1e400", 0], [0, 1]]')
+    code, out, err = run_in_process(["decompose", p, "--mp", "30"])
+    assert code == 0 and "verified" in out and "det T = 0" not in err
+    exits_2(["decompose", p, "--float"], "float64's range")
+
+
+@pytest.mark.parametrize("arithmetic,method", [("float", "stable"), ("float", "minimal"), ("mp", "minimal"),
+                                               ("mp", "stable")])
+def test_scale_invariance(arithmetic, method):
+    """Before: a Gaussian 4x4 times 1e200 gave "residual": "nan" (mp) though its layers were right.
+    Power-of-two normalisation: T and 2^e T get the same bound, whatever e."""
+    rng = np.random.default_rng(4)
+    G = rng.standard_normal((4, 4))
+    if np.linalg.det(G) < 0:
+        G[0] = -G[0]
+    bounds = []
+    for scale in (1.0, 1e200, 1e-200, 2.0**1000):
+        dec = decompose(G * scale, arithmetic, method=method, digits=30)
+        assert dec.verified and np.isfinite(dec.residual)
+        bounds.append(dec.residual)
+    assert max(bounds) <= 10 * min(bounds)
+
+
+def test_the_mp_bound_is_the_checkers_enclosure(tmp_path):
+    """Before: decompose --mp 30 said NOT verified (an a-priori bound of 1.8e-15 > 1e-15) while
+    `verify check` certified 2.9e-22 for the same layers. Now both compute the same enclosure."""
+    rng = np.random.default_rng(0)
+    T = rng.integers(-9, 10, (6, 6))
+    if round(np.linalg.det(T)) <= 0:
+        T[0] = -T[0]
+    p = write(tmp_path, "T.json", json.dumps(T.tolist()))
+    code, out, err = run_in_process(["decompose", p, "--mp", "30", "--json"])
+    assert code == 0
+    data = json.loads(out)
+    j = write(tmp_path, "dec.json", out)
+    code, out, err = run_in_process(["check", p, j])
+    assert code == 0
+    assert f"<= {data['residual']} " in out  # the same number, printed the same way
+
+
+# -- the checker decides by the caller's terms ------------------------------------------------
+G4 = [[2, 1, 0, 1], [1, 3, 1, 0], [0, 1, 2, 1], [1, 0, 1, 4]]
+
+
+def float_decomposition(tmp_path: Path) -> tuple[str, dict]:
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, _ = run_in_process(["decompose", T, "--float", "--json"])
+    assert code == 0
+    return T, json.loads(out)
+
+
+def run_check(tmp_path: Path, T: str, data: dict, *extra: str) -> tuple[int, str, str]:
+    return run_in_process(["check", T, write(tmp_path, "dec.json", json.dumps(data)), *extra])
+
+
+@pytest.mark.parametrize("tolerance", ["2", "1e300"])
+def test_the_files_tolerance_does_not_decide(tmp_path, tolerance):
+    """Before: one identity pair with "tolerance": "2" (or "1e300") was reported OK, exit 0."""
+    T, data = float_decomposition(tmp_path)
+    one = {"A": [["0", "0"], ["0", "0"]], "b": ["1", "1"], "c": ["1", "1"], "D": [["0", "0"], ["0", "0"]]}
+    data.update(layers=[one], k=1, tolerance=tolerance, residual="0")
+    code, out, err = run_check(tmp_path, T, data)
+    assert code == 1 and out.startswith("MISMATCH")
+    assert "claim" in out  # the false k/residual claims are reported
+
+
+def test_the_files_regime_does_not_decide(tmp_path):
+    """Before: "regime": "signed" switched the positivity check off. A negative scale now fails
+    unless the caller asks for the signed regime."""
+    T = write(tmp_path, "T.json", "[[-2, 0], [0, -3]]")
+    data = {"arithmetic": "exact", "regime": "signed", "sign_layer": False,
+            "layers": [{"A": [["0"]], "b": ["-3"], "c": ["-2"], "D": [["0"]]}]}
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 1 and "not positive" in out
+    code, out, _ = run_check(tmp_path, T, data, "--regime", "signed")
+    assert code == 0 and out.startswith("OK")
+
+
+def test_the_callers_tolerance_decides(tmp_path):
+    T, data = float_decomposition(tmp_path)
+    assert run_check(tmp_path, T, data)[0] == 0
+    assert run_check(tmp_path, T, data, "--tol", "1e-30")[0] == 1
+    exits_2(["check", T, write(tmp_path, "d.json", json.dumps(data)), "--tol", "nan"], "tolerance")
+
+
+def test_a_false_residual_claim_fails(tmp_path):
+    """The file claims a residual below what the enclosure proves: the claim is false."""
+    T, data = float_decomposition(tmp_path)
+    data["residual"] = "1e-300"
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 1 and "residual claim is false" in out
+
+
+@pytest.mark.parametrize("field,value", [("tolerance", "nan"), ("tolerance", "inf"), ("tolerance", "abc"),
+                                         ("digits", "abc"), ("digits", 1000000000), ("arithmetic", "banana"),
+                                         ("sign_layer", "yes"), ("regime", "both")])
+def test_malformed_claims_exit_2(tmp_path, field, value):
+    """Before: tracebacks for tolerance nan/inf/abc and digits "abc"; a hang for digits 1e9;
+    "residual <= nan" with exit 1 for arithmetic "banana"."""
+    T, data = float_decomposition(tmp_path)
+    data[field] = value
+    t = time.perf_counter()
+    code, out, err = run_check(tmp_path, T, data)
+    assert code == 2 and field in err, err
+    assert_clean(code, out, err)
+    assert time.perf_counter() - t < 10
+
+
+def test_a_null_tolerance_is_no_claim(tmp_path):
+    """Before: "tolerance": null raised TypeError."""
+    T, data = float_decomposition(tmp_path)
+    data["tolerance"] = None
+    assert run_check(tmp_path, T, data)[0] == 0
+
+
+def test_check_reads_depth_json(tmp_path):
+    """Before: `verify check` and `from_decomposition` could not read `verify depth --json`."""
+    from verify import depth
+    from verify.depth import depth_to_json
+    from verify.flows import from_decomposition
+
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, _ = run_in_process(["depth", T, "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert data["decomposition"] is not None
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 0 and out.startswith("OK")
+    result = depth(G4)
+    flow = from_decomposition(depth_to_json(result))
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    assert np.allclose(flow.forward_and_log_det(x)[0], x @ np.array(G4, dtype=float).T)
+
+
+def test_depth_says_what_is_proved():
+    """Before: "minimal depth found: k = 3" when k = 2 was only not found."""
+    from verify import depth
+    from verify.depth import depth_to_text
+    from verify.depth.minimal import DepthResult, KOutcome
+
+    text = depth_to_text(depth([[2, 0], [0, 3]]))
+    assert "minimal depth k = 1 (proved" in text
+    r = DepthResult(3, "positive", {1: KOutcome("impossible"), 2: KOutcome("not found"), 3: KOutcome("exact")})
+    line = depth_to_text(r).splitlines()[0]
+    assert "k <= 3" in line and "k = 2 not found" in line and "proved" not in line
+    assert not r.proved_minimal
+
+
+def test_a_numerical_k2_carries_its_decomposition(monkeypatch):
+    """Before: `depth --json` reported k = 2 "numerical" with "decomposition": null, when the
+    gauge-fixed Jacobian was singular. Forced here by declaring every Jacobian singular."""
+    import verify.depth.minimal as minimal
+    from verify import depth
+
+    monkeypatch.setattr(minimal.np.linalg, "cond", lambda J: 1e300)
+    rng = np.random.default_rng(101)
+    from .test_depth import random_pair
+
+    T = (random_pair(rng, 1) @ random_pair(rng, 1)).tolist()
+    r = depth(T, starts=20)
+    assert r.k_min == 2 and r.per_k[2].status == "numerical"
+    assert r.decomposition is not None and r.decomposition.k == 2 and r.decomposition.verified
+
+
+# -- certificates --------------------------------------------------------------------------------
+def counterexample_file(tmp_path: Path, *flags: str) -> tuple[str, dict]:
+    code, out, _ = run_in_process(["counterexample", "--d", "2", "--json", *flags])
+    assert code == 0
+    return write(tmp_path, "ce.json", out), json.loads(out)
+
+
+def test_a_certificate_without_k3_fails_unless_no_k3(tmp_path):
+    """Before: check-certificate passed when "k3" was missing (the README says it checks it)."""
+    _, data = counterexample_file(tmp_path)
+    del data["k3"]
+    p = write(tmp_path, "no_k3.json", json.dumps(data))
+    code, out, _ = run_in_process(["check-certificate", p])
+    assert code == 1 and "no k = 3 decomposition" in out
+    assert run_in_process(["check-certificate", p, "--no-k3"])[0] == 0
+
+
+def test_perturb_on_a_signed_certificate_says_no_before_any_verdict(tmp_path):
+    """Before: printed "OK: ..." and then exited 2."""
+    p, _ = counterexample_file(tmp_path, "--signed")
+    code, out, err = run_in_process(["check-certificate", p, "--perturb", "5"])
+    assert code == 2 and out == "" and "radius" in err
+
+
+def test_check_certificate_takes_the_counterexample_object():
+    """Before: check_certificate(counterexample(...)) raised on the object."""
+    from verify import check_certificate, counterexample
+
+    assert check_certificate(counterexample(2)).ok
+    assert check_certificate(counterexample(2, "signed"), regime="signed").ok
+
+
+# -- arguments -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("args", [["decompose", "T.json"], ["depth", "T.json"],
+                                  ["search", "--d", "1", "--family", "gaussian", "--samples", "1"],
+                                  ["survey", "--d", "1", "--samples", "1"], ["check-certificate", "ce.json"]])
+def test_a_negative_seed_is_bad_input(tmp_path, args):
+    """Before: ValueError tracebacks from numpy's seeding (exit 1)."""
+    exits_2([*args, "--seed", "-1"], "seed")
+
+
+def test_survey_plot_into_a_missing_directory_is_refused_before_the_run():
+    """Before: the whole survey ran, then the plot raised and the results were lost."""
+    t = time.perf_counter()
+    exits_2(["survey", "--d", "1", "2", "--samples", "50", "--plot", "/nonexistent/x.png"], "no such directory")
+    assert time.perf_counter() - t < 2
+
+
+def test_version_and_help_with_defaults():
+    from verify import __version__
+
+    code, out, _ = run_in_process(["--version"])
+    assert code == 0 and out.strip() == f"verify {__version__}"
+    code, out, _ = run_in_process(["decompose", "--help"])
+    assert code == 0 and "(default: 0)" in out and "examples:" in out and "--tol" in out
+    code, out, _ = run_in_process(["check", "--help"])
+    assert "--regime" in out and "(default: positive)" in out
+
+
+def test_exact_entries_as_fractions():
+    """Before: exact entries are python-flint fmpq, and Fraction(x) raises. as_fractions() gives
+    Python Fractions, and every entry point reads fmpq and mpf exactly (not through float64)."""
+    import flint
+    import mpmath
+
+    from verify.io import to_fraction
+
+    dec = decompose([[1, 2, 0, 1], [0, 1, 1, 0], [1, 0, 2, 1], [0, 1, 0, 3]])
+    pairs = dec.as_fractions()
+    assert all(isinstance(x, Fraction) for p in pairs for x in p["b"] + p["c"] + p["A"][0])
+    assert to_fraction(flint.fmpq(1, 3)) == Fraction(1, 3)
+    ctx = mpmath.MPContext()
+    ctx.prec = 200
+    third = ctx.mpf(1) / 3
+    assert abs(to_fraction(third) - Fraction(1, 3)) < Fraction(1, 2**190)
