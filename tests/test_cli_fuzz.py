@@ -96,3 +96,107 @@ def test_found_by_the_fuzzer() -> None:
             code, out, err = run_in_process(["decompose", str(path), *mode])
             assert code == expected, (content, mode, err)
             assert_clean(code, out, err)
+
+
+# -- the checkers and the arguments (issue 14) ----------------------------------------------------
+def assert_checked(code: int, out: str, err: str) -> None:
+    """A checker's outcome: a verdict (exit 0 "OK", exit 1 "MISMATCH"/"FAILED") or one line (exit 2)."""
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and err.startswith("verify: error:"), err
+        assert out == ""
+    else:
+        assert code in (0, 1), (code, err)
+        assert out.startswith("OK" if code == 0 else ("MISMATCH", "FAILED")), out
+
+
+json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=False),
+                        st.text(max_size=12), st.sampled_from(["nan", "inf", "-1", "1e9999999", "1/0", "0", "2", "1e-300"]))
+json_values = st.recursive(json_leaves, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                                 st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                           max_leaves=12)
+
+
+def _valid_files() -> tuple[str, dict, dict]:
+    import json
+
+    from verify import counterexample, decompose
+    from verify.theorem2.serialize import to_json
+
+    T = [[2, 1, 0, 1], [1, 3, 1, 0], [0, 1, 2, 1], [1, 0, 1, 4]]
+    return json.dumps(T), to_json(decompose(T, "float")), counterexample(2).to_json()
+
+
+VALID = _valid_files()
+DEC_FIELDS = sorted(VALID[1]) + ["layers.0.A", "layers.0.b", "layers.1.c.0", "layers.2.D.1"]
+CERT_FIELDS = sorted(VALID[2]) + ["certificate.type", "certificate.T11_diagonal", "T.0", "k3.layers", "k3.tolerance"]
+
+
+def _mutate(data: dict, path: str, value: object) -> dict:
+    import copy
+
+    data = copy.deepcopy(data)
+    keys = path.split(".")
+    node = data
+    for k in keys[:-1]:
+        node = node[int(k)] if isinstance(node, list) else node[k]
+    last = keys[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return data
+
+
+def hostile_json(valid: dict, fields: list[str]):
+    import json
+
+    mutated = st.tuples(st.sampled_from(fields), json_values).map(lambda fv: json.dumps(_mutate(valid, *fv)).encode())
+    dropped = st.sampled_from(sorted(valid)).map(lambda k: json.dumps({x: v for x, v in valid.items() if x != k}).encode())
+    text = json.dumps(valid).encode()
+    truncated = st.integers(0, len(text) - 1).map(lambda k: text[:k])
+    other = st.sampled_from([b"", b"[" * 5000 + b"]" * 5000, b"{}", b"[]", b"null", b"\xff\xfe", b'{"layers": 1}'])
+    return st.one_of(mutated, dropped, truncated, other, json_values.map(lambda v: json.dumps(v).encode()),
+                     st.binary(max_size=100))
+
+
+@given(content=hostile_json(VALID[1], DEC_FIELDS), extra=st.sampled_from([[], ["--tol", "1e-12"], ["--regime", "signed"]]))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_check_on_hostile_decompositions(content: bytes, extra: list[str]) -> None:
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        T, dec = Path(tmp) / "T.json", Path(tmp) / "dec.json"
+        T.write_text(VALID[0])
+        dec.write_bytes(content)
+        t = time.perf_counter()
+        assert_checked(*run_in_process(["check", str(T), str(dec), *extra]))
+        assert time.perf_counter() - t < 30  # a bounded parse: no hang
+
+
+@given(content=hostile_json(VALID[2], CERT_FIELDS), extra=st.sampled_from([[], ["--no-k3"], ["--regime", "signed"]]))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_check_certificate_on_hostile_certificates(content: bytes, extra: list[str]) -> None:
+    import time
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cert = Path(tmp) / "ce.json"
+        cert.write_bytes(content)
+        t = time.perf_counter()
+        assert_checked(*run_in_process(["check-certificate", str(cert), *extra]))
+        assert time.perf_counter() - t < 30
+
+
+@given(command=st.sampled_from(["decompose", "depth", "check", "check-certificate", "survey", "search"]),
+       seed=st.one_of(st.integers(-2**70, -1), st.sampled_from(["x", "1.5", "", "-0x1"])),
+       long_name=st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_bad_seeds_and_long_paths(command: str, seed: object, long_name: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        name = str(Path(tmp) / (("a" * 300 if long_name else "m") + ".json"))
+        args = {"decompose": ["decompose", name], "depth": ["depth", name], "check": ["check", name, name],
+                "check-certificate": ["check-certificate", name], "survey": ["survey", "--d", "1"],
+                "search": ["search", "--d", "1", "--family", "gaussian"]}[command]
+        code, out, err = run_in_process([*args, "--seed", str(seed)] if command != "check" else args)
+        assert code == 2
+        assert_clean(code, out, err)

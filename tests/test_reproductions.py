@@ -9,10 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from verify import decompose
 from verify.io import read_matrix
 
+from .strategies import rational_matrices
 from .test_cli_fuzz import assert_clean, run_in_process
 
 
@@ -341,3 +344,33 @@ def test_exact_entries_as_fractions():
     ctx.prec = 200
     third = ctx.mpf(1) / 3
     assert abs(to_fraction(third) - Fraction(1, 3)) < Fraction(1, 2**190)
+
+
+@given(T=rational_matrices(d_max=3), e=st.integers(-1000, 1000),
+       mode=st.sampled_from([("float", "stable"), ("float", "minimal"), ("mp", "minimal"), ("mp", "stable")]))
+@settings(max_examples=40, deadline=None)
+def test_scale_invariance_property(T, e, mode):
+    """For every rational T and power of two 2^e inside float64's range: the bound for 2^e T matches
+    the bound for T (the layers' decimal strings differ by their last digits only), and the measured
+    residual (the enclosure's midpoint) is never above the bound."""
+    arithmetic, method = mode
+    rows = [[x * Fraction(2) ** e for x in r] for r in T]
+    assume(all(abs(x) < Fraction(2) ** 1020 and (x == 0 or abs(x) > Fraction(2) ** -1000) for r in rows for x in r))
+    base = decompose(T, arithmetic, method=method, digits=30)
+    scaled = decompose(rows, arithmetic, method=method, digits=30)
+    assert scaled.residual_measured <= scaled.residual and base.residual_measured <= base.residual
+    assert scaled.verified == base.verified
+    assert scaled.residual <= 4 * base.residual + 1e-300 and base.residual <= 4 * scaled.residual + 1e-300
+
+
+@pytest.mark.parametrize("args,needle", [(["counterexample", "--d", "1000"], "--yes"),
+                                         (["decompose", "T.json", "--mp", "1000000000"], "digits"),
+                                         (["depth", "T.json", "--digits", "1000000000"], "digits"),
+                                         (["depth", "T.json", "--max-k", "1000000"], "max-k")])
+def test_work_without_bound_is_refused_at_once(args, needle):
+    """Found while fixing the hangs: `counterexample --d 32` ran 9 minutes in 3.5 GB (d = 1000: never
+    returns); --mp/--digits 1e9 would never finish; --max-k 1e6 made a million "skipped" entries.
+    Each is now one line and exit 2, before any work."""
+    t = time.perf_counter()
+    exits_2(args, needle)
+    assert time.perf_counter() - t < 5

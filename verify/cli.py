@@ -81,6 +81,21 @@ def _tolerance(text: str) -> float:
     return value
 
 
+#: the most digits --mp and --digits accept: mpmath at 10^4 digits is already slow on a 2 x 2
+MAX_DIGITS = 10_000
+
+
+def _digits(text: str) -> int:
+    """Decimal digits for mpmath: an integer in 15..MAX_DIGITS."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid digits {text!r}: an integer in 15..{MAX_DIGITS}") from None
+    if not 15 <= value <= MAX_DIGITS:
+        raise argparse.ArgumentTypeError(f"invalid digits {value}: an integer in 15..{MAX_DIGITS}")
+    return value
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -111,7 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--exact", dest="arithmetic", action="store_const", const="exact",
                       help="exact rationals; the product is checked equal to T (default for exact input)")
-    mode.add_argument("--mp", dest="digits", type=int, metavar="DIGITS", help="mpmath with DIGITS (>= 15) digits")
+    mode.add_argument("--mp", dest="digits", type=_digits, metavar="DIGITS",
+                      help=f"mpmath with DIGITS digits (15..{MAX_DIGITS})")
     mode.add_argument("--float", dest="arithmetic", action="store_const", const="float",
                       help="numpy float64 (default for binary-float input)")
     d.add_argument("--method", choices=["minimal", "stable"], default=None,
@@ -148,10 +164,11 @@ def _parser() -> argparse.ArgumentParser:
                         epilog=_examples("verify depth T.mtx", "verify depth T.json --signed --json > depth.json"))
     dp.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
     dp.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
-    dp.add_argument("--max-k", type=int, default=3, help="largest k to try")
+    dp.add_argument("--max-k", type=int, default=3, choices=[1, 2, 3],
+                    help="largest k to try (k = 3 always works when det T != 0: Theorem 2)")
     dp.add_argument("--starts", type=int, default=20, help="multistart count for the k = 2 search")
     dp.add_argument("--seed", type=_seed, default=0, help="seed of the k = 2 search's starting points")
-    dp.add_argument("--digits", type=int, default=50, help="digits for polishing and certification")
+    dp.add_argument("--digits", type=_digits, default=50, help="digits for polishing and certification")
     dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     _cost_args(dp)
 
@@ -178,6 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     ce.add_argument("--family", default="trace", choices=["trace", "zero-block"],
                     help="trace: the trace obstruction; zero-block: T11 = 0 with a pattern/sign/cycle witness")
     ce.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
+    _cost_args(ce)
 
     cc = sub.add_parser("check-certificate", help="re-derive a counterexample's certificate from T alone",
                         description="Re-derives the certificate from T with exact rationals and checks the k = 3 "
@@ -327,8 +345,6 @@ def _decompose(args: argparse.Namespace) -> int:
     from .theorem2 import decompose, to_json, to_latex, to_text
     from .theorem2.decompose import default_method
 
-    if args.digits is not None and args.digits < 15:
-        return _err("--mp needs at least 15 digits")
     T = read_matrix(args.path)
     if args.digits is not None or args.arithmetic:
         arithmetic = "mp" if args.digits is not None else args.arithmetic
@@ -398,8 +414,8 @@ def _depth(args: argparse.Namespace) -> int:
     from .depth import depth, depth_to_json, depth_to_text
     from .io import read_matrix
 
-    if args.max_k < 1 or args.starts < 1 or args.digits < 15:
-        return _err("--max-k and --starts must be >= 1 and --digits >= 15")
+    if args.starts < 1:
+        return _err("--starts must be >= 1")
     T = read_matrix(args.path)
     refusal, _ = _exact_cost_check(T, args, "its k = 3 evidence is the exact Theorem 2 construction; "
                                             "'verify decompose --float' gives a certified float decomposition")
@@ -440,8 +456,12 @@ def _size(path: str) -> int:
 
 
 def _counterexample(args: argparse.Namespace) -> int:
-    from .theorem3.counterexample import counterexample, to_json, to_text
+    from .theorem3.counterexample import counterexample, counterexample_cost, to_json, to_text
 
+    est = counterexample_cost(args.d)
+    if not args.yes and (est.seconds > 60 or (args.json and est.bytes > args.max_bytes)):
+        return _err(f"a d = {args.d} counterexample (its exact k = 3 layers) would take {est.describe()}; "
+                    "a smaller --d shows the same theorem, or pass --yes (and --max-bytes) to go ahead")
     ce = counterexample(args.d, "signed" if args.signed else "positive", args.family)
     print(json.dumps(to_json(ce)) if args.json else to_text(ce))
     return EXIT_OK
