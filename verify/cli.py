@@ -96,6 +96,17 @@ def _digits(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> float:
+    """A finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: a finite number > 0") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"invalid value {text!r}: a finite number > 0")
+    return value
+
+
 def _examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
@@ -279,7 +290,7 @@ def _parser() -> argparse.ArgumentParser:
     src = kl.add_mutually_exclusive_group()
     src.add_argument("--d", type=int, default=2, help="block size: a random 2d x 2d Sigma")
     src.add_argument("--sigma", metavar="SIGMA.npy", help="a symmetric positive definite 2d x 2d matrix")
-    kl.add_argument("--cond", type=float, default=100.0, help="condition number of the random Sigma")
+    kl.add_argument("--cond", type=_positive, default=100.0, help="condition number (>= 1) of the random Sigma")
     kl.add_argument("--pairs", type=int, nargs="+", default=[1, 2, 3], help="numbers of pairs k")
     kl.add_argument("--methods", nargs="+", default=["L-BFGS"], choices=["L-BFGS", "Adam"], help="optimisers")
     kl.add_argument("--samples", type=int, default=2000, help="N per seed")
@@ -332,6 +343,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return _err(str(e))
     except RuntimeError as e:  # construction found no nondegenerate choice (float at large d)
         return _err(str(e), EXIT_MISMATCH)
+    except MemoryError:
+        return _err("out of memory: the sizes asked for do not fit in this machine's memory; use smaller ones")
     except KeyboardInterrupt:
         return _err("interrupted", 130)
     except BrokenPipeError:
@@ -402,7 +415,7 @@ def _exact_cost_check(T: "MatrixInput", args: argparse.Namespace, alternative: s
 
 
 def _cost_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--max-bytes", type=float, default=1e8,
+    parser.add_argument("--max-bytes", type=_positive, default=1e8,
                         help="refuse (with the estimate) exact work whose JSON would exceed this many bytes or "
                              "that would run over a minute")
     parser.add_argument("--yes", action="store_true", help="go ahead with exact work whatever the estimate")
@@ -560,10 +573,12 @@ def _survey(args: argparse.Namespace) -> int:
 
 def _theorem1(args: argparse.Namespace) -> int:
     from .theorem1 import table
+    from .theorem1.measure import MAX_OT_SAMPLES
     from .theorem1.report import load_target, plot, to_json, to_text
 
-    if args.samples < 2 or args.seeds < 1 or args.cond_points < 1:
-        return _err("--samples must be >= 2, --seeds and --cond-points >= 1")
+    if not 2 <= args.samples <= MAX_OT_SAMPLES or args.seeds < 1 or args.cond_points < 1:
+        return _err(f"--samples must be in 2..{MAX_OT_SAMPLES} (exact OT stores N x N costs), --seeds and "
+                    "--cond-points >= 1")
     if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
     Q = load_target(args.target)
@@ -574,12 +589,14 @@ def _theorem1(args: argparse.Namespace) -> int:
 
 
 def _theorem4(args: argparse.Namespace) -> int:
+    from .theorem1.measure import MAX_OT_SAMPLES
     from .theorem4 import depth_table, hard_generator
     from .theorem4.report import plot, to_json, to_text
 
-    if args.d < 2 or args.k < 1 or args.samples < 2 or args.seeds < 1 or args.steps < 1 or args.hidden < 1 \
-            or min(args.depths) < 1:
-        return _err("need --d >= 2, --k, --samples >= 2, --seeds, --steps, --hidden and every --depths >= 1")
+    if args.d < 2 or args.k < 1 or not 2 <= args.samples <= MAX_OT_SAMPLES or args.seeds < 1 or args.steps < 1 \
+            or args.hidden < 1 or min(args.depths) < 1:
+        return _err(f"need --d >= 2, --samples in 2..{MAX_OT_SAMPLES} (exact OT stores N x N costs), and --k, "
+                    "--seeds, --steps, --hidden and every --depths >= 1")
     if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
     gen = hard_generator(args.d, args.k, args.gamma)

@@ -26,14 +26,21 @@ from ..flows.flow import Flow
 from .network import Theorem1Network, construct
 from .targets import Annulus, BoxMixture
 
+#: exact optimal transport stores an N x N float64 cost matrix: 20000 samples are 3.2 GB
+MAX_OT_SAMPLES = 20_000
+
 
 def wasserstein(x: np.ndarray, y: np.ndarray, p: int = 2) -> float:
     """``W_p`` (``p`` = 1 or 2) between the empirical measures of ``x`` and ``y`` (rows; uniform
-    weights), by exact optimal transport (POT's network simplex)."""
+    weights), by exact optimal transport (POT's network simplex). At most :data:`MAX_OT_SAMPLES`
+    points per side (the cost matrix is ``N x N``)."""
     import ot
 
     if p not in (1, 2):
         raise ValueError("p must be 1 or 2")
+    if max(len(x), len(y)) > MAX_OT_SAMPLES:
+        raise ValueError(f"exact optimal transport of {max(len(x), len(y))} points needs an N x N cost matrix; "
+                         f"at most {MAX_OT_SAMPLES}")
     cost = ot.dist(x, y, metric="sqeuclidean" if p == 2 else "euclidean")
     value, log = ot.emd2(np.full(len(x), 1 / len(x)), np.full(len(y), 1 / len(y)), cost, numItermax=10 ** 8, log=True)
     if log.get("warning"):

@@ -40,6 +40,7 @@ from .targets import Annulus, BoxMixture
 MIN_MASS = 1e-15  # cells below this mass get no plateau (their mass enters the bound)
 DECODE_RAMP = 0.01  # decoder ramps (layers 2, 3) as a fraction of h
 MAX_UNITS = 4096  # hidden units per conditioner: the second hidden layer is a dense H x H matrix
+MAX_GRID = 4_000_000  # grid cells (1/h)^n scanned for mass: 32 MB of float64
 
 
 class Theorem1InputError(InputError):
@@ -171,6 +172,9 @@ def construct(target: BoxMixture | Annulus, h: float, eps: float, ramp: float | 
     if not (isinstance(eps, (int, float)) and 0 < eps < 1):
         raise Theorem1InputError(f"eps must be in (0, 1); got {eps!r}")
     M, m = grid_size(h), n // 2
+    if M**n > MAX_GRID:  # the grid of cell masses is built before the cells with mass are counted
+        raise Theorem1InputError(f"h = {h} gives {M}^{n} grid cells; at most {MAX_GRID} are scanned for the "
+                                 f"{MAX_UNITS} cells with mass the construction keeps: use a larger h")
     p_grid = target.cell_masses(M)
     idx = np.argwhere(p_grid >= MIN_MASS)
     if len(idx) > MAX_UNITS:
