@@ -402,3 +402,18 @@ def test_memory_exhaustion_is_one_line(monkeypatch):
 
     monkeypatch.setattr(ce, "counterexample", boom)
     exits_2(["counterexample", "--d", "2"], "out of memory")
+
+
+def test_large_mp_decompositions_are_checked_in_balls(monkeypatch):
+    """Found in review: the float64 normwise path (used beyond 2d = 256) must take float layers
+    only; mp layers carry more than 17 digits and their tolerance (1e-15 at 30 digits) is below
+    what a float64 bound can certify. Forced here on a small T."""
+    import verify.checkers.decomposition as cd
+    from verify import check
+    from verify.theorem2.serialize import to_json
+
+    monkeypatch.setattr(cd, "BALL_MAX_N", 0)
+    dec = decompose(G4, "mp", digits=30)
+    result = check(G4, to_json(dec))
+    assert result.ok and "ball arithmetic" in result.message
+    assert "normwise" in check(G4, to_json(decompose(G4, "float"))).message

@@ -183,7 +183,7 @@ class _Found:
 
 def _decide(M: Any, raw: list, arithmetic: str, sign: bool, regime: str, tol: float) -> _Found:
     n = M.n
-    if arithmetic != "exact" and tol > 0 and n > BALL_MAX_N:
+    if arithmetic == "float" and tol > 0 and n > BALL_MAX_N:  # mp layers need the balls: more than 17 digits
         floats = _float_pairs(raw)
         if floats is not None:
             return _check_floats(M, floats, sign, regime, tol)
