@@ -147,7 +147,8 @@ def check(T_rows: Any, data: Any, *, tol: float | None = None, regime: str = "po
     if any(n.startswith("!") for n in notes):
         bad = [n[1:] for n in notes if n.startswith("!")]
         return CheckResult(False, "the file's claims are false: " + "; ".join(bad), [n.lstrip("!") for n in notes])
-    if claimed_tol is not None and float(claimed_tol) != used_tol:
+    exact_check = arithmetic == "exact" or used_tol == 0  # equality decides: no tolerance is involved
+    if claimed_tol is not None and float(claimed_tol) != used_tol and not exact_check:
         notes.append(f"the file's tolerance {data['tolerance']} was not used: decided against {used_tol:.1e}")
     result = _decide(M, raw, arithmetic, sign, regime, used_tol)
     if result.ok and data.get("verified") is False:
