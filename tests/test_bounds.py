@@ -62,3 +62,17 @@ def test_a_tampered_layer_raises_the_bound():
     layers[5] = (kind, s, B)
     bound, measured = normwise.normwise_residual(layers, T, dec.sign_layer)
     assert measured > 1e-8 and bound >= measured
+
+
+def test_the_enclosure_takes_T_at_its_exact_binary_values():
+    """Review: T given as an arithmetic matrix is read at the binary values it stores (not through
+    its shortest decimal strings, which differ by up to half an ulp), so the bound is about that T."""
+    from fractions import Fraction
+
+    T = np.array([[0.1, 0.2, 0.0, 0.3], [0.7, 0.1, 0.5, 0.0], [0.0, 0.3, 0.9, 0.1], [0.2, 0.0, 0.1, 0.6]])
+    for arithmetic in ("float", "mp"):
+        dec = decompose(T, arithmetic, digits=30, sign_layer=True)
+        assert dec.verified
+        exact = [[Fraction(x) for x in r] for r in T.tolist()]
+        assert arb_residual(dec.ar, dec.pairs, dec.T, dec.sign_layer) == \
+            arb_residual(dec.ar, dec.pairs, exact, dec.sign_layer)

@@ -295,7 +295,7 @@ def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, 
         pairs.append(Pair(ar.matrix([[conv(x) for x in r] for r in A]), tuple(conv(x) * f for x in b),
                           tuple(conv(x) * f for x in c), ar.matrix([[conv(x) * f for x in r] for r in D])))
     return verified_decomposition(ar, ar.from_fractions(M.rows), pairs, False, 10.0 ** (-(digits // 2)),
-                                  regime=regime)
+                                  regime=regime, exact=M.rows)
 
 
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,

@@ -24,6 +24,7 @@ import numpy as np
 from ..algebra.arith import Arithmetic, Mat
 from ..algebra.layers import Pair
 from ..bounds.normwise import normwise_residual
+from ..io.entries import to_fraction
 
 #: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
 ARB_MAX_N = 256
@@ -35,7 +36,7 @@ def _precision(ar: Arithmetic) -> int:
 
 
 def _arb(ar: Arithmetic, x: Any) -> Any:
-    """A ball around the exact value of ``x``: a ``Fraction`` (the user's entry), or a layer entry,
+    """A ball around the exact value of ``x``: a ``Fraction`` (an entry of ``T``), or a layer entry,
     read from the decimal string the JSON states for it."""
     import flint
 
@@ -50,7 +51,8 @@ def arb_residual(ar: Arithmetic, pairs: Sequence[Pair], T: Any, sign_layer: bool
 
     Each layer entry becomes a ball around the exact value of the decimal string the JSON states
     for it (``ar.to_str``; the checker reads those strings), and ``T`` is either exact rows
-    (``Fraction``, the user's matrix) or an arithmetic matrix, read the same way. The product is
+    (``Fraction``, the user's matrix) or an arithmetic matrix, taken at the exact binary values it
+    stores. The product is
     formed by block updates, ``U(c, D) M = [c M_1 + D M_2; M_2]`` and ``L(A, b) M = [M_1; A M_1 + b M_2]``:
     ``d x d`` times ``d x 2d`` products only. ``arb`` has no exponent range, so ``T`` of any scale is
     fine."""
@@ -59,7 +61,7 @@ def arb_residual(ar: Arithmetic, pairs: Sequence[Pair], T: Any, sign_layer: bool
     old = flint.ctx.prec
     flint.ctx.prec = _precision(ar)
     try:
-        rows = T if isinstance(T, list) else T.rows()
+        rows = T if isinstance(T, list) else [[to_fraction(x) for x in r] for r in T.rows()]  # exact binary values
         n = len(rows)
         d = n // 2
         ball = lambda M: flint.arb_mat([[_arb(ar, x) for x in r] for r in M])  # noqa: E731
