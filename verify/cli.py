@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "float64 with the stable method (k = 7, well-conditioned layers).",
                        epilog=_examples("verify decompose T.mtx", "verify decompose T.npy --mp 40 --json > dec.json",
                                         "verify decompose T.csv --float --method minimal",
-                                        "echo '[[0,1],[-1,0]]' | verify decompose - --sign-layer"))
+                                        "echo '[[0,1],[1,0]]' | verify decompose - --sign-layer   # det T < 0"))
     d.add_argument("path", help="matrix file (.npy .csv .txt .mtx .json) or - for JSON on stdin")
     mode = d.add_mutually_exclusive_group()
     mode.add_argument("--exact", dest="arithmetic", action="store_const", const="exact",
@@ -239,7 +239,7 @@ def _parser() -> argparse.ArgumentParser:
                         description="Builds g (no training) for each h and eps, computes the proved bound B on "
                                     "W2(g#N(0,I), Q), and measures W2 by exact optimal transport (POT) beside the "
                                     "estimator's floor (two samples of Q), the cell masses and the Jacobian.",
-                        epilog=_examples("verify theorem1 --target annulus --h 0.2 0.1", "verify theorem1 hist.npy --json"))
+                        epilog=_examples("verify theorem1 --target annulus --h 0.2 0.1", "verify theorem1 --target hist.npy --json"))
     t1.add_argument("--target", default="square",
                     help="square, two-boxes, annulus (n = 2); cube, box-mixture (n = 4); or a .npy histogram of "
                          "cell masses (an even number of axes)")
