@@ -417,3 +417,22 @@ def test_large_mp_decompositions_are_checked_in_balls(monkeypatch):
     result = check(G4, to_json(dec))
     assert result.ok and "ball arithmetic" in result.message
     assert "normwise" in check(G4, to_json(decompose(G4, "float"))).message
+
+
+def test_every_help_example_parses():
+    """The examples that --help shows are arguments the parser accepts (files aside)."""
+    import argparse
+    import shlex
+
+    from verify.cli import _parser
+
+    parser = _parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    texts = [parser.epilog or ""] + [p.epilog or "" for p in sub.choices.values()]
+    examples = [line.strip() for text in texts for line in text.splitlines() if line.strip().startswith("verify ")]
+    assert len(examples) >= 20
+    for line in examples:
+        words = shlex.split(line.split("#")[0].split(">")[0])
+        parser.parse_args(words[1:])  # raises SystemExit on a bad example
+    for line in (e for t in texts for e in t.splitlines() if "|" in e):
+        parser.parse_args(shlex.split(line.split("|")[1].split("#")[0])[1:])
