@@ -59,52 +59,29 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"verify: error: {message}\n")
 
 
-def _seed(text: str) -> int:
-    """A seed for numpy's generators: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid seed {text!r}: an integer >= 0") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"invalid seed {value}: an integer >= 0")
-    return value
+def _argument(convert: Callable[[str], float], name: str, describe: str, ok: Callable[[float], bool]
+              ) -> Callable[[str], float]:
+    """An argparse ``type``: ``convert`` the text and require ``ok``; otherwise one line naming
+    ``name`` and what is accepted (``describe``)."""
+    def parse(text: str) -> float:
+        try:
+            value = convert(text)
+        except ValueError:
+            value = None
+        if value is None or not ok(value):
+            raise argparse.ArgumentTypeError(f"invalid {name} {text!r}: {describe}")
+        return value
 
-
-def _tolerance(text: str) -> float:
-    """A residual tolerance: a finite number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid tolerance {text!r}: a number >= 0") from None
-    if not (value >= 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"invalid tolerance {text!r}: a finite number >= 0")
-    return value
+    return parse
 
 
 #: the most digits --mp and --digits accept: mpmath at 10^4 digits is already slow on a 2 x 2
 MAX_DIGITS = 10_000
 
-
-def _digits(text: str) -> int:
-    """Decimal digits for mpmath: an integer in 15..MAX_DIGITS."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid digits {text!r}: an integer in 15..{MAX_DIGITS}") from None
-    if not 15 <= value <= MAX_DIGITS:
-        raise argparse.ArgumentTypeError(f"invalid digits {value}: an integer in 15..{MAX_DIGITS}")
-    return value
-
-
-def _positive(text: str) -> float:
-    """A finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid value {text!r}: a finite number > 0") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"invalid value {text!r}: a finite number > 0")
-    return value
+_seed = _argument(int, "seed", "an integer >= 0", lambda v: v >= 0)
+_tolerance = _argument(float, "tolerance", "a finite number >= 0", lambda v: v >= 0 and math.isfinite(v))
+_positive = _argument(float, "value", "a finite number > 0", lambda v: v > 0 and math.isfinite(v))
+_digits = _argument(int, "digits", f"an integer in 15..{MAX_DIGITS}", lambda v: 15 <= v <= MAX_DIGITS)
 
 
 def _examples(*lines: str) -> str:
