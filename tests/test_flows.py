@@ -1,6 +1,8 @@
 """The NumPy flow core: inverses, log-dets, Jacobians, gradients, decompositions, sampling, errors."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -177,7 +179,17 @@ def test_decomposition_flow_maps_z_to_Tz(d, seed):
     if sign == 0:
         return
     dec = decompose(T.tolist(), sign_layer=sign < 0)
-    for flow_t in (from_decomposition(dec), from_decomposition(to_json(dec))):
+    for src in (dec, to_json(dec)):
+        # the flow states its matrix's error against the layers' exact product (here T itself) ...
+        flow_t = from_decomposition(src, max_error=math.inf)
+        F = flow_t.forward_and_log_det(np.eye(2 * d))[0].T
+        assert flow_t.error_kind == "certified"
+        assert np.linalg.norm(F - T) / np.linalg.norm(T) <= flow_t.error
+        # ... and refuses, by default, when that error is above 1e-8 (issue 20: a silent wrong flow)
+        if flow_t.error > 1e-8:
+            with pytest.raises(FlowInputError, match="ill-conditioned"):
+                from_decomposition(src)
+            continue
         z = rng.standard_normal((6, 2 * d))
         x, ld = flow_t.forward_and_log_det(z)
         # "exactly up to float rounding": the layers are the exact rationals rounded to float64, so the

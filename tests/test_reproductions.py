@@ -351,7 +351,8 @@ def test_exact_entries_as_fractions():
 @settings(max_examples=40, deadline=None)
 def test_scale_invariance_property(T, e, mode):
     """For every rational T and power of two 2^e inside float64's normal range: the layers of 2^e T
-    are those of T with the first pair's b, c, D times 2^e, exactly (the binary values), and the
+    are those of T with pair i's b, c, D times a power of two, exactly (the binary values: the scale
+    is spread over the pairs in shares that differ by at most one, issue 20), and the
     measured residual (the enclosure's midpoint) is never above the bound. The bounds themselves are
     about the layers' shortest decimal strings, which do not scale exactly: they agree within a
     factor 4 for the stable method's well-conditioned layers; the minimal method's layers (condition
@@ -361,9 +362,15 @@ def test_scale_invariance_property(T, e, mode):
     assume(all(abs(x) < Fraction(2) ** 1020 and (x == 0 or abs(x) > Fraction(2) ** -1000) for r in rows for x in r))
     base = decompose(T, arithmetic, method=method, digits=30)
     scaled = decompose(rows, arithmetic, method=method, digits=30)
-    s = Fraction(2) ** e
-    want = [dict(p, b=[x * s for x in p["b"]], c=[x * s for x in p["c"]], D=[[x * s for x in r] for r in p["D"]])
-            if i == 0 else p for i, p in enumerate(base.as_fractions())]
+    from verify.io import as_matrix
+    from verify.theorem2.decompose import binary_exponent, scale_shares
+
+    e0 = binary_exponent(as_matrix(T))
+    k = base.k
+    shift = [b - a for a, b in zip(scale_shares(e0, k), scale_shares(e0 + e, k))]
+    assert sum(shift) == e and max(shift) - min(shift) <= 2
+    want = [dict(p, b=[x * 2**Fraction(t) for x in p["b"]], c=[x * 2**Fraction(t) for x in p["c"]],
+                 D=[[x * 2**Fraction(t) for x in r] for r in p["D"]]) for p, t in zip(base.as_fractions(), shift)]
     assert scaled.as_fractions() == want
     assert scaled.residual_measured <= scaled.residual and base.residual_measured <= base.residual
     assert scaled.verified == base.verified
@@ -436,3 +443,224 @@ def test_every_help_example_parses():
         parser.parse_args(words[1:])  # raises SystemExit on a bad example
     for line in (e for t in texts for e in t.splitlines() if "|" in e):
         parser.parse_args(shlex.split(line.split("|")[1].split("#")[0])[1:])
+
+
+# == issue 20: no false claim from any input =====================================================
+# Each test names what happened before. "Exact residual" means one computed here with Fractions only.
+
+def exact_residual(T: list, data: dict) -> Fraction:
+    """The squared relative residual ||prod - T||_F^2 / ||T||_F^2 of a JSON decomposition's layers (the
+    numbers it states), in plain Fractions: no code of the package."""
+    n = len(T)
+    d = n // 2
+    P = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+    mul = lambda X, Y: [[sum((X[i][k] * Y[k][j] for k in range(n)), Fraction(0)) for j in range(n)] for i in range(n)]  # noqa: E731
+    layers = [{key: ([[Fraction(x) for x in r] for r in v] if key in "AD" else [Fraction(x) for x in v])
+               for key, v in layer.items()} for layer in data["layers"]]
+    for p in layers:
+        L = [[Fraction(int(i == j)) if i < d else (p["A"][i - d][j] if j < d else (p["b"][i - d] if i == j else Fraction(0)))
+              for j in range(n)] for i in range(n)]
+        U = [[(p["c"][i] if i == j else Fraction(0)) if j < d else p["D"][i][j - d] if i < d else Fraction(int(i == j))
+              for j in range(n)] for i in range(n)]
+        P = mul(mul(P, L), U)
+    if data.get("sign_layer"):
+        P[0] = [-x for x in P[0]]
+    Tq = [[Fraction(x) for x in r] for r in T]
+    num = sum(((P[i][j] - Tq[i][j]) ** 2 for i in range(n) for j in range(n)), Fraction(0))
+    return num / sum((x * x for r in Tq for x in r), Fraction(0))
+
+
+def test_decimals_are_read_exactly_not_through_float64():
+    """Before: Decimal("0.1") became the float 0.1: mp said residual 1.1e-53 where the exact residual
+    against the given Decimals is 3.3e-17, and exact mode returned c = 3602879701896397/2^55."""
+    from decimal import Decimal
+
+    from verify.theorem2.serialize import to_json
+
+    T = [[Decimal("0.1"), Decimal("0.3")], [Decimal("0.7"), Decimal("2.9")]]
+    dec = decompose(T, "mp", digits=50)
+    exact_T = [[Fraction(x) for x in r] for r in T]
+    assert dec.verified and exact_residual(exact_T, to_json(dec)) <= Fraction(dec.residual) ** 2
+    assert decompose([[Decimal("0.1"), 0], [0, 1]]).as_fractions()[0]["c"] == [Fraction(1, 10)]
+
+
+def test_sympy_numbers_are_exact_or_refused():
+    """Before: sympy.Float("0.1", 50) was rounded to float64 and sympy.sqrt(2) gave "verified" exact
+    layers for a rational approximation of it."""
+    import sympy
+
+    from verify.errors import InputError
+
+    f = sympy.Float("0.1", 50)
+    c = decompose([[f, 0], [0, 1]]).as_fractions()[0]["c"][0]
+    assert c == Fraction(int(sympy.Rational(f).p), int(sympy.Rational(f).q)) and c.denominator > 2**100
+    assert decompose([[sympy.Rational(1, 3), 0], [0, 3]]).as_fractions()[0]["c"] == [Fraction(1, 3)]
+    for bad in (sympy.sqrt(2), sympy.pi, sympy.Symbol("x"), sympy.I):
+        for mode in ("exact", "mp", "float"):
+            with pytest.raises(InputError):
+                decompose([[bad, 0], [0, 1]], mode)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.longdouble])
+def test_binary_floats_of_every_width_are_read_exactly(dtype):
+    """Before: a longdouble array was rounded to float64 (and a longdouble .npy raised TypeError)."""
+    a = (np.array([[1, 2], [3, 4]], dtype=dtype) / dtype(3)) * np.array([[1, 1], [1, -1]], dtype=dtype)
+    from verify.io import as_matrix
+
+    M = as_matrix(a)
+    assert M.rows == [[Fraction(*x.as_integer_ratio()) for x in r] for r in a.tolist()]
+    assert M.binary_float
+
+
+def test_masked_arrays_and_unknown_types_are_refused():
+    from verify.errors import InputError
+
+    with pytest.raises(InputError, match="masked"):
+        decompose(np.ma.masked_array([[1.0, 0], [0, 1]], mask=[[0, 1], [0, 0]]))
+    with pytest.raises(InputError, match="cannot be read exactly"):
+        decompose([[object(), 0], [0, 1]])
+
+
+def test_a_json_number_that_underflows_is_kept(tmp_path):
+    """Before: [[1, 1e-400], [0, 1]] with --exact gave identity layers, residual "0", and check said OK."""
+    T = write(tmp_path, "T.json", "[[1, 1e-400], [0, 1]]")
+    assert read_matrix(T).rows[0][1] == Fraction(1, 10**400)
+    code, out, _ = run_in_process(["decompose", T, "--exact", "--json"])
+    assert code == 0
+    D = json.loads(out)["layers"][0]["D"][0][0]
+    assert Fraction(D) == Fraction(1, 10**400)
+    I = write(tmp_path, "I.json", "[[1, 0], [0, 1]]")
+    assert run_in_process(["check", I, write(tmp_path, "d.json", out)])[0] == 1  # the layers are not I's
+
+
+def test_large_float_checks_test_the_residual_claim(tmp_path):
+    """Before: at 2d > 256 (the normwise path) a "residual": "1e-30" claim passed with no claim line."""
+    rng = np.random.default_rng(0)
+    T = rng.standard_normal((258, 258)) + 20 * np.eye(258)
+    p = tmp_path / "T.npy"
+    np.save(p, T)
+    code, out, _ = run_in_process(["decompose", str(p), "--json"])
+    assert code == 0
+    data = json.loads(out)
+    assert run_check(tmp_path, str(p), data)[0] == 0
+    data["residual"] = "1e-30"
+    code, out, _ = run_check(tmp_path, str(p), data)
+    assert code == 1 and "residual claim is false" in out
+
+
+def exact_file(tmp_path: Path) -> tuple[str, dict]:
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, _ = run_in_process(["decompose", T, "--exact", "--json"])
+    assert code == 0
+    return T, json.loads(out)
+
+
+@pytest.mark.parametrize("label", [{"arithmetic": "float"}, {"arithmetic": "mp", "digits": 1},
+                                   {"arithmetic": "float", "tolerance": "1"}])
+def test_the_files_labels_do_not_set_the_default_tolerance(tmp_path, label):
+    """Before: an exact file relabelled "arithmetic": "float" with A[0][0] + 1e-12 passed (1e-8 bar),
+    and relabelled mp with "digits": 1 the bar dropped to 1e-6."""
+    T, data = exact_file(tmp_path)
+    data.update(label)
+    A = data["layers"][0]["A"]
+    A[0][0] = str(Fraction(A[0][0]) + Fraction(1, 10**12))
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 1 and "exact" in out, out
+    assert "its layers are exact numbers" in out
+
+
+def test_relabelled_mp_files_keep_their_digits_bar(tmp_path):
+    """Before: an mp file relabelled "digits": 1 was checked at 1e-6, and a 1e-7 tamper passed."""
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, _ = run_in_process(["decompose", T, "--mp", "40", "--json"])
+    data = json.loads(out)
+    assert run_check(tmp_path, T, data)[0] == 0
+    data["digits"] = 1
+    A = data["layers"][0]["A"]
+    A[0][0] = str(Fraction(A[0][0]) * (1 + Fraction(1, 10**7)))
+    A[0][0] = f"{float(Fraction(A[0][0])):.30e}"  # a decimal at the file's precision
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 1, out
+
+
+def test_certificate_k3_checks_by_the_numbers(tmp_path):
+    """Before: check-certificate's k3 part took its default tolerance from the k3 file's label."""
+    from verify.checkers import check_certificate
+    from verify.theorem3 import counterexample
+
+    data = counterexample(2).to_json()
+    assert check_certificate(data).ok
+    data["k3"]["arithmetic"] = "float"
+    A = data["k3"]["layers"][0]["A"]
+    A[0][0] = str(Fraction(A[0][0]) + Fraction(1, 10**12))
+    assert not check_certificate(data).ok
+
+
+def test_an_unknown_regime_is_refused_everywhere():
+    """Before: certify(T, "bogus") returned a trace certificate for a T that depth --signed decomposes
+    with k = 2: the regime was never validated."""
+    from verify import depth
+    from verify.errors import InputError
+    from verify.theorem3 import certify, counterexample
+    from verify.theorem3.obstructions import trace_obstructs
+
+    T = counterexample(2).T
+    for call in (lambda: certify(T, "bogus"), lambda: depth(T, "bogus"), lambda: trace_obstructs([1], [1], "Positive"),
+                 lambda: decompose(T, "bogus"), lambda: decompose(T, "mp", digits=0)):
+        with pytest.raises(InputError):
+            call()
+
+
+def test_mp_at_thousands_of_digits_has_a_tolerance(tmp_path):
+    """Before: --mp D with D >= 650 had a default tolerance 10^-(D/2) that underflowed to 0.0:
+    decompose exited 1 and check reported a MISMATCH on a valid file."""
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, err = run_in_process(["decompose", T, "--mp", "700", "--json"])
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["tolerance"] == "1.000e-350" and data["verified"]
+    code, out, _ = run_check(tmp_path, T, data)
+    assert code == 0 and "tolerance 1.000e-350" in out, out
+
+
+def test_negative_mpf_entries_keep_their_sign():
+    """Found while fixing issue 20: mpmath's ``man_exp`` drops the sign, so ``mpf(-2)`` was read as 2:
+    ``[[mpf(-2), 0], [0, mpf(-3)]]`` decomposed as diag(2, 3), one pair, and mp layers came back
+    from ``as_fractions`` with their signs lost."""
+    import mpmath
+
+    from verify.io import to_fraction
+
+    assert to_fraction(mpmath.mpf("-0.25")) == Fraction(-1, 4)
+    dec = decompose([[mpmath.mpf(-2), 0], [0, mpmath.mpf(-3)]])
+    assert dec.k == 3 and dec.verified
+    m = decompose(G4, "mp", digits=30)
+    assert any(x < 0 for p in m.as_fractions() for r in p["A"] for x in r)
+
+
+def test_stable_layers_share_the_scale(tmp_path):
+    """Before: the scale 2^e of T went into the first pair only: T with ||T|| = 1e8 had a first layer
+    of condition 2.1e7 against the bound's 7.4e5. Now each pair takes 2^(e/7), and the bound (with its
+    scale factor) holds on T and on 2^e T."""
+    from scipy.stats import ortho_group
+
+    from verify.algebra.layers import layer_matrices
+
+    n = 32
+    Q1, Q2 = ortho_group.rvs(n, random_state=1), ortho_group.rvs(n, random_state=2)
+    s = np.logspace(0, 8, n)
+    T = Q1 @ np.diag(s) @ Q2.T
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    for e in (0, 40, -40, 400):
+        Ts = np.ldexp(T, e)
+        dec = decompose(Ts, "float")
+        cond = max(np.linalg.cond(np.asarray(M.v, dtype=float)) for M in layer_matrices(dec.ar, dec.pairs))
+        sv = np.linalg.svd(Ts, compute_uv=False)
+        d = n // 2
+        sigma = min(max(np.sqrt(sv[0] * sv[-1]), sv[d]), sv[d - 1])
+        alpha = sigma ** (1 / 7)
+        bound = 74 * max(sv[0] / sigma, sigma / sv[-1]) * 2 * max(alpha, 1 / alpha)
+        assert dec.verified and cond <= bound, (e, cond, bound)
+        g = np.exp(np.mean(np.log(sv)))
+        assert cond >= max(g, 1 / g) ** (1 / 7) * (1 - 1e-9)  # the scale lower bound (proofs/theorem2_stable.md)

@@ -24,7 +24,7 @@ import math
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from .errors import InputError
 from .io.outward import up
@@ -79,7 +79,17 @@ def _argument(convert: Callable[[str], float], name: str, describe: str, ok: Cal
 MAX_DIGITS = 10_000
 
 _seed = _argument(int, "seed", "an integer >= 0", lambda v: v >= 0)
-_tolerance = _argument(float, "tolerance", "a finite number >= 0", lambda v: v >= 0 and math.isfinite(v))
+def _exact_number(text: str) -> Any:
+    """The text as an exact ``Fraction`` (``1e-500`` is not 0, ``1e400`` is not inf)."""
+    from .io.entries import to_fraction
+
+    try:
+        return to_fraction(text)
+    except ValueError:
+        return None
+
+
+_tolerance = _argument(_exact_number, "tolerance", "a finite number >= 0", lambda v: v >= 0)
 _positive = _argument(float, "value", "a finite number > 0", lambda v: v > 0 and math.isfinite(v))
 _digits = _argument(int, "digits", f"an integer in 15..{MAX_DIGITS}", lambda v: 15 <= v <= MAX_DIGITS)
 
@@ -198,6 +208,8 @@ def _parser() -> argparse.ArgumentParser:
     cc.add_argument("--perturb", type=int, default=0, metavar="N",
                     help="also check N random perturbations of T inside the reported radius")
     cc.add_argument("--seed", type=_seed, default=0, help="seed of the perturbations")
+    cc.add_argument("--yes", action="store_true",
+                    help="check a minors certificate however many determinants it needs (bounded by default)")
 
     se = sub.add_parser("search", help="search a family for T that the k <= 2 solver cannot represent",
                         epilog=_examples("verify search --d 2 --family trace-cone --samples 10"))
@@ -363,7 +375,7 @@ def _decompose(args: argparse.Namespace) -> int:
     print(text)
     print(f"verify: {arithmetic} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
-        return _err(f"residual bound {up(dec.residual)} exceeds the tolerance {dec.tolerance:.1e}; "
+        return _err(f"residual bound {up(dec.residual)} exceeds the tolerance {up(dec.tolerance)}; "
                     f"{_advice(arithmetic, method, args.digits)}", EXIT_MISMATCH)
     return EXIT_OK
 
@@ -461,6 +473,7 @@ def _check_certificate(args: argparse.Namespace) -> int:
     import numpy as np
 
     from .checkers import check_certificate
+    from .checkers.certificate import MAX_MINORS
     from .io import as_fraction_rows, read_json, to_fraction
 
     if args.perturb < 0:
@@ -468,7 +481,8 @@ def _check_certificate(args: argparse.Namespace) -> int:
     data = read_json(args.path)
     if args.perturb and data.get("radius") is None:  # said before any verdict is printed
         return _err("--perturb needs a certificate with a radius (positive regime, trace family)")
-    result = check_certificate(data, regime=args.regime, require_k3=args.require_k3)
+    result = check_certificate(data, regime=args.regime, require_k3=args.require_k3,
+                               max_minors=None if args.yes else MAX_MINORS)
     print(("OK: " if result.ok else "FAILED: ") + result.message)
     for claim in result.claims:
         print(f"  claim: {claim}")
@@ -527,11 +541,26 @@ def _emit(args: argparse.Namespace, as_json: dict, text: str, plot: Callable[[st
     sys.stdout.flush()
     if getattr(args, "plot", None):
         try:
-            plot(args.plot)
+            _write_plot(plot, args.plot)
         except (OSError, ValueError) as e:
             return _err(f"--plot: cannot write {args.plot}: {getattr(e, 'strerror', None) or e} "
                         "(the results above are complete)")
     return EXIT_OK
+
+
+def _write_plot(plot: Callable[[Any], None], path: str) -> None:
+    """Render into memory, then write the bytes with an explicit close: matplotlib's own file
+    handling swallows the error of a full disk (``--plot /dev/full`` exited 0)."""
+    import io
+
+    import matplotlib
+
+    fmt = Path(path).suffix.lstrip(".").lower() or "png"
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"savefig.format": fmt}):
+        plot(buf)
+    with open(path, "wb") as f:
+        f.write(buf.getvalue())
 
 
 def _survey(args: argparse.Namespace) -> int:

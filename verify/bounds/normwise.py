@@ -106,7 +106,14 @@ def _balance(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.ndarray
 
 def normwise_residual(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.ndarray, sign_layer: bool
                       ) -> tuple[float, float]:
-    r"""``(bound, measured)`` for ``\|[S] G_1 \cdots G_m - T\|_F / \|T\|_F``, where ``layers`` lists
+    r"""``(bound, measured)``: :func:`normwise_interval` without its lower end."""
+    _, bound, measured = normwise_interval(layers, T, sign_layer)
+    return bound, measured
+
+
+def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.ndarray, sign_layer: bool
+                      ) -> tuple[float, float, float]:
+    r"""``(lower, bound, measured)`` for ``\|[S] G_1 \cdots G_m - T\|_F / \|T\|_F``, where ``layers`` lists
     ``("L", b, A)`` for ``L(A, b) = [[I, 0], [A, \operatorname{diag} b]]`` and ``("U", c, D)`` for
     ``U(c, D) = [[\operatorname{diag} c, D], [0, I]]`` in product order, and ``S = \operatorname{diag}(-1, 1, \dots)``
     when ``sign_layer``. ``bound`` is rigorous for the exact values of the decimal strings the
@@ -121,7 +128,11 @@ def normwise_residual(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     ``\|G_1 \cdots G_{j-1}\|_2`` are bounded by a second float pass, ``\|\hat \Pi_j\|_F + e_j`` with
     ``e_{j+1} = e_j \|G_j\|_2 + g_1 (\|s_j\|_\infty + \| |B_j| \|_2) \|\hat\Pi_j\|_F`` (plain products,
     ``g_1 = \gamma_{d+1} + 2u``): only a crude bound is needed there. Unlike a componentwise
-    (midpoint-radius) enclosure, nothing here wraps through absolute values of dense products."""
+    (midpoint-radius) enclosure, nothing here wraps through absolute values of dense products.
+
+    ``lower`` is rigorous the other way: ``\|\Pi - T\|_F \ge \|\hat M_1 - T\|_F - \|\hat M_1 - \Pi\|_F``,
+    with ``\|\hat M_1 - T\|_F \ge \|fl(\hat M_1 - T)\|_F / (1 + u)`` and the same error bound, so a
+    claimed residual below it is false (0 when the error bound swamps the measured residual)."""
     layers, T = _balance(layers, T)
     n = T.shape[0]
     d = n // 2
@@ -162,4 +173,6 @@ def normwise_residual(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     diff = fro_norm(M - T)
     num = (diff * (1 + u) * up + err) * up
     den = fro_norm(T) / up
-    return math.nextafter(num / den, math.inf), diff / fro_norm(T)
+    low = (diff / ((1 + u) * up) - err) / up
+    lower = max(0.0, math.nextafter(low / (fro_norm(T) * up) / up, -math.inf)) if low > 0 else 0.0
+    return lower, math.nextafter(num / den, math.inf), diff / fro_norm(T)

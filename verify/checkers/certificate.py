@@ -41,6 +41,15 @@ class CertificateFormatError(InputError):
     """The certificate JSON does not follow the schema."""
 
 
+#: a minors certificate asks for 2 C(d, m) determinants; beyond this many the check is refused unless
+#: the caller lifts the bound (``max_minors=None``; ``--yes`` on the command line): about 5 s here
+MAX_MINORS = 50_000
+
+
+class CertificateWorkError(InputError):
+    """A certificate whose check would take more work than the caller allowed."""
+
+
 @dataclass
 class CertificateResult:
     """The verdict; ``claims`` lists what the file says that differs from what was checked."""
@@ -82,14 +91,17 @@ def _sqrt_ceiling(q: Fraction, bits: int = 64) -> Fraction:
     return Fraction(root, 1 << bits)
 
 
-def check_certificate(data: Any, *, regime: str | None = "positive", require_k3: bool = True) -> CertificateResult:
+def check_certificate(data: Any, *, regime: str | None = "positive", require_k3: bool = True,
+                      max_minors: int | None = MAX_MINORS) -> CertificateResult:
     """Check the certificate in ``data`` (the ``verify counterexample --json`` schema, or the
     :class:`~verify.theorem3.Counterexample` itself) from ``T``: that ``k <= 2`` pairs cannot give
     ``T`` in ``regime`` (``"positive"``, the default, or ``"signed"``; ``None``: the regime the file
     states), and, unless ``require_k3=False``, that the ``k = 3`` decomposition it carries multiplies
     back to ``T`` (:func:`~verify.checkers.decomposition.check`, default tolerance). The file's regime
     is a claim: when it differs, it is checked as well and a false one fails (a signed certificate,
-    exactly one nonzero coefficient, also proves the positive statement)."""
+    exactly one nonzero coefficient, also proves the positive statement). A minors certificate
+    needing more than ``max_minors`` determinants is refused (:class:`CertificateWorkError`) unless
+    ``max_minors=None``."""
     if not isinstance(data, dict) and hasattr(data, "to_json"):
         data = data.to_json()
     try:
@@ -112,9 +124,9 @@ def check_certificate(data: Any, *, regime: str | None = "positive", require_k3:
     det = _f(_matrix(T).det())
     if det <= 0:
         return CertificateResult(False, f"det T = {det} is not positive", claims)
-    res = _certificate(T, d, regime, kind, cert, data.get("radius"))
+    res = _certificate(T, d, regime, kind, cert, data.get("radius"), max_minors)
     if res.ok and claimed != regime:  # the file's own statement is a claim: a false one fails the check
-        theirs = _certificate(T, d, claimed, kind, cert, data.get("radius"))
+        theirs = _certificate(T, d, claimed, kind, cert, data.get("radius"), max_minors)
         if not theirs.ok:
             return CertificateResult(False, f"the file claims the {claimed} regime, which does not hold: "
                                             f"{theirs.message}", claims)
@@ -136,13 +148,14 @@ def check_certificate(data: Any, *, regime: str | None = "positive", require_k3:
     return CertificateResult(True, res.message + f"; k = {k} decomposition: {k3.message}", claims + k3.claims)
 
 
-def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: dict, radius: Any) -> CertificateResult:
+def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: dict, radius: Any,
+                 max_minors: int | None = MAX_MINORS) -> CertificateResult:
     """The certificate's obligation in ``regime`` (module docstring), without the ``k3`` member."""
     if kind == "trace":
         res = _check_trace(T, d, regime, cert)
         return _check_radius(T, d, regime, radius, res) if res.ok else res
     if kind == "minors":
-        res = _check_minors(T, d, regime, cert)
+        res = _check_minors(T, d, regime, cert, max_minors)
         if res.ok and radius is not None:
             return CertificateResult(False, "no radius is derived for a minors certificate; radius must be null")
         return res
@@ -192,10 +205,16 @@ def _minors(block: list[list[Fraction]], m: int) -> list[Fraction]:
     return [_f(_matrix([[block[i][j] for j in I] for i in I]).det()) for I in combinations(range(len(block)), m)]
 
 
-def _check_minors(T: list[list[Fraction]], d: int, regime: str, cert: dict) -> CertificateResult:
+def _check_minors(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_minors: int | None = MAX_MINORS
+                  ) -> CertificateResult:
     m = cert.get("order")
     if not isinstance(m, int) or isinstance(m, bool) or not 1 <= m <= d:
         raise CertificateFormatError(f"minors certificate needs an integer order in 1..{d}")
+    count = 2 * math.comb(d, m)
+    if max_minors is not None and count > max_minors:
+        raise CertificateWorkError(f"a minors certificate of order {m} at d = {d} asks for {count} determinants "
+                                   f"of {m} x {m} matrices (about {count * 1e-4 * m:.0f} s), beyond the bound of "
+                                   f"{max_minors}; --yes goes ahead")
     Tinv = _inverse(T)
     P = _minors([r[:d] for r in T[:d]], m)
     Q = _minors([r[d:] for r in Tinv[d:]], m)

@@ -5,13 +5,18 @@ builds every layer as a plain matrix and multiplies them.
 
 It decides by the caller's terms, never by the file's: the regime (``"positive"``, the default:
 every ``b_i, c_i > 0``; ``"signed"``: nonzero) and the tolerance ``tol`` on the relative residual
-``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F`` (default: the standard bound of the file's
-arithmetic, never above ``1e-6``). What the file says about itself -- ``tolerance``, ``residual``,
-``k``, ``d``, ``regime``, ``verified`` -- is a claim: compared with what is found and reported, and
-a false ``k``, ``d`` or ``residual`` fails the check.
+``\|[S] L_1 U_1 \cdots L_k U_k - T\|_F / \|T\|_F``. The default tolerance is fixed per kind of
+layer number, and the kind is read from the numbers, never from the file's labels
+(:func:`layer_kind`): equality for exact rationals (any ``p/q`` entry, or integers only),
+``10^{-8}`` for decimals of at most 17 significant digits (float64), ``10^{-\lfloor (D-3)/2\rfloor}``
+for ``D``-digit decimals (mp), never above ``10^{-8}``; tolerances are exact rationals, so
+``10^{-500}`` does not underflow. What the file says about itself -- ``arithmetic``, ``digits``,
+``tolerance``, ``residual``, ``k``, ``d``, ``regime``, ``verified`` -- is a claim: compared with
+what is found and reported, and a false ``k``, ``d`` or ``residual`` fails the check (the residual
+claim is tested against a rigorous lower bound of the residual on every path).
 
-* exact layers (``"arithmetic": "exact"``) or ``tol = 0`` -- exact rationals (flint-backed
-  ``DomainMatrix``): the product must equal ``T`` entry by entry;
+* exact layers or ``tol = 0`` -- exact rationals (flint-backed ``DomainMatrix``): the product must
+  equal ``T`` entry by entry (with ``tol > 0``, an unequal product is then bounded by balls);
 * otherwise -- the layers' decimal strings are read exactly and multiplied in ball arithmetic
   (python-flint ``arb``), and the check holds iff the upper end of the enclosure of the relative
   residual is at most ``tol``. Float decompositions with ``2d > 256`` are bounded instead by a
@@ -24,14 +29,15 @@ The input may also be a ``verify depth --json`` result (its ``decomposition``) o
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, validated_regime
 from ..io.entries import to_fraction
 from ..io.matrix import as_matrix
-from ..io.outward import down, up
+from ..io.outward import arb_endpoint, down, up
 
 
 class DecompositionFormatError(InputError):
@@ -48,12 +54,72 @@ class CheckResult:
     claims: list[str] = field(default_factory=list)
 
 
-#: the tolerance that ``check`` never exceeds by default, whatever the file's arithmetic
-MAX_DEFAULT_TOL = 1e-6
+#: the default tolerance for decimal layers never exceeds float64's standard bound
+MAX_DEFAULT_TOL = Fraction(1, 10**8)
 #: a ``digits`` claim beyond this is refused as malformed
 MAX_DIGITS = 100_000
 ARITHMETICS = ("exact", "mp", "float")
 REGIMES = ("positive", "signed")
+#: a decimal with more significant digits than this is not a float64 written out (``repr`` of a
+#: float64 has at most 17): such layers are mp layers
+FLOAT_DIGITS = 17
+_RATIO_TEXT = re.compile(r"\s*[+-]?\d+\s*/\s*[+-]?\d+\s*")
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+_MANTISSA = re.compile(r"\s*[+-]?0*(\d*?)\.?(\d*)(?:[eE].*)?\s*")
+
+
+@dataclass(frozen=True)
+class LayerKind:
+    """What the layers' numbers are, read from the numbers themselves (never from the file's
+    ``arithmetic`` or ``digits`` labels): ``exact`` -- integers and ratios ``p/q`` only, or any ratio
+    at all (float and mp layers are decimals, never ratios); otherwise ``decimal`` with ``digits`` the
+    most significant digits of any entry."""
+
+    exact: bool
+    digits: int = 0
+
+    @property
+    def name(self) -> str:
+        return "exact" if self.exact else ("float" if self.digits <= FLOAT_DIGITS else "mp")
+
+    def default_tolerance(self) -> Fraction:
+        r"""The caller's default, fixed per kind: 0 (equality) for exact layers; ``10^{-8}`` for layers
+        written at float64's ``\le 17`` digits; ``10^{-\lfloor (D - 3)/2 \rfloor}`` for ``D > 17``
+        digits (mp at ``P`` digits prints ``D = P + 3``, so this is ``10^{-\lfloor P/2 \rfloor}``, the
+        tolerance ``verify decompose`` used), never above ``10^{-8}``. An exact power of ten: no float
+        underflow at thousands of digits."""
+        if self.exact:
+            return Fraction(0)
+        if self.digits <= FLOAT_DIGITS:
+            return MAX_DEFAULT_TOL
+        return min(MAX_DEFAULT_TOL, Fraction(1, 10 ** ((self.digits - 3) // 2)))
+
+
+def layer_kind(raw: list) -> LayerKind:
+    """The :class:`LayerKind` of the entries of ``raw`` (``[(A, b, c, D), ...]``, entries as in the
+    JSON: strings, ints, or Python numbers)."""
+    digits, decimal = 0, False
+    for A, b, c, D in raw:
+        for x in [*b, *c, *(y for r in A + D for y in r)]:
+            if isinstance(x, bool):
+                continue  # refused when read
+            if isinstance(x, (int, Fraction)) or type(x).__name__ in ("fmpz", "fmpq"):
+                if isinstance(x, Fraction) or type(x).__name__ == "fmpq":
+                    return LayerKind(True)
+                continue
+            if not isinstance(x, str):  # a float or other number object: at least float64's digits
+                decimal, digits = True, max(digits, FLOAT_DIGITS)
+                continue
+            if _RATIO_TEXT.fullmatch(x):
+                return LayerKind(True)
+            if _INTEGER_TEXT.fullmatch(x):
+                continue
+            m = _MANTISSA.fullmatch(x)
+            decimal = True
+            if m:
+                sig = (m.group(1) + m.group(2)).lstrip("0") if not m.group(1) else m.group(1) + m.group(2)
+                digits = max(digits, len(sig))
+    return LayerKind(not decimal, digits)
 
 
 def _fr(x: Any) -> Fraction:
@@ -65,27 +131,21 @@ def _fr(x: Any) -> Fraction:
 
 def _claim_number(data: dict, key: str) -> Fraction | None:
     """A numeric claim of the file (``tolerance``, ``residual``): None when absent or null, else a
-    finite number >= 0; anything else is malformed."""
+    finite number >= 0 read exactly (``"1e400"`` is that number, not an overflow); anything else is
+    malformed."""
     x = data.get(key)
-    if x is None:
-        return None
+    return None if x is None else _nonnegative(x, f"decomposition: {key}")
+
+
+def _nonnegative(x: Any, what: str) -> Fraction:
+    """``x`` read exactly (``"1e400"`` is that number, not an overflow) and ``>= 0``, or one line."""
     try:
         q = to_fraction(x)
     except InputError:
-        raise DecompositionFormatError(f"decomposition: {key} {str(x)[:40]!r} is not a finite number") from None
-    if q < 0:
-        raise DecompositionFormatError(f"decomposition: {key} {str(x)[:40]!r} is negative")
+        q = None
+    if q is None or q < 0:
+        raise DecompositionFormatError(f"{what} {short(x)!r} is not a finite number >= 0")
     return q
-
-
-def default_tolerance(arithmetic: str, digits: int | None) -> float:
-    """The arithmetic's standard bound, as ``verify decompose`` uses it: 0 (exact equality) for exact
-    layers, ``1e-8`` for float64, ``10^{-digits/2}`` for mp; never above :data:`MAX_DEFAULT_TOL`."""
-    if arithmetic == "exact":
-        return 0.0
-    if arithmetic == "mp" and digits is not None:
-        return min(MAX_DEFAULT_TOL, 10.0 ** (-(digits // 2)))
-    return min(MAX_DEFAULT_TOL, 1e-8)
 
 
 def _unwrap(data: Any) -> dict:
@@ -105,17 +165,19 @@ def _unwrap(data: Any) -> dict:
     return data
 
 
-def check(T_rows: Any, data: Any, *, tol: float | None = None, regime: str = "positive") -> CheckResult:
+def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") -> CheckResult:
     """Whether the decomposition ``data`` (the ``verify decompose --json`` schema, or a result that
     carries one) multiplies back to ``T_rows`` (anything :func:`~verify.io.as_matrix` accepts), with
     every scale positive (``regime="positive"``) or nonzero (``"signed"``), and a relative residual
-    at most ``tol`` (default :func:`default_tolerance` of the file's arithmetic; ``tol = 0`` asks for
-    exact equality). The file's ``tolerance``, ``residual``, ``k``, ``d``, ``regime`` and
-    ``verified`` are claims: compared with what is found, never used to decide."""
-    if regime not in REGIMES:
-        raise DecompositionFormatError(f"regime must be 'positive' or 'signed', not {regime!r}")
-    if tol is not None and not (tol >= 0 and math.isfinite(tol)):
-        raise DecompositionFormatError(f"tolerance {tol!r} is not a finite number >= 0")
+    at most ``tol`` (any exactly readable number >= 0; ``tol = 0`` asks for exact equality). The
+    default is fixed by what the layers' numbers are (:func:`layer_kind`): equality for exact
+    rationals, ``1e-8`` for float64 decimals, ``10^{-(D-3)/2}`` for ``D``-digit decimals -- never by the
+    file's labels. The file's ``arithmetic``, ``digits``, ``tolerance``, ``residual``, ``k``, ``d``,
+    ``regime`` and ``verified`` are claims: compared with what is found, never used to decide."""
+    regime = validated_regime(regime)
+    tol_q = None if tol is None else _nonnegative(tol, "tolerance")
+    outer = data.to_json() if not isinstance(data, dict) and hasattr(data, "to_json") else data
+    depth_claims = isinstance(outer, dict) and "layers" not in outer and "per_k" in outer
     data = _unwrap(data)
     M = as_matrix(T_rows)
     n = M.n
@@ -124,7 +186,7 @@ def check(T_rows: Any, data: Any, *, tol: float | None = None, regime: str = "po
         layers = data["layers"]
         raw = [(L["A"], L["b"], L["c"], L["D"]) for L in layers]
     except (KeyError, TypeError) as e:
-        raise DecompositionFormatError(f"decomposition JSON lacks the schema's fields ({e})") from None
+        raise DecompositionFormatError(f"decomposition JSON lacks the schema's fields ({short(e)})") from None
     if not raw:
         raise DecompositionFormatError("decomposition has no layers")
     for A, b, c, D in raw:
@@ -134,7 +196,7 @@ def check(T_rows: Any, data: Any, *, tol: float | None = None, regime: str = "po
             raise DecompositionFormatError(f"decomposition layers are not of size d = {d} (T is {n} x {n})")
     arithmetic = data.get("arithmetic", "exact")
     if arithmetic not in ARITHMETICS:
-        raise DecompositionFormatError(f"arithmetic {str(arithmetic)[:40]!r} is not one of {', '.join(ARITHMETICS)}")
+        raise DecompositionFormatError(f"arithmetic {short(arithmetic)!r} is not one of {', '.join(ARITHMETICS)}")
     sign = data.get("sign_layer", False)
     if not isinstance(sign, bool):
         raise DecompositionFormatError("sign_layer must be true or false")
@@ -142,52 +204,74 @@ def check(T_rows: Any, data: Any, *, tol: float | None = None, regime: str = "po
     if digits is not None and (not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= MAX_DIGITS):
         raise DecompositionFormatError(f"digits must be an integer in 1..{MAX_DIGITS} or null")
     claimed_tol, claimed_residual = _claim_number(data, "tolerance"), _claim_number(data, "residual")
-    used_tol = default_tolerance(arithmetic, digits) if tol is None else float(tol)
-    notes = _structural_claims(data, d, len(raw), regime)
-    if any(n.startswith("!") for n in notes):
-        bad = [n[1:] for n in notes if n.startswith("!")]
-        return CheckResult(False, "the file's claims are false: " + "; ".join(bad), [n.lstrip("!") for n in notes])
-    exact_check = arithmetic == "exact" or used_tol == 0  # equality decides: no tolerance is involved
-    if claimed_tol is not None and float(claimed_tol) != used_tol and not exact_check:
-        notes.append(f"the file's tolerance {data['tolerance']} was not used: decided against {used_tol:.1e}")
-    result = _decide(M, raw, arithmetic, sign, regime, used_tol)
+    kind = layer_kind(raw)
+    used_tol = kind.default_tolerance() if tol is None else tol_q
+    notes, false_claims = _structural_claims(data, d, len(raw), regime)
+    if false_claims:
+        return CheckResult(False, "the file's claims are false: " + "; ".join(false_claims), false_claims + notes)
+    if arithmetic != kind.name and not (arithmetic == "mp" and kind.name == "float"):  # mp at 15 digits prints like float64
+        notes.append(f"the file says arithmetic {arithmetic}; its layers are {kind.name} numbers"
+                     + (" (checked by exact equality)" if kind.exact and tol is None else ""))
+    exact_check = used_tol == 0  # equality decides: no tolerance is involved
+    if claimed_tol is not None and claimed_tol != used_tol and not exact_check:
+        notes.append(f"the file's tolerance {short(data['tolerance'])} was not used: decided against {up(used_tol)}")
+    if depth_claims:
+        notes.append("a 'verify depth' result: only its decomposition was re-multiplied; its k_min and "
+                     "proved_minimal claims (the evidence for smaller k) are not checked by 'verify check'")
+    result = _decide(M, raw, kind, sign, regime, used_tol, claimed_residual)
     if result.ok and data.get("verified") is False:
         notes.append("the file says 'verified': false; it holds on these terms")
     if claimed_residual is not None and result.lower is not None and claimed_residual < result.lower:
-        notes.append(f"the file claims residual <= {data['residual']}, but the residual is at least "
+        notes.append(f"the file claims residual <= {short(data['residual'])}, but the residual is at least "
                      f"{down(result.lower)}")
+        return CheckResult(False, result.message + "; the file's residual claim is false", notes)
+    if claimed_residual is not None and result.residual_sq is not None and claimed_residual**2 < result.residual_sq:
+        notes.append(f"the file claims residual <= {short(data['residual'])}, but the exact residual is "
+                     f"{down(_sqrt_floor(result.residual_sq))}")
         return CheckResult(False, result.message + "; the file's residual claim is false", notes)
     return CheckResult(result.ok, result.message, notes)
 
 
-def _structural_claims(data: dict, d: int, k: int, regime: str) -> list[str]:
-    """Claims about the shape (``k``, ``d``) and ``regime``; a false shape claim is marked ``!``."""
-    out = []
+def short(x: Any, width: int = 40) -> str:
+    """``str(x)`` for a one-line message, cut to ``width`` characters, whatever ``x`` is (an integer
+    of 5000 digits has no ``str`` under Python's digit limit)."""
+    if isinstance(x, int) and not isinstance(x, bool) and x.bit_length() > 128:
+        return f"an integer of {x.bit_length()} bits"
+    text = " ".join(str(x).split())
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def _structural_claims(data: dict, d: int, k: int, regime: str) -> tuple[list[str], list[str]]:
+    """``(notes, false)``: claims about the shape (``k``, ``d``) and ``regime``; ``false`` lists the
+    false shape claims (each fails the check), ``notes`` the differences that are only reported."""
+    notes, false = [], []
     if "k" in data and data["k"] != k:
-        out.append(f"!the file says k = {str(data['k'])[:20]} but lists {k} pairs")
+        false.append(f"the file says k = {short(data['k'], 20)} but lists {k} pairs")
     if "d" in data and data["d"] != d:
-        out.append(f"!the file says d = {str(data['d'])[:20]} but T is {2 * d} x {2 * d}")
+        false.append(f"the file says d = {short(data['d'], 20)} but T is {2 * d} x {2 * d}")
     claimed = data.get("regime")
     if claimed is not None and claimed not in REGIMES:
-        raise DecompositionFormatError(f"regime {str(claimed)[:40]!r} is not 'positive' or 'signed'")
+        raise DecompositionFormatError(f"regime {short(claimed)!r} is not 'positive' or 'signed'")
     if claimed is not None and claimed != regime:
-        out.append(f"the file says regime {claimed}; checked in the {regime} regime")
-    return out
+        notes.append(f"the file says regime {claimed}; checked in the {regime} regime")
+    return notes, false
 
 
 @dataclass
 class _Found:
     ok: bool
     message: str
-    lower: float | None = None  # a lower bound of the relative residual, when one is known
+    lower: Any = None  # a lower bound of the relative residual (float or Fraction), when one is known
+    residual_sq: Fraction | None = None  # the squared relative residual, exactly, when it is known
 
 
-def _decide(M: Any, raw: list, arithmetic: str, sign: bool, regime: str, tol: float) -> _Found:
+def _decide(M: Any, raw: list, kind: LayerKind, sign: bool, regime: str, tol: Fraction,
+            claimed: Fraction | None = None) -> _Found:
     n = M.n
-    if arithmetic == "float" and tol > 0 and n > BALL_MAX_N:  # mp layers need the balls: more than 17 digits
+    if not kind.exact and kind.digits <= FLOAT_DIGITS and tol > 0 and n > BALL_MAX_N:  # mp layers need balls
         floats = _float_pairs(raw)
         if floats is not None:
-            return _check_floats(M, floats, sign, regime, tol)
+            return _check_floats(M, floats, sign, regime, tol, claimed, raw)
     pairs = [([[_fr(x) for x in r] for r in A], [_fr(x) for x in b], [_fr(x) for x in c], [[_fr(x) for x in r] for r in D])
              for A, b, c, D in raw]
     if regime == "signed":
@@ -196,10 +280,21 @@ def _decide(M: Any, raw: list, arithmetic: str, sign: bool, regime: str, tol: fl
     elif any(x <= 0 for _, b, c, _ in pairs for x in b + c):
         return _Found(False, "a scale b_i or c_i is not positive (positive regime; --regime signed accepts "
                              "nonzero scales)")
-    if arithmetic == "exact" or tol == 0:
-        return _check_exact(M.rows, pairs, sign)
-    width = max(len(str(x)) for A, b, c, D in raw for x in [*b, *c, *(y for r in A + D for y in r)])
+    if kind.exact or tol == 0:
+        found = _check_exact(M.rows, pairs, sign)
+        if found.ok or tol == 0:
+            return found
+    width = max(_text_width(x) for A, b, c, D in raw for x in [*b, *c, *(y for r in A + D for y in r)])
     return _check_balls(M.rows, pairs, sign, tol, width)
+
+
+def _text_width(x: Any) -> int:
+    """About the number of characters of an entry (its ball precision), without ``str`` of a long int."""
+    if isinstance(x, int):
+        return x.bit_length() // 3 + 2
+    if isinstance(x, str):
+        return len(x)
+    return 40
 
 
 #: float decompositions beyond this size are checked by the float64 normwise bound, not by arb balls
@@ -208,28 +303,37 @@ BALL_MAX_N = 256
 
 def _float_pairs(raw: list) -> list | None:
     """Every entry as the float64 nearest to its decimal string (numpy's correctly rounded parse),
-    or None when some entry is not a plain decimal (then the exact path reads it)."""
+    or None when some entry is not a plain decimal, or leaves float64's normal range (a nonzero
+    entry that becomes 0 or a subnormal is not within half an ulp): then the exact path reads it."""
     import numpy as np
 
     out = []
     try:
         for A, b, c, D in raw:
             arrs = [np.array(x, dtype=np.float64) for x in (A, b, c, D)]
-            if not all(np.all(np.isfinite(a)) for a in arrs):
-                raise DecompositionFormatError("decomposition: an entry is NaN or infinite")
+            for a, x in zip(arrs, (A, b, c, D)):
+                if not np.all(np.isfinite(a)):
+                    return None  # NaN text is refused by the exact reader; a huge decimal is read exactly there
+                tiny = np.abs(a) < 2.0**-1022
+                if tiny.any():
+                    flat = np.array(x, dtype=object).ravel()
+                    if any(_fr(v) != 0 for v in flat[tiny.ravel()]):
+                        return None
             out.append(arrs)
     except (ValueError, TypeError):
         return None
     return out
 
 
-def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: float) -> _Found:
-    r"""Large float decompositions: :func:`verify.bounds.normwise_residual`, a rigorous float64 bound
-    for the exact values of the decimal strings (each within half an ulp of its float), plus
-    ``u \|T\|_F`` when ``T`` itself is not exactly a float64 matrix."""
+def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: Fraction, claimed: Fraction | None = None,
+                  raw: list | None = None) -> _Found:
+    r"""Large float decompositions: :func:`verify.bounds.normwise_interval`, a rigorous float64
+    enclosure of the relative residual for the exact values of the decimal strings (each within half
+    an ulp of its float), widened by ``u \|T\|_F`` when ``T`` itself is not exactly a float64 matrix.
+    Its lower end tests the file's residual claim."""
     import numpy as np
 
-    from ..bounds import normwise_residual
+    from ..bounds import normwise_interval
 
     scales = np.concatenate([np.concatenate([b, c]) for _, b, c, _ in pairs])
     if regime == "signed":
@@ -241,13 +345,57 @@ def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: float) -> _
     layers = []
     for A, b, c, D in pairs:
         layers += [("L", b, A), ("U", c, D)]
-    bound, _ = normwise_residual(layers, M.array, sign)
+    lower, bound, measured = normwise_interval(layers, M.array, sign)
     if not M.float_exact:
         u = 2.0**-53
         bound = bound * (1 + u) + u * (1 + 1e-6)
-    ok = bool(bound <= tol)
+        lower = max(0.0, (lower - u * (1 + 1e-6)) * (1 - u))
+    if raw is not None and claimed is not None and claimed < Fraction(measured) and Fraction(lower) <= claimed:
+        lower = max(lower, _probe_lower(M, raw, sign))  # the normwise lower end is too loose to refute it
+    ok = Fraction(bound) <= tol
     return _Found(ok, f"relative residual <= {up(bound)} (certified by a float64 normwise rounding bound) "
-                      f"{'<=' if ok else '>'} tolerance {tol:.1e}")
+                      f"{'<=' if ok else '>'} tolerance {up(tol)}", lower)
+
+
+def _probe_lower(M: Any, raw: list, sign: bool) -> Fraction:
+    r"""A rigorous lower bound of the relative residual from one exact probe vector ``x = (1, ..., 1)``:
+    ``\|\Pi - T\|_F \ge \|(\Pi - T) x\|_2 / \|x\|_2``, with ``(\Pi - T) x`` enclosed in ball
+    arithmetic (arb, 128 bits) from the decimal strings themselves (their distance to float64 is of
+    the size of the residual, so floats will not do). Used only when the file claims less than the
+    float evaluation measures (an honest file never does): it reads every entry once as a ball
+    (about a second per million entries) and costs two ``d x d`` ball matrix-vector products per pair."""
+    import flint
+
+    old = flint.ctx.prec
+    flint.ctx.prec = 128
+    try:
+        n = M.n
+        d = n // 2
+        ball = lambda x: flint.arb(x if isinstance(x, (str, int)) else float(x))  # noqa: E731
+        mat = lambda rows: flint.arb_mat([[ball(x) for x in r] for r in rows])  # noqa: E731
+        col = lambda v: flint.arb_mat([[x] for x in v])  # noqa: E731
+        y1, y2 = col([1] * d), col([1] * d)
+        for A, b, c, D in reversed(raw):
+            Dy = mat(D) * y2
+            y1 = col([ball(c[i]) * y1[i, 0] + Dy[i, 0] for i in range(d)])
+            Ay = mat(A) * y1
+            y2 = col([Ay[i, 0] + ball(b[i]) * y2[i, 0] for i in range(d)])
+        y = [y1[i, 0] for i in range(d)] + [y2[i, 0] for i in range(d)]
+        if sign:
+            y[0] = -y[0]
+        q = lambda x: flint.arb(flint.fmpq(x.numerator, x.denominator))  # noqa: E731
+        num, den = flint.arb(0), flint.arb(0)
+        for i, r in enumerate(M.rows):
+            t = flint.arb(0)
+            for x in r:
+                v = q(x)
+                t += v
+                den += v * v
+            num += (y[i] - t).abs_lower() ** 2
+        low = (num / (den.abs_upper() * n)).sqrt().lower()
+        return max(Fraction(0), arb_endpoint(low)) if low.is_finite() else Fraction(0)
+    finally:
+        flint.ctx.prec = old
 
 
 def _layer_rows(d: int, A: list, b: list, c: list, D: list) -> tuple[list, list]:
@@ -271,17 +419,36 @@ def _check_exact(T: list, pairs: list, sign: bool) -> _Found:
     for A, b, c, D in pairs:
         L, U = _layer_rows(d, A, b, c, D)
         P = P * dm(L) * dm(U)
-    if P == dm(T):
-        return _Found(True, f"exact: the product of the {2 * len(pairs)} layers equals T", 0.0)
-    diff = sum(1 for r1, r2 in zip(P.to_list(), dm(T).to_list()) for x, y in zip(r1, r2) if x != y)
-    return _Found(False, f"exact: the product differs from T in {diff} entries")
+    Tm = dm(T)
+    if P == Tm:
+        return _Found(True, f"exact: the product of the {2 * len(pairs)} layers equals T", 0.0, Fraction(0))
+    q = lambda x: Fraction(int(x.numerator), int(x.denominator))  # noqa: E731
+    num = den = Fraction(0)
+    diff = 0
+    for r1, r2 in zip(P.to_list(), Tm.to_list()):
+        for x, y in zip(r1, r2):
+            diff += x != y
+            num += q(x - y) ** 2
+            den += q(y) ** 2
+    rel2 = num / den
+    return _Found(False, f"exact: the product differs from T in {diff} entries", _sqrt_floor(rel2), rel2)
 
 
-def _check_balls(T: list, pairs: list, sign: bool, tol: float, width: int) -> _Found:
+def _sqrt_floor(q: Fraction, bits: int = 64) -> Fraction:
+    """A rational lower bound of ``sqrt(q)`` within a relative ``2^{-bits}``."""
+    if q <= 0:
+        return Fraction(0)
+    shift = max(0, 2 * bits - (q.numerator.bit_length() - q.denominator.bit_length()))
+    shift += shift % 2
+    return Fraction(math.isqrt((q.numerator << shift) // q.denominator), 1 << (shift // 2))
+
+
+def _check_balls(T: list, pairs: list, sign: bool, tol: Fraction, width: int) -> _Found:
     """Ball arithmetic (python-flint arb, 64 bits more than the longest entry's characters need):
     each decimal string is enclosed exactly, the product's radii absorb all rounding, and the claim
-    holds iff the upper end of the relative residual's enclosure is within the tolerance. The lower
-    end is kept to test the file's residual claim."""
+    holds iff the upper end of the enclosure of the relative residual is within the tolerance. Both
+    ends are read exactly (no float underflow at thousands of digits); the lower end tests the
+    file's residual claim."""
     import flint
 
     old = flint.ctx.prec
@@ -302,11 +469,12 @@ def _check_balls(T: list, pairs: list, sign: bool, tol: float, width: int) -> _F
         for x in Tm.entries():
             den_hi += x.abs_upper() ** 2
             den_lo += x.abs_lower() ** 2
-        upper_ball = (hi / den_lo).sqrt()
-        upper = math.nextafter(float(upper_ball.upper()), math.inf)  # float() rounds to nearest: step up
-        lower = max(0.0, math.nextafter(float((lo / den_hi).sqrt().lower()), -math.inf))
-        ok = bool(upper_ball.upper() <= flint.arb(tol))
+        upper = arb_endpoint((hi / den_lo).sqrt().upper())
+        low_ball = (lo / den_hi).sqrt().lower()
+        lower = max(Fraction(0), arb_endpoint(low_ball)) if low_ball.is_finite() else Fraction(0)
+        ok = upper <= tol
     finally:
         flint.ctx.prec = old
     return _Found(ok, f"relative residual <= {up(upper)} (certified by ball arithmetic) "
-                      f"{'<=' if ok else '>'} tolerance {tol:.1e}", lower)
+                      f"{'<=' if ok else '>'} tolerance {up(tol)}", lower)
+

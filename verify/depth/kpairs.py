@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-REGIMES = ("positive", "signed")
+from ..errors import REGIMES, validated_regime  # noqa: F401  (REGIMES re-exported)
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,7 @@ def n_params(k: int, d: int) -> int:
 
 def entry_map(k: int, d: int, regime: str) -> list[Param]:
     """For every parameter, the layer entry it moves (the conventions of the module docstring)."""
-    if regime not in REGIMES:
-        raise ValueError(f"regime must be one of {REGIMES}")
+    regime = validated_regime(regime)
     pos = regime == "positive"
     out: list[Param] = []
     idx = 0

@@ -33,13 +33,14 @@ import scipy.optimize
 
 from ..algebra.arith import get_arithmetic
 from ..algebra.layers import Pair, pairs_from_factors
-from ..errors import SingularMatrixError
+from ..errors import SingularMatrixError, validated_regime
+from ..io.entries import lifts_int_digit_limit
 from ..io.matrix import MatrixInput, as_matrix
 from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
 from ..theorem3.certificate import certify
 from ..theorem3.obstructions import zero_block
 from .k2starts import reduced_k2_starts, spectral_k2_starts
-from .kpairs import REGIMES, jacobian, least_squares, n_params, product_float, unpack
+from .kpairs import jacobian, least_squares, n_params, product_float, unpack
 from .krawczyk import Certificate, krawczyk
 
 
@@ -157,6 +158,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
              digits: int = 50, progress: Any = None) -> KOutcome:
     """Multistart least squares for ``k`` pairs, then polish and certify the best solution
     (``T``: anything :func:`~verify.io.as_matrix` accepts)."""
+    regime = validated_regime(regime)
     M = as_matrix(T)
     rows, n, d = M.rows, M.n, M.d
     # exact power-of-two normalisation: |det(T / s)| close to 1 (representability is invariant)
@@ -298,12 +300,12 @@ def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, 
                                   regime=regime, exact=M.rows)
 
 
+@lifts_int_digit_limit
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
           digits: int = 50, progress: Any = None, certificates: bool = True) -> DepthResult:
     """The smallest ``k <= max_k`` found for ``T``, with the outcome for every ``k`` tried
     (see the module docstring for what each status proves)."""
-    if regime not in REGIMES:
-        raise ValueError(f"regime must be one of {REGIMES}")
+    regime = validated_regime(regime)
     M = as_matrix(T)  # validated once; its exact det and inverse are computed once and shared below
     det = M.det
     if det == 0:

@@ -19,12 +19,15 @@ from typing import Callable, Iterator, Optional, Sequence
 
 import numpy as np
 
+from ..errors import InputError
+
 Array = np.ndarray
 VJP = Callable[[Array, Array], tuple[Array, dict[str, Array]]]
 
 
-class FlowInputError(ValueError):
-    """A batch of the wrong shape, dtype, or with non-finite entries."""
+class FlowInputError(InputError):
+    """Bad input to the flow core: a batch of the wrong shape, dtype, or with non-finite entries, a
+    seed that is not one, a size or step count out of range (a ``ValueError``)."""
 
 
 def check_batch(v: object, n: int, name: str = "input") -> Array:
@@ -162,4 +165,4 @@ def optional_rng(rng: Optional[np.random.Generator | int]) -> np.random.Generato
         return rng
     if rng is None or (isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) and rng >= 0):
         return np.random.default_rng(rng)
-    raise ValueError(f"rng must be a numpy Generator, a seed >= 0 or None, not {rng!r}")
+    raise FlowInputError(f"rng must be a numpy Generator, a seed >= 0 or None, not {rng!r}")

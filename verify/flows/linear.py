@@ -4,11 +4,11 @@ column vector ``z``; on row batches ``x = z M^T``).
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
-from .base import VJP, Array, ComposedTransform, Transform
+from .base import VJP, Array, FlowInputError, Transform, check_batch, optional_rng
 
 
 class _Dense(Transform):
@@ -61,7 +61,7 @@ class _LinearCoupling(_Dense):
         d = scale.shape[0] if scale.ndim == 1 else -1
         if d < 1 or block.shape != (d, d) or np.any(scale == 0) or not (np.all(np.isfinite(scale))
                                                                          and np.all(np.isfinite(block))):
-            raise ValueError(f"{type(self).__name__} needs finite nonzero {self.scale_name} of length d and "
+            raise FlowInputError(f"{type(self).__name__} needs finite nonzero {self.scale_name} of length d and "
                              f"finite {self.block_name} of shape (d, d)")
         self.d, self.n = d, 2 * d
         self.params = {self.scale_name: scale, self.block_name: block}
@@ -109,9 +109,10 @@ class Permutation(Transform):
     """A fixed permutation of coordinates, forward = generative: ``x[:, i] = z[:, perm[i]]``; log-det 0, no parameters."""
 
     def __init__(self, perm: Sequence[int]) -> None:
-        p = np.asarray(perm, dtype=int)
-        if p.ndim != 1 or sorted(p.tolist()) != list(range(len(p))):
-            raise ValueError("perm must be a permutation of 0..n-1")
+        raw = np.asarray(perm)
+        if raw.ndim != 1 or raw.dtype.kind not in "iu" or sorted(raw.tolist()) != list(range(len(raw))):
+            raise FlowInputError("perm must be a permutation of the integers 0..n-1")
+        p = raw.astype(int)
         self.n = len(p)
         self.perm, self.inv = p, np.argsort(p)
         self.params = {}
@@ -136,7 +137,11 @@ class LULinear(_Dense):
     (parameters ``L``, ``U``, ``log_s``; only the strict triangles of ``L`` and ``U`` are used).
     ``log|det W| = \sum log\_s``."""
 
-    def __init__(self, n: int, rng: np.random.Generator, *, identity_init: bool = False, scale: float = 0.3) -> None:
+    def __init__(self, n: int, rng: Optional[np.random.Generator | int] = None, *, identity_init: bool = False,
+                 scale: float = 0.3) -> None:
+        if not (isinstance(n, (int, np.integer)) and n >= 1):
+            raise FlowInputError(f"n must be an integer >= 1, not {n!r}")
+        rng = optional_rng(rng)
         self.n = n
         self.perm = np.arange(n) if identity_init else rng.permutation(n)
         self.sign = np.ones(n) if identity_init else rng.choice([-1.0, 1.0], n)
@@ -178,7 +183,9 @@ class ActNorm(Transform):
         self.initialized = False
 
     def initialize(self, x: Array) -> None:
-        x = np.asarray(x, dtype=np.float64)
+        x = check_batch(x, self.n, "initialisation data")
+        if x.shape[0] == 0:
+            raise FlowInputError("initialisation data has no rows")
         std = x.std(axis=0)
         self.params["bias"][...] = x.mean(axis=0)
         self.params["log_scale"][...] = np.log(np.where(std > 1e-12, std, 1.0))
@@ -201,43 +208,3 @@ class ActNorm(Transform):
     def _forward_jacobian(self, z: Array) -> tuple[Array, Array]:
         x, _ = self._forward(z)
         return x, np.broadcast_to(np.diag(np.exp(self.params["log_scale"])), (z.shape[0], self.n, self.n)).copy()
-
-
-def from_decomposition(dec: Any) -> Transform:
-    r"""The linear flow of a Theorem 2 decomposition (a :func:`verify.decompose` result or its JSON,
-    or a ``verify depth`` result or its JSON, which carry one):
-    ``T = [S] L_1 U_1 \cdots L_k U_k``, so the forward map applies ``U_k`` first and ``L_1`` (then
-    the sign layer ``S = diag(-1, 1, ..., 1)``, if any) last: ``forward(z) = T z``."""
-    from fractions import Fraction
-
-    if isinstance(dec, dict) and "layers" not in dec and "per_k" in dec:  # `verify depth --json`
-        dec = dec.get("decomposition")
-    elif not isinstance(dec, dict) and hasattr(dec, "per_k"):  # a DepthResult
-        dec = dec.decomposition
-    if dec is None:
-        raise ValueError("this depth result carries no decomposition (no k was found)")
-    if isinstance(dec, dict):
-        pairs = [(L["A"], L["b"], L["c"], L["D"]) for L in dec["layers"]]
-        sign = bool(dec.get("sign_layer", False))
-    else:
-        pairs = [(p.A.rows(), p.b, p.c, p.D.rows()) for p in dec.pairs]
-        sign = bool(dec.sign_layer)
-
-    def f(v: Any) -> float:
-        if isinstance(v, str):
-            return float(Fraction(v)) if "/" in v else float(v)
-        try:
-            return float(v)
-        except TypeError:
-            return float(Fraction(int(v.numerator), int(v.denominator)))
-
-    layers: list[Transform] = []
-    for A, b, c, D in reversed(pairs):
-        layers.append(LinearU([f(x) for x in c], [[f(x) for x in r] for r in D]))
-        layers.append(LinearL([[f(x) for x in r] for r in A], [f(x) for x in b]))
-    if sign:
-        n = layers[0].n
-        layers.append(LinearU(np.r_[-1.0, np.ones(n // 2 - 1)], np.zeros((n // 2, n // 2))))
-    return ComposedTransform(*layers)
-
-

@@ -1,11 +1,12 @@
 """Maximum-likelihood training: Adam and a ``fit`` loop (hand-written gradients, numpy only)."""
 from __future__ import annotations
 
+import math
 from typing import Optional
 
 import numpy as np
 
-from .base import Array, check_batch
+from .base import Array, FlowInputError, check_batch, optional_rng
 from .flow import Flow
 
 
@@ -32,11 +33,22 @@ class Adam:
             p -= self.lr * mhat / (np.sqrt(vhat) + self.eps)
 
 
-def fit(flow: Flow, data: Array, steps: int, batch: int, lr: float, rng: np.random.Generator, *,
+def fit(flow: Flow, data: Array, steps: int, batch: int, lr: float, rng: Optional[np.random.Generator | int], *,
         progress: bool = False, optimizer: Optional[Adam] = None) -> list[float]:
     """Minimise the negative mean log-likelihood on minibatches of ``data``; returns the loss per
-    step. ``rng`` draws the minibatches (no global state)."""
+    step. ``rng`` draws the minibatches (no global state): a ``Generator``, a seed >= 0 or ``None``.
+    Raises :class:`~verify.flows.base.FlowInputError` for no data, ``steps < 0``, ``batch < 1`` or a
+    learning rate that is not finite and positive."""
     data = check_batch(data, flow.n, "data")
+    if data.shape[0] == 0:
+        raise FlowInputError("data has no rows: nothing to fit")
+    if not (isinstance(steps, (int, np.integer)) and steps >= 0):
+        raise FlowInputError(f"steps must be an integer >= 0, not {steps!r}")
+    if not (isinstance(batch, (int, np.integer)) and batch >= 1):
+        raise FlowInputError(f"batch must be an integer >= 1, not {batch!r}")
+    if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
+        raise FlowInputError(f"lr must be a finite number > 0, not {lr!r}")
+    rng = optional_rng(rng)
     params = dict(flow.named_parameters())
     opt = optimizer or Adam(params, lr=lr)
     losses = []

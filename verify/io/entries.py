@@ -1,20 +1,27 @@
 """One matrix entry as an exact :class:`fractions.Fraction`.
 
-Accepted entries: ints, floats (converted exactly), ``Fraction``, numpy scalars, sympy
-rationals, and strings such as ``"3"``, ``"-3/7"``, ``"0.125"``, ``"1e-3"`` (decimal strings are
-read exactly: ``"0.1"`` is ``1/10``).
+Every entry is read exactly or refused, whatever its type: ints (any width), ``Fraction``,
+``Decimal`` (``Decimal("0.1")`` is ``1/10``), binary floats of every width (``float``, numpy
+``float16`` to ``longdouble``, mpmath ``mpf``, sympy ``Float`` at its own precision: each the dyadic
+rational it stores), rationals of sympy, gmpy2 and python-flint, and strings such as ``"3"``,
+``"-3/7"``, ``"0.125"``, ``"1e-3"`` (decimal strings are read exactly: ``"0.1"`` is ``1/10``).
+Refused: booleans, NaN and infinities, complex numbers, intervals, irrational or symbolic sympy
+expressions, and any other type.
 """
 from __future__ import annotations
 
-import math
+import functools
 import numbers
 import re
 import sys
 from contextlib import contextmanager
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from ..errors import MatrixValueError
+
+T_ = TypeVar("T_")
 
 
 def to_fraction(x: Any, where: str = "") -> Fraction:
@@ -45,6 +52,17 @@ def unlimited_int_digits() -> Iterator[None]:
         yield
     finally:
         sys.set_int_max_str_digits(old)
+
+
+def lifts_int_digit_limit(f: Callable[..., T_]) -> Callable[..., T_]:
+    """Run ``f`` under :func:`unlimited_int_digits`: for computations at thousands of digits, where
+    mpmath converts its own long decimal strings with ``int()`` (``depth(T, digits=5000)``)."""
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> T_:
+        with unlimited_int_digits():
+            return f(*args, **kwargs)
+
+    return wrapper
 
 
 #: a decimal exponent beyond this is refused (``1e1000000`` already has 3.3 million bits): the
@@ -95,30 +113,38 @@ def _show(x: str) -> str:
 
 
 def _fraction_from_number(x: Any, loc: str) -> Fraction:
+    """Numbers other than ints and strings, each by its exact value or refused -- never through
+    float64: ``Decimal`` at its own digits, binary floats of every width (``float16`` to
+    ``longdouble``, ``mpf``, sympy ``Float`` at its own precision) by the dyadic rational they store,
+    rationals of every library (sympy, gmpy2, python-flint) as they are. Irrational or symbolic
+    values (``sympy.sqrt(2)``), complex numbers, intervals and unknown types are refused: a verifier
+    that rounded them would certify a matrix the user did not give."""
     if isinstance(x, numbers.Rational):
         return Fraction(int(x.numerator), int(x.denominator))
+    if isinstance(x, Decimal):
+        if not x.is_finite():
+            raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
+        return Fraction(x)
     exact = _exact_foreign(x, loc)
     if exact is not None:
         return exact
-    if isinstance(x, numbers.Real):
-        f = float(x)
-        if not math.isfinite(f):
-            raise MatrixValueError(f"entry{loc} is not finite: {f!r}")
-        return Fraction(f)
-    if isinstance(x, numbers.Complex):
-        raise MatrixValueError(f"entry{loc} is complex: {x!r}")
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        raise MatrixValueError(f"entry{loc} is not a number: {x!r}") from None
-    if not math.isfinite(f):
-        raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
-    return Fraction(f)
+    if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
+        raise MatrixValueError(f"entry{loc} is complex: {_show(repr(x))}")
+    ratio = getattr(x, "as_integer_ratio", None)
+    if ratio is not None and isinstance(x, numbers.Real):  # float, numpy floats of every width, gmpy2 mpfr
+        try:
+            p, q = ratio()
+        except (OverflowError, ValueError):  # inf, nan
+            raise MatrixValueError(f"entry{loc} is not finite: {_show(repr(x))}") from None
+        return Fraction(int(p), int(q))
+    raise MatrixValueError(f"entry{loc} of type {type(x).__name__} cannot be read exactly: give an integer, a "
+                           f"fraction, a decimal or a binary float")
 
 
 def _exact_foreign(x: Any, loc: str) -> Fraction | None:
-    """python-flint ``fmpz``/``fmpq`` and mpmath ``mpf`` exactly (not through float64): the exact
-    layers this package returns are ``fmpq``, and an ``mpf`` may carry more than 53 bits."""
+    """python-flint ``fmpz``/``fmpq``, mpmath ``mpf`` and sympy numbers exactly (not through
+    float64): the exact layers this package returns are ``fmpq``, and an ``mpf`` or a sympy
+    ``Float`` may carry more than 53 bits. None for other types."""
     kind = type(x).__name__
     if kind in ("fmpz", "fmpq"):
         return Fraction(int(x.numerator), int(x.denominator))
@@ -126,7 +152,30 @@ def _exact_foreign(x: Any, loc: str) -> Fraction | None:
         import mpmath
 
         if not mpmath.isfinite(x):
-            raise MatrixValueError(f"entry{loc} is not finite: {x!r}")
-        man, exp = x.man_exp
-        return Fraction(int(man)) * Fraction(2) ** int(exp)
+            raise MatrixValueError(f"entry{loc} is not finite: {_show(repr(x))}")
+        sign, man, exp, _ = x._mpf_  # man_exp drops the sign: mpf(-0.3).man_exp is that of +0.3
+        return _dyadic(-int(man) if sign else int(man), int(exp))
+    if kind in ("arb", "acb", "mpi", "mpc", "ivmpf"):
+        raise MatrixValueError(f"entry{loc} is {'an interval' if kind in ('arb', 'mpi', 'ivmpf') else 'complex'} "
+                               f"({kind}), not one number")
+    if type(x).__module__.startswith("sympy"):
+        return _sympy_number(x, loc)
     return None
+
+
+def _dyadic(man: int, exp: int) -> Fraction:
+    return Fraction(man << exp) if exp >= 0 else Fraction(man, 1 << -exp)
+
+
+def _sympy_number(x: Any, loc: str) -> Fraction:
+    """A sympy number exactly: a ``Float`` by its binary value at its own precision; anything that is
+    not a rational number (``sqrt(2)``, ``pi``, a symbol, ``zoo``) is refused."""
+    if getattr(x, "is_Float", False):
+        sign, man, exp, _ = x._mpf_
+        if not man and exp:  # sympy's encodings of inf and nan
+            raise MatrixValueError(f"entry{loc} is not finite: {_show(str(x))}")
+        return _dyadic(-int(man) if sign else int(man), int(exp))
+    if getattr(x, "is_Rational", False):
+        return Fraction(int(x.p), int(x.q))
+    what = "irrational" if getattr(x, "is_real", None) and getattr(x, "is_number", False) else "not a rational number"
+    raise MatrixValueError(f"entry{loc} is {what} ({_show(str(x))}); give a rational or decimal approximation")

@@ -5,8 +5,9 @@ Matrix Market via :func:`scipy.io.mmread`, ``.json`` nested lists of numbers or 
 Text formats keep every entry as written (so ``0.1`` is exactly ``1/10`` in exact mode), and so
 does Matrix Market: :func:`scipy.io.mminfo` reads and validates its header, and the body's numbers are
 kept as the strings they are (an integer above ``2^63`` or a decimal ``0.1`` stays exact).
-``.npy`` entries are binary floats or machine integers, taken exactly as stored. A JSON number
-beyond float64's range (``1e400``) is kept as its decimal text rather than becoming ``inf``.
+``.npy`` entries are binary floats or machine integers, taken exactly as stored. A JSON number is
+a decimal: it is kept as its text and read exactly (``1e400`` does not become ``inf``, nor
+``1e-400`` zero).
 
 Every failure to read -- a missing file, a path too long for the file system, bytes that are not
 UTF-8, JSON nested too deeply to parse -- is an :class:`~verify.errors.InputError` with one line.
@@ -14,7 +15,6 @@ UTF-8, JSON nested too deeply to parse -- is an :class:`~verify.errors.InputErro
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from pathlib import Path
@@ -27,6 +27,11 @@ from .entries import integer_from_digits
 from .matrix import MatrixInput, as_matrix
 
 FORMATS = (".npy", ".csv", ".txt", ".mtx", ".json")
+#: the largest file (or standard input) read: a 2d = 2048 float decomposition's JSON is 351 MB
+MAX_READ_BYTES = 2 * 10**9
+#: the most entries a text-format matrix may declare (Matrix Market's header is checked before
+#: anything is allocated): a 4096 x 4096 matrix; larger ones belong in a binary .npy
+MAX_TEXT_ENTRIES = 4096 * 4096
 
 
 def read_matrix(path: str) -> MatrixInput:
@@ -35,17 +40,21 @@ def read_matrix(path: str) -> MatrixInput:
     matrix that is not a real ``2d x 2d`` one."""
     if path == "-":
         return as_matrix(_parse_json(_read_stdin(), "standard input", MatrixFileError), source="stdin")
+    path = str(path)  # a pathlib.Path works too
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in FORMATS:
         raise MatrixFileError(f"{_short(path)}: unknown format {suffix[:20] or '(no extension)'!r}; "
                               f"use one of {', '.join(FORMATS)}")
-    if not _is_file(p):
-        raise MatrixFileError(f"{_short(path)}: no such file")
+    _regular_file(p, MatrixFileError)
     source = suffix[1:]
     try:
         if suffix == ".npy":
             arr = np.load(p, allow_pickle=False)
+            if not isinstance(arr, np.ndarray):  # an .npz archive under an .npy name
+                if hasattr(arr, "close"):
+                    arr.close()
+                raise MatrixFileError(f"{_short(path)}: an .npz archive, not one .npy array")
             if arr.dtype.kind not in "iuf":
                 raise MatrixFileError(f"{_short(path)}: array of dtype {arr.dtype} is not numeric")
             if arr.ndim != 2:
@@ -70,6 +79,8 @@ def read_json(path: str) -> dict:
     if path == "-":
         text = _read_stdin()
     else:
+        path = str(path)
+        _regular_file(Path(path), JSONFileError)
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
@@ -82,20 +93,33 @@ def read_json(path: str) -> dict:
 
 def _read_stdin() -> str:
     try:
-        return sys.stdin.read()
+        text = sys.stdin.read(MAX_READ_BYTES + 1)
     except UnicodeDecodeError as e:
         raise MatrixFileError(f"standard input: cannot read: {_why(e)}") from None
+    if len(text) > MAX_READ_BYTES:
+        raise MatrixFileError(f"standard input: more than {MAX_READ_BYTES:.0e} characters; refused unread")
+    return text
 
 
-def _is_file(p: Path) -> bool:
+def _regular_file(p: Path, error: type) -> None:
+    """Refuse, before reading a byte, what is not a regular file of at most :data:`MAX_READ_BYTES`
+    (a link to ``/dev/urandom``, a FIFO or ``/dev/zero`` would hang or fill the memory)."""
     try:
-        return p.is_file()
+        if not p.exists():
+            raise error(f"{_short(str(p))}: no such file")
+        if not p.is_file():
+            raise error(f"{_short(str(p))}: not a regular file (a device, a FIFO or a directory); refused unread")
+        size = p.stat().st_size
     except OSError as e:  # a name too long for the file system, a loop of links, ...
-        raise MatrixFileError(f"{_short(str(p))}: cannot read: {_why(e)}") from None
+        raise error(f"{_short(str(p))}: cannot read: {_why(e)}") from None
+    if size > MAX_READ_BYTES:
+        raise error(f"{_short(str(p))}: {size} bytes, beyond the {MAX_READ_BYTES:.0e}-byte bound of the readers")
 
 
 def _short(path: str) -> str:
-    """A path for a one-line message: a 300-character name is cut in the middle."""
+    """A path for a one-line message: a 300-character name is cut in the middle, and control
+    characters (a newline in a name) are shown escaped, so the message stays one line."""
+    path = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(path))
     return path if len(path) <= 80 else path[:40] + "..." + path[-30:]
 
 
@@ -112,17 +136,17 @@ def _one_line(e: BaseException) -> str:
     return text if len(text) <= 200 else text[:200] + "..."
 
 
-def _json_float(s: str) -> Any:
-    """JSON numbers with a fraction or exponent: a float64 when finite, else the decimal text
-    itself (``1e400`` is a number, not infinity)."""
-    f = float(s)
-    return f if math.isfinite(f) else s
+def _json_decimal(s: str) -> str:
+    """JSON numbers with a fraction or exponent are decimals, not binary floats: each is kept as
+    its text and read exactly where it is used (``0.1`` is ``1/10``; ``1e400`` and ``1e-400`` are
+    those numbers, not infinity and zero)."""
+    return s
 
 
 def _parse_json(text: str, where: str, error: type) -> Any:
     try:
         # a JSON integer is exact however long (python-flint parses the long ones)
-        data = json.loads(text, parse_float=_json_float, parse_int=integer_from_digits)
+        data = json.loads(text, parse_float=_json_decimal, parse_int=integer_from_digits)
     except json.JSONDecodeError as e:
         raise error(f"{where}: invalid JSON: {e.msg} (line {e.lineno})") from None
     except RecursionError:
@@ -145,8 +169,9 @@ def _read_mtx(p: Path) -> list[list[str]]:
         raise MatrixFileError(f"{_short(str(p))}: complex Matrix Market files are not supported")
     if rows != cols:
         raise MatrixShapeError(f"the matrix is not square: {rows} x {cols}")
-    if rows > 1 << 16:
-        raise MatrixShapeError(f"{_short(str(p))}: a {rows} x {cols} matrix is beyond this tool's reach")
+    if rows * cols > MAX_TEXT_ENTRIES:
+        raise MatrixShapeError(f"{_short(str(p))}: a {rows} x {cols} Matrix Market matrix is beyond the text readers' "
+                               f"bound of {MAX_TEXT_ENTRIES} entries; save it as .npy")
     lines = p.read_text(encoding="utf-8").splitlines()
     body = [ln.split() for ln in lines if ln.strip() and not ln.lstrip().startswith("%")][1:]  # after the size line
     M = [["0"] * cols for _ in range(rows)]

@@ -157,9 +157,15 @@ def as_matrix(data: Any, source: str = "python") -> MatrixInput:
     """
     if isinstance(data, MatrixInput):
         return data
+    if isinstance(data, np.ma.MaskedArray):
+        raise MatrixValueError("a masked array has no value at its masked entries; pass the filled array "
+                               "(numpy.ma.filled) or a plain array")
     if isinstance(data, np.ndarray) and data.dtype.kind in "iuf":
+        if data.dtype.kind == "f" and data.dtype.itemsize > 8:  # longdouble: wider than float64, read exactly
+            _from_array(data, source)  # shape and finiteness
+            return MatrixInput(rows=as_fraction_rows(data.tolist()), source=source, binary_float=True)
         return _from_array(data, source)
     rows = as_fraction_rows(data)
     raw = data.tolist() if hasattr(data, "tolist") and not isinstance(data, (list, tuple)) else data
-    binary = any(isinstance(x, (float, np.floating)) for r in raw for x in r)
+    binary = any(isinstance(x, (float, np.floating)) or type(x).__name__ == "mpf" for r in raw for x in r)
     return MatrixInput(rows=rows, source=source, binary_float=binary)

@@ -165,11 +165,17 @@ def run_kind(name: str, kind: str, seeds: Sequence[int], *, N: int = 2000, layer
                       float(np.mean(cm)), float(np.std(cm)), float(np.mean(c90)), float(np.std(c90)), len(seeds))
 
 
+#: fewest training points: the early-stopping split (85% / 15%) leaves both parts non-empty
+MIN_SAMPLES = 20
+
+
 def padding_table(name: str, kinds: Sequence[str], seeds: Sequence[int], progress: Optional[object] = None,
                   **kw: int) -> list[PaddingRow]:
     for kind in kinds:
         if kind not in KINDS:
             raise PaddingInputError(f"unknown padding {kind!r}; choose one of {', '.join(KINDS)}")
+    if kw.get("N", MIN_SAMPLES) < MIN_SAMPLES:
+        raise PaddingInputError(f"N = {kw['N']} samples: the 85%/15% early-stopping split needs at least {MIN_SAMPLES}")
     rows = []
     for kind in kinds:
         rows.append(run_kind(name, kind, seeds, **kw))

@@ -111,6 +111,10 @@ def single_pair_square_root(Sigma: np.ndarray, gap: float = 100.0, tol: float = 
     return out
 
 
+#: the largest condition number of Sigma taken: beyond it float64 Gaussians lose every digit
+MAX_COND = 1e14
+
+
 def validated_sigma(Sigma: object) -> np.ndarray:
     """``Sigma`` as a float array, or :class:`NotSPDError` (an input error): square of even size,
     finite, symmetric to 1e-12, positive definite."""
@@ -126,6 +130,12 @@ def validated_sigma(Sigma: object) -> np.ndarray:
         np.linalg.cholesky(Sigma)
     except np.linalg.LinAlgError:
         raise NotSPDError("Sigma is not positive definite") from None
+    with np.errstate(all="ignore"):
+        ev = np.linalg.eigvalsh(Sigma)
+    if not (np.all(np.isfinite(ev)) and ev[0] > 0 and ev[-1] / ev[0] <= MAX_COND
+            and 1e-150 <= ev[0] and ev[-1] <= 1e150):
+        raise NotSPDError(f"Sigma's eigenvalues span [{ev[0]:.3g}, {ev[-1]:.3g}]: float64 cannot carry that "
+                          f"(need condition number <= {MAX_COND:.0e} and eigenvalues within 1e-150..1e150)")
     return Sigma
 
 

@@ -33,7 +33,14 @@ from ..algebra.layers import (
     layer_matrices,
     sign_matrix,
 )
-from ..errors import InputError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
+from ..errors import (
+    InputError,
+    MatrixValueError,
+    NegativeDeterminantError,
+    SingularMatrixError,
+    VerificationError,
+    validated_regime,
+)
 from ..io.matrix import MatrixInput, as_matrix
 from .construction import ConstructionError, one_pair, three_pairs
 from .residual import ARB_MAX_N, residual_bound
@@ -215,9 +222,9 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
         raise numerically_singular(ar, "det T != 0, but the matrix is")
     exact = M.rows if (not ar.exact and (not M.has_array or M.n <= ARB_MAX_N)) else None
     if tol is None:
-        tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else 10.0 ** (-(digits // 2)))
+        tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else Fraction(1, 10 ** (digits // 2)))
     if method == "stable" and invertible:
-        pairs = scale_first_pair(ar, stable_pairs(ar, T1, progress=progress), e)
+        pairs = scale_pairs(ar, stable_pairs(ar, T1, progress=progress), e)
         dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact, exact=exact)
         dec.method = "stable"
         if progress is not None:
@@ -238,7 +245,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
             pairs, used = word.pairs(ar), word.attempt
         if progress is not None:
             progress.update(1)
-        dec = verified_decomposition(ar, T0, scale_first_pair(ar, pairs, e), flipped, tol, input_exact, exact=exact)
+        dec = verified_decomposition(ar, T0, scale_pairs(ar, pairs, e), flipped, tol, input_exact, exact=exact)
         if progress is not None:
             progress.update(1)
         dec.attempt = used
@@ -275,23 +282,41 @@ def scale(ar: Arithmetic, T: Mat, e: int) -> Mat:
     return T.scale_rows([ar.scalar(Fraction(2) ** e)] * T.shape[0])
 
 
-def scale_first_pair(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
-    r"""Pairs of ``2^e T`` from pairs of ``T``: ``s L(A,b) U(c,D) = L(A, s b) U(s c, s D)`` for a scalar
-    ``s`` (``s I = L(0, s) U(s, 0)``, and ``U(s, 0)`` moves through ``L(A, b)`` as ``L(A/s, b) U(s, 0)``).
-    Only the first pair changes, by a power of two: exact unless an entry leaves float64's range,
-    which is refused."""
+def scale_shares(e: int, k: int) -> list[int]:
+    """``e`` split into ``k`` integers that differ by at most one and sum to ``e`` (the larger shares
+    first): pair ``i`` takes ``2^{e_i}`` of the scale ``2^e``."""
+    q, r = divmod(e, k)
+    return [q + 1 if i < r else q for i in range(k)]
+
+
+def scale_pairs(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
+    r"""Pairs of ``2^e T`` from pairs of ``T``, the scale spread over every pair as exact powers of two:
+    ``s L(A,b) U(c,D) = L(A, s b) U(s c, s D)`` for a scalar ``s`` (``s I = L(0, s) U(s, 0)``, and
+    ``U(s, 0)`` moves through ``L(A, b)`` as ``L(A/s, b) U(s, 0)``), and the scalars commute, so pair
+    ``i`` takes ``2^{e_i}`` with :func:`scale_shares`. Spreading matters: a layer's condition number
+    is at least ``max(s, 1/s)`` times that of the unscaled one, so ``2^e`` in one pair made the first
+    layer of a ``T`` of norm ``10^8`` cost a factor ``10^8``; spread, it costs ``2^{e/k}`` per pair (and
+    some spread is necessary: ``proofs/theorem2_stable.md``, the scale bound). Exact in binary floating
+    point; a scaled entry that would leave float64's range (or lose bits below it) is refused."""
     if e == 0:
         return pairs
-    p = pairs[0]
-    if ar.name == "float":
-        b, c, D = (np.ldexp(np.asarray(x, dtype=float), e) for x in (p.b, p.c, p.D.v))
-        if not (np.isfinite(b).all() and np.isfinite(c).all() and np.isfinite(D).all()):
-            raise MatrixValueError("the layers of this T exceed float64's range; use --mp or --exact")
-        first = Pair(p.A, tuple(float(x) for x in b), tuple(float(x) for x in c), ar.mat(D))
-    else:
-        s = ar.scalar(Fraction(2) ** e)
-        first = Pair(p.A, tuple(x * s for x in p.b), tuple(x * s for x in p.c), p.D.scale_rows([s] * p.D.shape[0]))
-    return [first, *pairs[1:]]
+    out = []
+    for p, ei in zip(pairs, scale_shares(e, len(pairs))):
+        if ei == 0:
+            out.append(p)
+            continue
+        if ar.name == "float":
+            with np.errstate(over="ignore", under="ignore"):
+                b, c, D = (np.ldexp(np.asarray(x, dtype=float), ei) for x in (p.b, p.c, p.D.v))
+                exact = all(np.array_equal(np.ldexp(y, -ei), np.asarray(x, dtype=float))
+                            for y, x in ((b, p.b), (c, p.c), (D, p.D.v)))
+            if not (exact and np.isfinite(b).all() and np.isfinite(c).all() and np.isfinite(D).all()):
+                raise MatrixValueError("the layers of this T exceed float64's range; use --mp or --exact")
+            out.append(Pair(p.A, tuple(float(x) for x in b), tuple(float(x) for x in c), ar.mat(D)))
+        else:
+            s = ar.scalar(Fraction(2) ** ei)
+            out.append(Pair(p.A, tuple(x * s for x in p.b), tuple(x * s for x in p.c), p.D.scale_rows([s] * p.D.shape[0])))
+    return out
 
 
 def verified_decomposition(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: bool, tol: float,
@@ -302,6 +327,7 @@ def verified_decomposition(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: 
     ``tol``) against the exact rows ``exact`` of the user's ``T`` when given, else against ``T_0``
     (``input_exact``: whether ``T_0`` is the user's ``T``); the scales must be positive
     (``regime="positive"``) or nonzero (``"signed"``)."""
+    regime = validated_regime(regime)
     if ar.exact:
         ok = equals_product(ar, pairs, flip_first_row(ar, T0) if flipped else T0)
         bound = measured = 0.0 if ok else math.inf

@@ -25,6 +25,7 @@ from ..algebra.arith import Arithmetic, Mat
 from ..algebra.layers import Pair
 from ..bounds.normwise import normwise_residual
 from ..io.entries import to_fraction
+from ..io.outward import arb_endpoint, float_or_exact_up
 
 #: float mode encloses the exact residual with arb balls up to this size (beyond: the rounding bound)
 ARB_MAX_N = 256
@@ -85,7 +86,7 @@ def arb_residual(ar: Arithmetic, pairs: Sequence[Pair], T: Any, sign_layer: bool
         if not den > 0:
             return math.inf, math.inf
         rel = num.sqrt() / den.sqrt()
-        upper = math.nextafter(float(rel.upper()), math.inf)  # float() rounds to nearest: step up
+        upper = float_or_exact_up(arb_endpoint(rel.upper()))  # exact when float64 would underflow
         return upper, min(float(rel.mid()), upper)
     finally:
         flint.ctx.prec = old

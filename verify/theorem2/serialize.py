@@ -16,15 +16,19 @@ upward (:mod:`verify.io.outward`), so the printed string is itself an upper boun
 """
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from ..io.outward import up
 from .decompose import Decomposition
 
 
-def num(x: float) -> str:
+def num(x: Any) -> str:
     """A measurement or tolerance in the schemas' 4-significant-digit form (``"0"`` for zero),
-    rounded to nearest. Certified upper bounds use :func:`verify.io.outward.up` instead."""
+    rounded to nearest; an exact tolerance (a ``Fraction``, e.g. ``10^{-500}``) rounded up. Certified
+    upper bounds use :func:`verify.io.outward.up` instead."""
+    if isinstance(x, Fraction):
+        return up(x)
     return "0" if x == 0 else f"{x:.3e}"
 
 

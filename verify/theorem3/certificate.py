@@ -7,7 +7,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..errors import SingularMatrixError
+from ..errors import SingularMatrixError, validated_regime
 from ..io.matrix import as_matrix
 from ..io.outward import down
 from .obstructions import minors_obstruction, trace_coefficients, trace_obstructs, trace_radius, zero_block
@@ -20,6 +20,7 @@ def certify(T: Any, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
 
     ``T``: anything :func:`~verify.io.as_matrix` accepts; a :class:`~verify.io.MatrixInput` lends its
     cached exact determinant and inverse."""
+    regime = validated_regime(regime)
     M = as_matrix(T)
     if M.det == 0:
         raise SingularMatrixError("the matrix is singular (det T = 0); certificates are for invertible T")

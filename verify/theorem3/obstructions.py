@@ -33,6 +33,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..algebra.arith import get_arithmetic
+from ..errors import validated_regime
 
 Rows = list[list[Fraction]]
 
@@ -62,6 +63,7 @@ def trace_obstructs(t: list[Fraction], s: list[Fraction], regime: str) -> bool:
     r"""Whether ``\sum_I t_I x^I - \sum_I s_I b^I = 0`` (monomials of one degree in disjoint variables;
     degree 1 is the trace) has no solution with all ``x_i = 1/c_i``, ``b_i`` positive
     (``regime="positive"``) or nonzero (``"signed"``): proofs/theorem3.md, Lemmas 2 and 2'."""
+    regime = validated_regime(regime)
     a = list(t) + [-x for x in s]
     if regime == "signed":
         return sum(1 for x in a if x != 0) == 1
@@ -83,6 +85,7 @@ def minors_obstruction(rows: Rows, regime: str, Tinv: Optional[Rows] = None
     ``e_m(T_{11} C^{-1}) = e_m(B S)`` has no solution (proofs/theorem3.md, Lemma 2'), with the
     principal minors of ``T_{11}`` and ``S``; ``None`` if no order obstructs. (Order ``d`` never
     does: both sides are determinants of one sign.)"""
+    regime = validated_regime(regime)
     T11, S, _ = _blocks(rows, Tinv)
     for m in range(2, len(T11)):
         P, Q = principal_minors(T11, m), principal_minors(S, m)
@@ -143,6 +146,7 @@ def zero_block(rows: Rows, regime: str) -> ZeroBlockResult:
     Ratios ``\rho_{ij} = R_{ij}/M_{ij} = b_i c_j`` live on the bipartite graph of nonzero entries;
     a spanning forest fixes ``b, c`` and every other edge must agree. Raises ``ValueError`` if
     ``T_{11} \ne 0``."""
+    regime = validated_regime(regime)
     n = len(rows)
     d = n // 2
     if any(rows[i][j] != 0 for i in range(d) for j in range(d)):

@@ -78,13 +78,21 @@ def random_sphere(k: int, d: int, radius: float, rng: np.random.Generator) -> np
     return radius * v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+#: the largest radius 10 gamma^2 d of the means accepted (beyond, squared distances overflow in OT)
+MAX_RADIUS = 1e100
+
+
 def hard_generator(d: int, k: int, gamma: float = 1.0, seed: int = 0) -> HardGenerator:
     """The generator for ``d``, ``k`` and ``gamma`` (means from ``seed``)."""
     if not (isinstance(d, int) and d >= 1 and isinstance(k, int) and k >= 1):
         raise Theorem4InputError(f"need integers d >= 1 and k >= 1; got d = {d!r}, k = {k!r}")
     if not (isinstance(gamma, (int, float)) and math.isfinite(gamma) and gamma > 0):
         raise Theorem4InputError(f"gamma must be positive and finite; got {gamma!r}")
-    means = random_sphere(k, d, 10 * gamma ** 2 * d, np.random.default_rng(seed))
+    radius = 10.0 * d * math.exp(min(2 * math.log(gamma), 700.0))  # no OverflowError for gamma = 1e300
+    if not radius <= MAX_RADIUS:
+        raise Theorem4InputError(f"gamma = {gamma!r} puts the means at radius 10 gamma^2 d = {radius:.3g}, beyond "
+                                 f"{MAX_RADIUS:.0e} where float64 training and transport lose every digit")
+    means = random_sphere(k, d, radius, np.random.default_rng(seed))
     knots = ndtri(np.arange(1, k) / k)
     net = MLP([1, max(k - 1, 0), max(k - 1, 0), d], "relu", np.random.default_rng(0))
     if k > 1:
