@@ -149,6 +149,20 @@ def check_pair_scaling() -> bool:
     return ok
 
 
+def check_middle_split() -> bool:
+    """Lopsided spectra, the middle diagonal split over two pairs: E(A) diag(c1 c2, b1 b2) F(Y) = L(A, b1) U(c1, 0) L(0, b2) U(c2, c2 Y)."""
+    A, Y, b1, b2, c1, c2 = nc("A Y b1 b2 c1 c2")
+
+    def L(A_, b_):
+        return Matrix([[one, zero], [A_, b_]])
+
+    def U(c_, D_):
+        return Matrix([[c_, D_], [zero, one]])
+
+    middle = E(A) * Matrix([[c1 * c2, zero], [zero, b1 * b2]]) * F(Y)
+    return blocks_equal(middle, L(A, b1) * U(c1, zero) * L(zero, b2) * U(c2, c2 * Y), [])
+
+
 def check_transpose_word() -> bool:
     """(8) Assembly: (E(X) F(Y))^T = F(Y)^T E(X)^T = E(Y^T) F(X^T), so V^T's word starts with F when V's ends with E."""
     X, Y, Xt, Yt = nc("X Y Xt Yt")
@@ -168,7 +182,7 @@ def check_transpose_word() -> bool:
 
 CHECKS: list[Callable[[], bool]] = [check_two_pairs, check_lemma1_needs_similarity, check_core_blocks,
                                     check_core_similarity, check_orthogonal_start, check_commutator_planes,
-                                    check_pair_scaling, check_transpose_word]
+                                    check_pair_scaling, check_middle_split, check_transpose_word]
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""The stable Theorem 2 (k = 7, float): every T with det T > 0 decomposes, the product is certified
+"""The stable Theorem 2 (k = 7, or 8 on a lopsided spectrum; float): every T with det T > 0 decomposes, the product is certified
 close to T, the independent checker agrees, and the layers stay conditioned as
 proofs/theorem2_stable.md bounds them. Also its pieces: the commutator and the orthogonal words."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from verify.algebra import get_arithmetic
 from verify.algebra.orthogonal import commutator, polar
 from verify.theorem2 import to_json
 from verify.theorem2.decompose import MethodError
-from verify.theorem2.stable import STABLE_PAIRS, orthogonal_word
+from verify.theorem2.stable import LOPSIDED_PAIRS, STABLE_PAIRS, orthogonal_word
 
 from .strategies import gaussian_positive, structured_matrices
 
@@ -80,28 +80,40 @@ def layer_conditions(dec) -> list[float]:
     return out
 
 
-def spread_bound(T: np.ndarray) -> float:
-    r"""``\max(s_1/\sigma, \sigma/s_{2d}) \cdot \max(\alpha, 1/\alpha)``, the diagonal part of the
-    conditioning bound in proofs/theorem2_stable.md (``\sigma`` the clamped middle, ``\alpha = \sigma^{1/7}``)."""
+def expected_pairs(T: np.ndarray) -> int:
+    """7, or 8 when the seven-pair diagonal spread exceeds 2 sqrt(cond T) (recomputed here)."""
+    s = np.linalg.svd(T, compute_uv=False)
+    d = len(s) // 2
+    sigma7 = min(max(np.sqrt(s[0]) * np.sqrt(s[-1]), s[d]), s[d - 1])
+    return LOPSIDED_PAIRS if max(s[0] / sigma7, sigma7 / s[-1]) > 2 * np.sqrt(s[0] / s[-1]) else STABLE_PAIRS
+
+
+def spread_bound(T: np.ndarray, k: int) -> float:
+    r"""The diagonal part of the conditioning bound in proofs/theorem2_stable.md for ``k`` pairs:
+    ``\max(s_1/\sigma, \sigma/s_{2d})`` with ``\sigma`` the clamped middle (``k = 7``), or
+    ``\sqrt{s_1/s_{2d}}`` (``k = 8``, ``\sigma = \sqrt{s_1 s_{2d}}``), times the scale factor
+    ``2 \max(\alpha, 1/\alpha)``, ``\alpha = \sigma^{1/k}`` (the 2 for the power-of-two shares)."""
     s = np.linalg.svd(T, compute_uv=False)
     n = len(s)
     d = n // 2
-    sigma = min(max(np.sqrt(s[0] * s[-1]), s[d]), s[d - 1])
-    alpha = sigma ** (1 / STABLE_PAIRS)
-    return max(s[0] / sigma, sigma / s[-1]) * max(alpha, 1 / alpha)
+    g = np.sqrt(s[0]) * np.sqrt(s[-1])
+    sigma = min(max(g, s[d]), s[d - 1]) if k == STABLE_PAIRS else g
+    spread = max(s[0] / sigma, sigma / s[-1]) if k == STABLE_PAIRS else np.sqrt(s[0] / s[-1])
+    alpha = sigma ** (1 / k)
+    return spread * 2 * max(alpha, 1 / alpha)
 
 
 @given(float_matrices())
 def test_stable_decomposes_every_matrix(T):
     dec = decompose(T, "float")
-    assert dec.method == "stable" and dec.k == STABLE_PAIRS
+    assert dec.method == "stable" and dec.k == expected_pairs(T)
     assert dec.verified and dec.residual <= 1e-12, dec.residual
     assert all(x > 0 for p in dec.pairs for x in (*p.b, *p.c))
     assert check(T, to_json(dec)).ok
     # every layer: cond(E(X)) <= 74 for the proved shear bound ||X|| <= 8.5, times the diagonal
     # spread (proofs/theorem2_stable.md, "Conditioning")
-    if spread_bound(T) < 1e12:  # beyond, float64 cannot measure a layer's condition number (its SVD)
-        assert max(layer_conditions(dec)) <= 74 * spread_bound(T) * (1 + 1e-9)
+    if spread_bound(T, dec.k) < 1e12:  # beyond, float64 cannot measure a layer's condition number (its SVD)
+        assert max(layer_conditions(dec)) <= 74 * spread_bound(T, dec.k) * (1 + 1e-9)
 
 
 @given(structured_matrices())
@@ -114,7 +126,7 @@ def test_stable_on_exact_adversarial_matrices(rows):
     if np.linalg.cond(T) > 1e10:  # beyond float64's reach for a 1e-8 tolerance after input rounding
         return
     dec = decompose(rows, "float")
-    assert dec.verified and dec.k == STABLE_PAIRS
+    assert dec.verified and dec.k in (STABLE_PAIRS, LOPSIDED_PAIRS)
     assert check(rows, to_json(dec)).ok
 
 
@@ -128,6 +140,61 @@ def test_balanced_spectra_meet_the_sqrt_cond_target():
                 T[0] = -T[0]
             dec = decompose(T, "float")
             assert max(layer_conditions(dec)) <= 30 * max(1.0, np.sqrt(c)), (n, c)
+
+
+@pytest.mark.parametrize("kind", ["lopsided-small", "lopsided-large", "gaussian", "two-clusters", "digits-like"])
+def test_every_spectrum_meets_the_sqrt_cond_target_at_unit_scale(kind):
+    """Issue 20: at unit scale (sqrt(s_1 s_2d) = 1, so the unavoidable scale factor is 1) every layer
+    has cond <= 30 max(1, sqrt(cond T)) on lopsided spectra too (before: 30-147 sqrt(cond T) on
+    Gaussian and digits-like spectra, cond T on 2d - 1 ones and one 1e-6): the eighth pair."""
+    rng = np.random.default_rng(11)
+    for n in (4, 16, 64, 128):
+        if kind == "gaussian":
+            s = np.linalg.svd(rng.standard_normal((n, n)), compute_uv=False)
+        elif kind == "lopsided-small":
+            s = np.r_[np.ones(n - 1), 1e-6]
+        elif kind == "lopsided-large":
+            s = np.r_[1e6, np.ones(n - 1)]
+        elif kind == "two-clusters":
+            s = np.r_[np.full(n // 4, 1e3), np.ones(n - n // 4)]
+        else:  # a covariance-like decay with a floor, as the sklearn digits covariance has
+            s = np.maximum(np.exp(-np.arange(n) / 4.0), 1e-3)
+        s = s / np.sqrt(s.max() * s.min())
+        T = _orthogonal(rng, n) @ np.diag(s) @ _orthogonal(rng, n).T
+        if np.linalg.det(T) < 0:
+            T[0] = -T[0]
+        dec = decompose(T, "float")
+        assert dec.verified and dec.k == expected_pairs(T)
+        cond = np.linalg.cond(T)
+        assert max(layer_conditions(dec)) <= 30 * max(1.0, np.sqrt(cond)), (kind, n, dec.k)
+
+
+@given(T=float_matrices(d_max=4), e=st.integers(-1000, 1000))
+@settings(max_examples=25)
+def test_the_stated_bound_holds_at_every_scale(T, e):
+    """Issue 20: on 2^e T for e in [-1000, 1000] the layers meet the proved bound with its scale
+    factor, and no better than the scale lower bound max(g, 1/g)^(1/k), g = |det T|^(1/2d), that
+    every k-pair factorisation obeys (proofs/theorem2_stable.md, Scale)."""
+    s = np.linalg.svd(T, compute_uv=False)
+    if s[0] / s[-1] > 1e10:
+        return  # beyond, float64 cannot measure the layers' condition numbers
+    with np.errstate(over="ignore", under="ignore"):
+        Ts = np.ldexp(T, e)
+        if not (np.all(np.isfinite(Ts)) and np.array_equal(np.ldexp(Ts, -e), T)):
+            return  # not exactly 2^e T in float64
+    from verify.algebra.layers import layer_matrices
+
+    dec = decompose(Ts, "float")
+    assert dec.verified and dec.k == expected_pairs(T)
+    conds = [np.linalg.cond(np.asarray(M.v, dtype=float)) for M in layer_matrices(dec.ar, dec.pairs)]
+    # the bound in exact terms of 2^e T: its singular values are 2^e s
+    ss = np.ldexp(s, e) if abs(e) < 900 else None
+    log_g = np.mean(np.log(s)) + e * np.log(2)
+    assert np.log(max(conds)) >= abs(log_g) / dec.k - 1e-9  # the scale lower bound
+    if ss is not None and np.all(np.isfinite(ss)) and ss[-1] > 0:
+        bound = 74 * spread_bound(np.diag(ss), dec.k)  # spread_bound reads the singular values only
+        if bound < 1e12:  # beyond, float64 cannot measure a layer's condition number (its SVD)
+            assert max(conds) <= bound * (1 + 1e-9)
 
 
 def test_a_tampered_stable_decomposition_is_rejected():
@@ -230,7 +297,7 @@ def test_mp_rotations_are_commutators_to_working_precision(O):
 def test_stable_in_mp(T):
     """The same construction in mpmath: 40 digits give a certified residual near 1e-35."""
     dec = decompose(T, "mp", method="stable", digits=40)
-    assert dec.method == "stable" and dec.k == STABLE_PAIRS
+    assert dec.method == "stable" and dec.k == expected_pairs(T)
     assert dec.verified and dec.residual <= 1e-30, dec.residual
     assert all(x > 0 for p in dec.pairs for x in (*p.b, *p.c))
     assert check(T, to_json(dec)).ok
@@ -255,7 +322,7 @@ def test_cli_arithmetic_follows_the_input(tmp_path):
     r = subprocess.run(CMD + ["decompose", str(tmp_path / "T.npy"), "--json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
-    assert data["arithmetic"] == "float" and data["method"] == "stable" and data["k"] == 7
+    assert data["arithmetic"] == "float" and data["method"] == "stable" and data["k"] in (7, 8)
     assert r.stderr.strip().splitlines() == [r.stderr.strip()] and "float arithmetic, stable method" in r.stderr
     (tmp_path / "dec.json").write_text(r.stdout)
     assert subprocess.run(CMD + ["check", str(tmp_path / "T.npy"), str(tmp_path / "dec.json")]).returncode == 0

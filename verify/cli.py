@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("decompose", help="decompose a 2d x 2d matrix into coupling pairs (Theorem 2)",
                        description="The arithmetic follows the input unless told: integers, fractions and decimal "
                                    "text stay exact (minimal method, k <= 3); binary floats (a float .npy) go to "
-                                   "float64 with the stable method (k = 7, well-conditioned layers).",
+                                   "float64 with the stable method (k = 7 or 8, well-conditioned layers).",
                        epilog=_examples("verify decompose T.mtx", "verify decompose T.npy --mp 40 --json > dec.json",
                                         "verify decompose T.csv --float --method minimal",
                                         "echo '[[0,1],[1,0]]' | verify decompose - --sign-layer   # det T < 0"))
@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--float", dest="arithmetic", action="store_const", const="float",
                       help="numpy float64 (default for binary-float input)")
     d.add_argument("--method", choices=["minimal", "stable"], default=None,
-                   help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 with layer "
+                   help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 (8 on a lopsided spectrum) with layer "
                         "condition numbers bounded by a constant times sqrt(cond T) (default in float; "
                         "also runs in mp)")
     out = d.add_mutually_exclusive_group()
@@ -358,7 +358,7 @@ def _decompose(args: argparse.Namespace) -> int:
     method = args.method or default_method(arithmetic)
     slow_exact = False
     if arithmetic == "exact":
-        refusal, slow_exact = _exact_cost_check(T, args, "use --float (stable method, k = 7) or --mp 40 for a "
+        refusal, slow_exact = _exact_cost_check(T, args, "use --float (stable method, k = 7 or 8) or --mp 40 for a "
                                                          "certified float result")
         if refusal:
             return refusal

@@ -5,7 +5,7 @@ For ``T`` in ``R^{2d x 2d}`` with ``det T > 0`` it returns ``k`` pairs (positive
 ``b_i, c_i > 0``) with ``T = L(A_1,b_1)U(c_1,D_1) \cdots L(A_k,b_k)U(c_k,D_k)``:
 ``k = 1`` when ``T`` is a single pair (criterion in :func:`~verify.theorem2.construction.one_pair`),
 otherwise ``k = 3`` (:func:`~verify.theorem2.construction.three_pairs`), which Theorem 3 of the paper shows cannot be
-lowered to 2 for every ``T`` (method ``"minimal"``). Method ``"stable"`` (float) returns ``k = 7``
+lowered to 2 for every ``T`` (method ``"minimal"``). Method ``"stable"`` (float) returns ``k = 7`` (``8`` on a lopsided spectrum)
 pairs whose layers are conditioned like ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`). With ``sign_layer=True`` a matrix with ``det T < 0`` is written as
 ``T = S \cdot (\text{pairs})`` with ``S = \operatorname{diag}(-1, 1, \dots, 1)``.
 
@@ -69,7 +69,7 @@ class Decomposition:
     regime: str = "positive"
     #: the attempt of the construction's free choices that was used (0: the default choices)
     attempt: int = 0
-    #: "minimal" (k <= 3, exact construction) or "stable" (k = 7, bounded layer conditioning)
+    #: "minimal" (k <= 3, exact construction) or "stable" (k = 7 or 8, bounded layer conditioning)
     method: str = "minimal"
 
     @property
@@ -185,7 +185,7 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
         (mpmath with ``digits`` digits) or ``"float"`` (numpy float64).
     method : ``"minimal"`` -- ``k \le 3`` (``k = 1`` when ``T`` is one pair), the fewest pairs
         possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
-        ill-conditioned. ``"stable"`` -- ``k = 7`` with every layer's condition number bounded by a
+        ill-conditioned. ``"stable"`` -- ``k = 7`` (``8`` on a lopsided spectrum) with every layer's condition number bounded by a
         constant times ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`): backward stable in
         floating point; float or mp. Default: stable in float, minimal otherwise.
     sign_layer : allow ``det T < 0`` by a leading ``S = diag(-1, 1, ..., 1)``.

@@ -1,4 +1,5 @@
-r"""The backward-stable Theorem 2: ``k = 7`` pairs whose layers are conditioned like ``\sqrt{\kappa(T)}``.
+r"""The backward-stable Theorem 2: ``k = 7`` pairs (``8`` on a lopsided spectrum) whose layers are
+conditioned like ``\sqrt{\kappa(T)}`` (times the scale factor that no fixed ``k`` avoids).
 
 The minimal construction (:mod:`~verify.theorem2.construction`, ``k = 3``) is exact, but its layers
 carry eigenvector bases of a non-normal matrix and reach condition numbers of ``10^{22}`` at
@@ -24,6 +25,10 @@ bounded by a small constant. The proof is ``proofs/theorem2_stable.md``; in brie
    ``E(A) \operatorname{diag}(c, b) F(c^{-1} D) = L(A, b) U(c, D)`` turns the fourteen shears into seven
    pairs with ``c = s_{1..d}/\sigma \ge 1`` and ``b = s_{d+1..2d}/\sigma \le 1`` in the middle one; the
    scalar ``\sigma`` is spread as ``\sigma^{1/7}`` per pair.
+5. (**lopsided spectra**) When that middle pair's spread ``\max(s_1/\sigma, \sigma/s_{2d})`` exceeds
+   ``2\sqrt{\kappa(T)}``, ``\sigma = \sqrt{s_1 s_{2d}}`` unclamped and the middle diagonal's square root
+   goes into two pairs, ``L(A, \sqrt\beta) U(\sqrt t, 0) \cdot L(0, \sqrt\beta) U(\sqrt t, \sqrt t Y)``: eight
+   pairs, every spread at most ``\sqrt{\kappa(T)}``.
 
 Everything is written against :class:`~verify.algebra.arith.Arithmetic`; it needs ``svd`` and
 ``rotation_form`` (float64 and mpmath).
@@ -38,7 +43,7 @@ from ..algebra.orthogonal import commutator, polar
 
 Factor = tuple[str, Mat]
 
-#: pairs used by the stable construction
+#: pairs used by the stable construction (on a balanced spectrum; see :data:`LOPSIDED_PAIRS`)
 STABLE_PAIRS = 7
 
 
@@ -105,8 +110,37 @@ def transpose_word(word: list[Factor]) -> list[Factor]:
     return [("F" if kind == "E" else "E", M.T) for kind, M in reversed(word)]
 
 
+#: pairs when the spectrum is lopsided (:func:`pairs_needed`): the middle diagonal split over two pairs
+LOPSIDED_PAIRS = 8
+#: the eighth pair is spent when the seven-pair diagonal spread exceeds this many ``\sqrt{\kappa(T)}``
+LOPSIDED = 2.0
+
+
+def middle(ar: Arithmetic, s: list[Any]) -> tuple[Any, Any]:
+    r"""``(\sigma_7, \sigma_8)``: the seven-pair middle ``\sqrt{s_1 s_{2d}}`` clamped to
+    ``[s_{d+1}, s_d]`` (so ``c \ge 1 \ge b`` in the one middle pair) and the eight-pair middle
+    ``\sqrt{s_1 s_{2d}}`` itself (the diagonal is split over two pairs, no clamp needed)."""
+    n = len(s)
+    d = n // 2
+    g = ar.root(s[0], 2) * ar.root(s[n - 1], 2)  # no overflow at 1e200
+    return min(max(g, s[d]), s[d - 1]), g
+
+
+def pairs_needed(ar: Arithmetic, s: list[Any]) -> int:
+    r"""7, or 8 when the spectrum is *lopsided*: with seven pairs the middle layers' diagonal spread
+    is ``\max(s_1/\sigma_7, \sigma_7/s_{2d})``, which is ``\sqrt{\kappa(T)}`` for a balanced spectrum
+    and up to ``\kappa(T)`` otherwise (``2d - 1`` singular values ``1`` and one ``10^{-6}``); an eighth
+    pair brings every spread to at most ``\sqrt{\kappa(T)}`` (proofs/theorem2_stable.md, *Lopsided
+    spectra*). It is spent when the seven-pair spread exceeds :data:`LOPSIDED` ``\sqrt{\kappa(T)}``."""
+    n = len(s)
+    s7, _ = middle(ar, s)
+    spread7 = max(s[0] / s7, s7 / s[n - 1])
+    return LOPSIDED_PAIRS if spread7 > LOPSIDED * ar.root(s[0] / s[n - 1], 2) else STABLE_PAIRS
+
+
 def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
-    r"""``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_7,b_7) U(c_7,D_7)`` for ``\det T > 0`` (module docstring).
+    r"""``T = L(A_1,b_1) U(c_1,D_1) \cdots L(A_k,b_k) U(c_k,D_k)`` for ``\det T > 0`` (module docstring),
+    ``k = 7``, or ``k = 8`` on a lopsided spectrum (:func:`pairs_needed`).
     ``progress.update(1)`` (if given) after the SVD and after each orthogonal factor."""
     n = T.shape[0]
     d = n // 2
@@ -117,24 +151,31 @@ def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
         U, Vt = U.scale_columns(flip), Vt.scale_rows(flip)
     tick = progress.update if progress is not None else (lambda n: None)
     tick(1)
-    # the middle pair's layers hold diag(c, 1) and diag(1, b): their spreads are s_1/sigma and
-    # sigma/s_2d when s_{d+1} <= sigma <= s_d; sqrt(s_1 s_2d), clamped to that interval, balances them
-    sigma = min(max(ar.root(s[0], 2) * ar.root(s[n - 1], 2), s[d]), s[d - 1])  # no overflow at 1e200
+    k = pairs_needed(ar, s)
+    sigma7, sigma8 = middle(ar, s)
+    sigma = sigma7 if k == STABLE_PAIRS else sigma8
     word_U = orthogonal_word(ar, U)
     tick(1)
     words = word_U + transpose_word(orthogonal_word(ar, Vt.T))
     tick(1)
-    alpha = ar.root(sigma, STABLE_PAIRS)
+    alpha = ar.root(sigma, k)
     one = ar.scalar(1)
+    top = [x / sigma for x in s[:d]]  # the diagonal diag(c, b) between the 7th and the 8th shear
+    bottom = [x / sigma for x in s[d:]]
+    if k == STABLE_PAIRS:  # E(A) diag(c, b) F(c^{-1} D) = L(A, b) U(c, D) in the middle pair
+        diagonals = {STABLE_PAIRS // 2: (top, bottom)}
+        shears = [(words[2 * i][1], words[2 * i + 1][1]) for i in range(STABLE_PAIRS)]
+    else:  # E(A) diag(c', b') F(0) and E(0) diag(c'', b'') F(Y): the diagonal's square roots, twice
+        c_half, b_half = [ar.root(x, 2) for x in top], [ar.root(x, 2) for x in bottom]
+        diagonals = {3: (c_half, b_half), 4: (c_half, b_half)}
+        zero = ar.zeros(d)
+        shears = [(words[2 * i][1], words[2 * i + 1][1]) for i in range(3)] + [(words[6][1], zero), (zero, words[7][1])] \
+            + [(words[2 * i][1], words[2 * i + 1][1]) for i in range(4, 7)]
+    assert all(kind == ("E" if j % 2 == 0 else "F") for j, (kind, _) in enumerate(words))
     pairs = []
-    for i in range(STABLE_PAIRS):
-        (kx, X), (ky, Y) = words[2 * i], words[2 * i + 1]
-        assert kx == "E" and ky == "F"
-        if i == STABLE_PAIRS // 2:  # E(A) diag(c, b) F(c^{-1} D) = L(A, b) U(c, D)
-            c = [x / sigma * alpha for x in s[:d]]
-            b = [x / sigma * alpha for x in s[d:]]
-        else:
-            c = b = [alpha * one] * d
+    for i, (X, Y) in enumerate(shears):
+        c, b = diagonals.get(i, ([one] * d, [one] * d))
+        c, b = [x * alpha for x in c], [x * alpha for x in b]
         D = Y.scale_rows(c)  # the pair times alpha: L(A, alpha b) U(alpha c, alpha D)
         pairs.append(Pair(X, tuple(b), tuple(c), D))
     return pairs
