@@ -3,6 +3,7 @@ a hang, a false message or a wrong verdict. Each test states what happened befor
 from __future__ import annotations
 
 import json
+import math
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -664,3 +665,198 @@ def test_stable_layers_share_the_scale(tmp_path):
         assert dec.verified and cond <= bound, (e, cond, bound)
         g = np.exp(np.mean(np.log(sv)))
         assert cond >= max(g, 1 / g) ** (1 / 7) * (1 - 1e-9)  # the scale lower bound (proofs/theorem2_stable.md)
+
+
+# -- issue 20, items 8-11: tracebacks, hangs, unbounded reads, smaller ones ------------------------
+@pytest.mark.parametrize("field,value", [("tolerance", "1e400"), ("residual", "1e400")])
+def test_huge_claims_are_numbers_not_overflows(tmp_path, field, value):
+    """Before: "tolerance": "1e400" in check raised OverflowError (exit 1, read as "check failed")."""
+    T, data = float_decomposition(tmp_path)
+    data[field] = value
+    code, out, err = run_check(tmp_path, T, data)
+    assert code == 0 and "Traceback" not in err, err
+
+
+def test_integers_beyond_4300_digits_in_a_checked_file(tmp_path):
+    """Before: ValueError "Exceeds the limit (4300 digits)" for a long integer in `k` or a layer entry."""
+    T, data = exact_file(tmp_path)
+    big = "9" * 5000
+    from verify.io.entries import unlimited_int_digits
+
+    data["k"] = 10**5000
+    with unlimited_int_digits():  # json writes the int's digits
+        p = write(tmp_path, "d.json", json.dumps(data))
+    code, out, err = run_in_process(["check", T, p])
+    assert code == 1 and "k = an integer of" in out and "Traceback" not in err, (out, err)
+    data["k"] = 3
+    data["layers"][0]["A"][0][0] = big
+    code, out, err = run_in_process(["check", T, write(tmp_path, "e.json", json.dumps(data))])
+    assert code == 1 and out.startswith("MISMATCH") and "Traceback" not in err
+
+
+def test_depth_and_decompose_at_5000_digits(tmp_path):
+    """Before: `depth --digits 5000` raised ValueError (Python's int-string digit limit), and the
+    decompose text output did as well."""
+    T = write(tmp_path, "T.json", "[[2, 1], [1, 3]]")
+    code, out, err = run_in_process(["depth", T, "--digits", "5000"])
+    assert code == 0 and "Traceback" not in err
+    code, out, err = run_in_process(["decompose", write(tmp_path, "G.json", json.dumps(G4)), "--mp", "5000"])
+    assert code == 0 and "tolerance 1.000e-2500" in out
+
+
+def test_npy_files_of_every_kind(tmp_path):
+    """Before: a longdouble .npy raised TypeError, an .npz named .npy AttributeError."""
+    import zipfile
+
+    p = tmp_path / "ld.npy"
+    np.save(p, np.array([[1, 2], [3, 7]], dtype=np.longdouble) / 3)
+    assert read_matrix(str(p)).rows[0][0] == Fraction(*(np.longdouble(1) / 3).as_integer_ratio())
+    code, _, err = run_in_process(["decompose", str(p)])
+    assert code == 0, err
+    z = tmp_path / "z.npy"
+    with zipfile.ZipFile(z, "w") as f:
+        f.writestr("a.npy", b"x")
+    exits_2(["decompose", str(z)], ".npz archive")
+
+
+def test_measurement_commands_refuse_what_they_cannot_compute():
+    """Before: theorem4 --gamma 1e300 raised OverflowError; padding --samples 1 ZeroDivisionError."""
+    exits_2(["theorem4", "--gamma", "1e300"], "gamma")
+    exits_2(["padding", "--samples", "1"], "at least")
+
+
+@pytest.mark.parametrize("target", ["/dev/urandom", "/dev/zero", "fifo"])
+def test_check_reads_regular_files_only(tmp_path, target):
+    """Before: a link to /dev/urandom or a FIFO as the JSON hung; /dev/zero read until memory ran out."""
+    import os
+
+    T = write(tmp_path, "T.json", "[[1, 0], [0, 1]]")
+    link = tmp_path / "d.json"
+    if target == "fifo":
+        os.mkfifo(link)
+    else:
+        link.symlink_to(target)
+    t = time.perf_counter()
+    exits_2(["check", T, str(link)], "not a regular file")
+    exits_2(["check-certificate", str(link)], "not a regular file")
+    exits_2(["decompose", str(link)], "not a regular file")
+    assert time.perf_counter() - t < 10
+
+
+def test_a_matrix_market_header_is_checked_before_allocating(tmp_path):
+    """Before: a 3-line coordinate .mtx declaring 6000 x 6000 ran over 300 s and took 2.4 GB."""
+    p = write(tmp_path, "big.mtx", "%%MatrixMarket matrix coordinate real general\n6000 6000 1\n1 1 1\n")
+    t = time.perf_counter()
+    exits_2(["decompose", p], "save it as .npy")
+    assert time.perf_counter() - t < 5
+
+
+def test_a_minors_certificate_is_bounded(tmp_path):
+    """Before: a minors certificate of order 11 on a 44 x 44 identity took over 60 s to check."""
+    data = {"regime": "positive", "T": [[int(i == j) for j in range(44)] for i in range(44)],
+            "certificate": {"type": "minors", "order": 11}}
+    p = write(tmp_path, "c.json", json.dumps(data))
+    t = time.perf_counter()
+    exits_2(["check-certificate", p, "--no-k3"], "--yes")
+    assert time.perf_counter() - t < 5
+
+
+def test_no_numpy_warning_before_the_one_line(tmp_path):
+    """Before: a RuntimeWarning (overflow in ldexp) was printed before the error on huge entries."""
+    p = write(tmp_path, "w.json", "[[1e308, 1e308], [-1e308, 1e308]]")
+    code, out, err = run_in_process(["decompose", p, "--float"])
+    assert "Warning" not in err
+    assert code in (0, 2)
+    assert_clean(code, out, err)
+
+
+def test_a_newline_in_a_path_stays_one_line(tmp_path):
+    exits_2(["decompose", str(tmp_path / "a\nb.json")], "\\n")
+
+
+def test_kl_refuses_a_sigma_float64_cannot_carry(tmp_path):
+    """Before: `kl --sigma diag(1e300, 1e-300, 1, 1)` exited 0 with NaN in the JSON."""
+    p = tmp_path / "S.npy"
+    np.save(p, np.diag([1e300, 1e-300, 1.0, 1.0]))
+    exits_2(["kl", "--sigma", str(p), "--json"], "Sigma")
+
+
+def test_a_plot_write_error_is_reported(tmp_path):
+    """Before: `survey --plot /dev/full` exited 0 (matplotlib swallowed the write error)."""
+    code, out, err = run_in_process(["survey", "--d", "1", "--samples", "2", "--plot", "/dev/full"])
+    assert code == 2 and "--plot: cannot write" in err and "results above are complete" in err
+    assert "k=1" in out  # the results were printed first
+
+
+def test_check_of_a_depth_result_says_what_it_checked(tmp_path):
+    """Before: `verify check` on a depth JSON exited 0 saying nothing about its k_min claims."""
+    T = write(tmp_path, "T.json", json.dumps(G4))
+    code, out, _ = run_in_process(["depth", T, "--json"])
+    code, out, _ = run_check(tmp_path, T, json.loads(out))
+    assert code == 0 and "k_min and proved_minimal claims" in out
+
+
+def test_the_flow_core_validates_its_arguments():
+    """Before: AttributeError/KeyError/ZeroDivisionError for fit(rng=None or 5) (the README promises
+    a seed or None works), LULinear(3, None), fit(batch=0), from_decomposition({}); accepted silently:
+    Permutation([0.5, 1.5]), ActNorm.initialize on NaN data, fit(lr=nan)."""
+    from verify.errors import InputError
+    from verify.flows import ActNorm, Flow, LULinear, Permutation, fit, from_decomposition
+
+    x = np.random.default_rng(0).standard_normal((20, 2))
+    flow = Flow(LULinear(2, None))
+    for rng in (None, 5, np.random.default_rng(1)):
+        assert len(fit(flow, x, 2, 8, 1e-3, rng)) == 2
+    for call in (lambda: fit(flow, x, 2, 0, 1e-3, 0), lambda: fit(flow, x, 2, 8, float("nan"), 0),
+                 lambda: fit(flow, x[:0], 2, 8, 1e-3, 0), lambda: fit(flow, x, 2, 8, 1e-3, "seed"),
+                 lambda: from_decomposition({}), lambda: Permutation([0.5, 1.5]),
+                 lambda: ActNorm(2).initialize(np.full((4, 2), np.nan)), lambda: LULinear(0, 0)):
+        with pytest.raises(InputError):
+            call()
+
+
+def test_read_matrix_takes_a_path_object(tmp_path):
+    p = tmp_path / "T.json"
+    p.write_text("[[1, 0], [0, 1]]")
+    assert read_matrix(p).n == 2
+
+
+def test_a_flow_from_layers_states_its_error_or_refuses(tmp_path):
+    """Before: from_decomposition silently built a flow off by a relative 5.4e5 from a certified mp
+    decomposition (layer cond 2.7e18), raised "Exceeds the limit (4300 digits)" on exact JSON from
+    2d = 32, and an AttributeError on a path."""
+    from verify.flows import FlowInputError, from_decomposition
+    from verify.theorem2 import to_json
+
+    small = [[Fraction(1, 10**12), 1, 0, 1], [1, 1, 1, 0], [0, 1, 2, 1], [1, 0, 1, 4]]  # a 1e-12 pivot
+    dec = decompose(small, sign_layer=True)  # exact, layer cond 1.6e23
+    mp = decompose(small, "mp", digits=40, sign_layer=True)
+    for src in (dec, json.loads(json.dumps(to_json(dec))), mp, to_json(mp)):
+        flow = from_decomposition(src, max_error=math.inf)
+        assert flow.error_kind == "certified"
+        if flow.error > 1e-8:  # the exact layers are (1.6e23); the mp attempt may choose better ones
+            with pytest.raises(FlowInputError, match="ill-conditioned"):
+                from_decomposition(src)
+        else:
+            assert src is mp or src == to_json(mp)
+        F = flow.forward_and_log_det(np.eye(4))[0].T
+        Tq = np.array([[float(x) for x in r] for r in small])
+        assert np.linalg.norm(F - Tq) / np.linalg.norm(Tq) <= flow.error * (1 + 1e-6) + 1e-15
+    rng = np.random.default_rng(0)
+    T = rng.integers(-9, 10, (16, 16))
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    long = to_json(decompose(T.tolist()))  # exact layers with long rationals: no 4300-digit error
+    assert from_decomposition(long, max_error=math.inf).error_kind == "certified"
+    good = decompose(T.astype(float), "float")  # the stable method: well-conditioned
+    p = write(tmp_path, "g.json", json.dumps(to_json(good)))
+    flow = from_decomposition(p)  # a path works
+    assert flow.error <= 1e-12
+    F = flow.forward_and_log_det(np.eye(16))[0].T
+    assert np.linalg.norm(F - T) / np.linalg.norm(T) <= 1e-12
+
+
+def test_every_condition_number_says_its_norm(tmp_path):
+    """Before: max_layer_cond in the JSON was a 1-norm while the README tables are 2-norms, unsaid."""
+    code, out, _ = run_in_process(["decompose", write(tmp_path, "T.json", json.dumps(G4))])
+    assert "condition number (1-norm)" in out
