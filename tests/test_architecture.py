@@ -76,3 +76,19 @@ def test_the_product_points_nowhere_outside_the_repository():
     bad = [f"{p.relative_to(ROOT)}: {needle}" for p in texts if p.is_file()
            for needle in ("shared/notes", "../shared", "the notes") if needle in p.read_text()]
     assert not bad, bad
+
+
+def test_import_verify_loads_no_heavy_library():
+    """Issue 22: `import verify` (and so `verify --version` / `--help`) imports none of sympy,
+    scipy.optimize, POT or matplotlib; each public name is imported on first use (verify.lazy)."""
+    code = ("import sys, verify, verify.cli; from verify.cli import _parser; _parser(); "
+            "heavy = [m for m in ('sympy', 'scipy.optimize', 'scipy.linalg', 'ot', 'matplotlib', 'flint') "
+            "if m in sys.modules]; print(heavy); assert not heavy, heavy; "
+            "from verify import decompose, depth, check, Pair, InputError; assert callable(depth); "
+            "assert depth([[2, 0], [0, 3]]).k_min == 1 and decompose([[2, 0], [0, 3]]).k == 1")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with pytest.raises(AttributeError):
+        import verify
+
+        verify.no_such_name  # noqa: B018

@@ -24,21 +24,40 @@ an import-linter contract in ``setup.cfg``, checked by the tests):
 """
 from __future__ import annotations
 
-from . import depth  # a callable package: depth(T) is the minimal depth with evidence per k
-from .algebra.layers import Pair
-from .checkers import check, check_certificate
-from .errors import (
-                     InputError,
-                     MatrixFileError,
-                     MatrixShapeError,
-                     MatrixValueError,
-                     NegativeDeterminantError,
-                     SingularMatrixError,
-                     VerificationError,
-)
-from .io import MatrixInput, as_matrix, read_matrix
-from .theorem2 import Decomposition, decompose
-from .theorem3 import Counterexample, certify, counterexample
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_attributes
+
+#: every public name, imported on first use (``import verify`` stays cheap: the CLI's ``--version`` and
+#: ``--help`` load no sympy, scipy or python-flint)
+_EXPORTS = {
+    "decompose": ".theorem2", "Decomposition": ".theorem2", "Pair": ".algebra.layers",
+    "depth": ".depth:",  # a callable package: depth(T) is the minimal depth with evidence per k
+    "counterexample": ".theorem3", "Counterexample": ".theorem3", "certify": ".theorem3",
+    "check": ".checkers", "check_certificate": ".checkers",
+    "MatrixInput": ".io", "as_matrix": ".io", "read_matrix": ".io",
+    "InputError": ".errors", "MatrixFileError": ".errors", "MatrixShapeError": ".errors",
+    "MatrixValueError": ".errors", "SingularMatrixError": ".errors", "NegativeDeterminantError": ".errors",
+    "VerificationError": ".errors",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
+    from . import depth
+    from .algebra.layers import Pair
+    from .checkers import check, check_certificate
+    from .errors import (
+        InputError,
+        MatrixFileError,
+        MatrixShapeError,
+        MatrixValueError,
+        NegativeDeterminantError,
+        SingularMatrixError,
+        VerificationError,
+    )
+    from .io import MatrixInput, as_matrix, read_matrix
+    from .theorem2 import Decomposition, decompose
+    from .theorem3 import Counterexample, certify, counterexample
 
 __all__ = ["decompose", "Decomposition", "Pair", "depth", "counterexample", "Counterexample", "certify", "check",
            "check_certificate", "MatrixInput", "as_matrix", "read_matrix", "InputError", "MatrixFileError",

@@ -341,8 +341,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _decompose(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from .io import read_matrix
     from .theorem2 import decompose, to_json, to_latex, to_text
     from .theorem2.decompose import default_method
@@ -366,8 +364,7 @@ def _decompose(args: argparse.Namespace) -> int:
     # in mp (4 stages), and exact mode when its estimate exceeds a second (construct, verify, write)
     slow_stable = method == "stable" and T.n >= (256 if arithmetic == "float" else 8)
     quiet = args.json or not sys.stderr.isatty() or not (slow_stable or slow_exact)
-    with tqdm(total=4 if slow_stable else 3, desc=f"{method} decomposition, 2d = {T.n}", unit="stage", disable=quiet,
-              file=sys.stderr) as bar:
+    with _progress(4 if slow_stable else 3, f"{method} decomposition, 2d = {T.n}", "stage", quiet) as bar:
         dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None)
         text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
@@ -411,8 +408,6 @@ def _cost_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _depth(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from .depth import depth, depth_to_json, depth_to_text
     from .io import read_matrix
 
@@ -424,7 +419,7 @@ def _depth(args: argparse.Namespace) -> int:
     if refusal:
         return refusal
     quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=args.starts, desc="k = 2 search", unit="start", disable=quiet, file=sys.stderr) as bar:
+    with _progress(args.starts, "k = 2 search", "start", quiet) as bar:
         result = depth(T, regime="signed" if args.signed else "positive", max_k=args.max_k,
                        starts=args.starts, seed=args.seed, digits=args.digits, progress=bar)
     print(json.dumps(depth_to_json(result)) if args.json else depth_to_text(result))
@@ -501,15 +496,12 @@ def _check_certificate(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from .depth.search import search, search_json, search_table
 
     if args.d < 1 or args.samples < 1 or args.starts < 1:
         return _err("--d, --samples and --starts must be >= 1")
     quiet = args.json or not sys.stderr.isatty()
-    with tqdm(total=args.samples, desc=f"search {args.family} d={args.d}", unit="T", disable=quiet,
-              file=sys.stderr) as bar:
+    with _progress(args.samples, f"search {args.family} d={args.d}", "T", quiet) as bar:
         r = search(args.d, args.family, args.samples, regime="signed" if args.signed else "positive",
                    seed=args.seed, starts=args.starts, progress=bar)
     print(json.dumps(search_json(r)) if args.json else search_table(r))
@@ -526,12 +518,32 @@ def _plot_dir_missing(args: argparse.Namespace) -> bool:
         return True
 
 
-def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bool = True) -> "tqdm":  # noqa: F821
+def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bool = True) -> Any:
     """A progress bar on stderr, silent under --json, when stderr is not a terminal, or when not ``enabled``."""
+    quiet = getattr(args, "json", False) or not sys.stderr.isatty() or not enabled
+    return _progress(total, desc, unit, quiet)
+
+
+class _Silent:
+    """The progress bar when none is shown: the same ``update`` and context manager, without
+    importing tqdm (a tenth of a second of every command's start-up)."""
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def __enter__(self) -> "_Silent":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _progress(total: int, desc: str, unit: str, quiet: bool) -> Any:
+    if quiet:
+        return _Silent()
     from tqdm import tqdm
 
-    quiet = getattr(args, "json", False) or not sys.stderr.isatty() or not enabled
-    return tqdm(total=total, desc=desc, unit=unit, disable=quiet, file=sys.stderr)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
 
 
 def _emit(args: argparse.Namespace, as_json: dict, text: str, plot: Callable[[str], None]) -> int:

@@ -15,7 +15,7 @@ for ``D``-digit decimals (mp), never above ``10^{-8}``; tolerances are exact rat
 what is found and reported, and a false ``k``, ``d`` or ``residual`` fails the check (the residual
 claim is tested against a rigorous lower bound of the residual on every path).
 
-* exact layers or ``tol = 0`` -- exact rationals (flint-backed ``DomainMatrix``): the product must
+* exact layers or ``tol = 0`` -- exact rationals (python-flint ``fmpq_mat``): the product must
   equal ``T`` entry by entry (with ``tol > 0``, an unequal product is then bounded by balls);
 * otherwise -- the layers' decimal strings are read exactly and multiplied in ball arithmetic
   (python-flint ``arb``), and the check holds iff the upper end of the enclosure of the relative
@@ -409,27 +409,30 @@ def _layer_rows(d: int, A: list, b: list, c: list, D: list) -> tuple[list, list]
 
 
 def _check_exact(T: list, pairs: list, sign: bool) -> _Found:
-    from sympy import QQ
-    from sympy.polys.matrices import DomainMatrix
+    """Exact rationals (python-flint ``fmpq_mat``, what sympy's DomainMatrix over QQ stores under
+    flint; used directly, so the check imports no sympy): the product must equal ``T``."""
+    import flint
 
     n = len(T)
     d = n // 2
-    dm = lambda rows: DomainMatrix([[QQ(x.numerator, x.denominator) for x in r] for r in rows], (n, n), QQ).to_dense()  # noqa: E731
-    P = dm([[Fraction(-1 if (i == j == 0 and sign) else int(i == j)) for j in range(n)] for i in range(n)])
+    q = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
+    mat = lambda rows: flint.fmpq_mat(n, n, [q(x) for r in rows for x in r])  # noqa: E731
+    P = mat([[Fraction(-1 if (i == j == 0 and sign) else int(i == j)) for j in range(n)] for i in range(n)])
     for A, b, c, D in pairs:
         L, U = _layer_rows(d, A, b, c, D)
-        P = P * dm(L) * dm(U)
-    Tm = dm(T)
+        P = P * mat(L) * mat(U)
+    Tm = mat(T)
     if P == Tm:
         return _Found(True, f"exact: the product of the {2 * len(pairs)} layers equals T", 0.0, Fraction(0))
-    q = lambda x: Fraction(int(x.numerator), int(x.denominator))  # noqa: E731
+    fr = lambda x: Fraction(int(x.p), int(x.q))  # noqa: E731
     num = den = Fraction(0)
     diff = 0
-    for r1, r2 in zip(P.to_list(), Tm.to_list()):
-        for x, y in zip(r1, r2):
+    for i in range(n):
+        for j in range(n):
+            x, y = fr(P[i, j]), fr(Tm[i, j])
             diff += x != y
-            num += q(x - y) ** 2
-            den += q(y) ** 2
+            num += (x - y) ** 2
+            den += y * y
     rel2 = num / den
     return _Found(False, f"exact: the product differs from T in {diff} entries", _sqrt_floor(rel2), rel2)
 

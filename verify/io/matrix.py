@@ -157,7 +157,7 @@ def as_matrix(data: Any, source: str = "python") -> MatrixInput:
     """
     if isinstance(data, MatrixInput):
         return data
-    if isinstance(data, np.ma.MaskedArray):
+    if isinstance(data, np.ndarray) and type(data).__name__ == "MaskedArray":  # np.ma itself costs an import
         raise MatrixValueError("a masked array has no value at its masked entries; pass the filled array "
                                "(numpy.ma.filled) or a plain array")
     if isinstance(data, np.ndarray) and data.dtype.kind in "iuf":
