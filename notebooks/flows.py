@@ -22,10 +22,16 @@
 # fixed halves), shows its samples and density, and then the singular values of its Jacobian.
 
 # %%
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from verify.flows import coupling_flow, fit, singular_values
+
+#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by tests/conftest.py); the stored
+#: outputs come from the full settings (python notebooks/refresh.py)
+QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"
 
 
 def two_moons(N, rng, noise=0.08):
@@ -46,7 +52,7 @@ print("mean log-likelihood before training:", float(np.mean(flow.log_prob(data))
 # uses global random state).
 
 # %%
-losses = fit(flow, data, steps=3000, batch=256, lr=2e-3, rng=np.random.default_rng(2))
+losses = fit(flow, data, steps=300 if QUICK else 3000, batch=256, lr=2e-3, rng=np.random.default_rng(2))
 print("mean log-likelihood after training:", float(np.mean(flow.log_prob(data))))
 plt.figure(figsize=(5, 3))
 plt.plot(losses)
@@ -58,7 +64,7 @@ plt.show()
 # Samples and the learned density on a grid:
 
 # %%
-samples = flow.sample(4000, np.random.default_rng(3))
+samples = flow.sample(1000 if QUICK else 4000, np.random.default_rng(3))
 g = np.linspace(-1.5, 2.5, 120)
 h = np.linspace(-1.0, 1.5, 100)
 G, H = np.meshgrid(g, h)
