@@ -633,7 +633,7 @@ def test_negative_mpf_entries_keep_their_sign():
     from verify.io import to_fraction
 
     assert to_fraction(mpmath.mpf("-0.25")) == Fraction(-1, 4)
-    dec = decompose([[mpmath.mpf(-2), 0], [0, mpmath.mpf(-3)]])
+    dec = decompose([[mpmath.mpf(-2), 0], [0, mpmath.mpf(-3)]], "exact")
     assert dec.k == 3 and dec.verified
     m = decompose(G4, "mp", digits=30)
     assert any(x < 0 for p in m.as_fractions() for r in p["A"] for x in r)

@@ -66,8 +66,25 @@ def test_single_pair_is_found_at_k1(d, seed):
 
 
 def test_identity_and_diagonal_are_one_pair():
-    assert decompose(np.eye(6).tolist()).k == 1
+    assert decompose(np.eye(6).tolist(), "exact").k == 1
     assert decompose([[2, 0], [0, Fraction(1, 3)]]).k == 1
+
+
+def test_the_api_follows_the_input_like_the_cli():
+    """Issue 22: a float array goes to float64 and the stable method (it ran exact arithmetic for 80 s
+    at 2d = 24), exact entries stay exact, and exact work over a minute is refused with its estimate
+    unless the caller lifts the bound."""
+    from verify.theorem2.decompose import ExactCostError
+
+    G = np.random.default_rng(0).standard_normal((24, 24)) + 3 * np.eye(24)
+    dec = decompose(G)
+    assert dec.ar.name == "float" and dec.method == "stable" and dec.verified
+    assert decompose([[2, 1], [1, 1]]).ar.name == "exact"
+    big = np.random.default_rng(1).integers(-9, 10, (64, 64))
+    with pytest.raises(ExactCostError, match="minutes"):
+        decompose(big.tolist())
+    with pytest.raises(ExactCostError):
+        decompose([[2, 1], [1, 1]], max_seconds=0)
 
 
 def test_negative_determinant_refused_or_sign_layer():

@@ -235,9 +235,10 @@ def test_depth_gives_exact_k2_for_representable_zero_blocks(d, seed, signed):
 # --- 3. open sets: random positive counterexamples stay certified inside the radius ---------------
 
 @st.composite
-def trace_counterexamples(draw):
-    """Random rational T = E(X) diag(T11, S^-1) F(Y) with diag T11 > 0 > diag S (det T > 0)."""
-    d = draw(st.integers(2, 5))
+def trace_counterexamples(draw, d_max: int = 5):
+    """Random rational T = E(X) diag(T11, S^-1) F(Y) with diag T11 > 0 > diag S (det T > 0), d in 2..d_max
+    (drawn, not filtered: a filter on d made hypothesis's health check depend on the seed)."""
+    d = draw(st.integers(2, d_max))
     small = st.integers(-3, 3)
     pos = st.integers(1, 4)
     T11 = [[Fraction(draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)]
@@ -279,10 +280,10 @@ def test_depth_solver_finds_no_k2_for_certified(regime, family):
     assert r.k_min == 3 and r.per_k[2].status == "impossible" and r.per_k[2].certificate == ce.certificate
 
 
-@given(trace_counterexamples())
+@given(trace_counterexamples(d_max=2))
 @settings(max_examples=5)
 def test_depth_solver_finds_no_k2_for_random_certified(T):
-    assume(len(T) == 4)
+    assert len(T) == 4
     r = depth(T, "positive", max_k=2, starts=3, certificates=False)
     assert r.k_min is None
 

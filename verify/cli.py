@@ -366,7 +366,8 @@ def _decompose(args: argparse.Namespace) -> int:
     quiet = args.json or not sys.stderr.isatty() or not (slow_stable or slow_exact)
     with _progress(4 if slow_stable else 3, f"{method} decomposition, 2d = {T.n}", "stage", quiet) as bar:
         dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
-                        tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None)
+                        tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None,
+                        max_seconds=None, max_bytes=None)  # the cost was weighed above (--max-bytes, --yes)
         text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
         bar.update(0 if slow_stable else 1)
     print(text)

@@ -141,12 +141,12 @@ def _three_pairs(M: MatrixInput, regime: str) -> Decomposition:
     """``k = 3`` exactly; in the signed regime ``det T < 0`` is handled by ``T = (T S) S`` with the
     sign ``S = diag(-1, 1, ..., 1)`` folded into ``c_3`` (``U(c, D) S = U(c \\cdot (-1, 1, ...), D)``)."""
     if M.det > 0:
-        dec = decompose(M, "exact")
+        dec = decompose(M, "exact", max_seconds=None, max_bytes=None)  # the caller bounds the work
         dec.regime = regime
         return dec
     rows = M.rows
     flipped = [[-r[0]] + r[1:] for r in rows]  # T S
-    dec = decompose(flipped, "exact")
+    dec = decompose(flipped, "exact", max_seconds=None, max_bytes=None)
     ar = dec.ar
     last = dec.pairs[-1]
     c = (-last.c[0],) + tuple(last.c[1:])

@@ -172,9 +172,21 @@ def default_method(arithmetic: str) -> str:
     return "stable" if arithmetic == "float" else "minimal"
 
 
-def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None, digits: int = 50,
+class ExactCostError(InputError):
+    """Exact work estimated beyond the caller's time or size bound (``max_seconds``, ``max_bytes``)."""
+
+
+def choose_arithmetic(M: MatrixInput) -> str:
+    """The arithmetic the input asks for: ``"float"`` when its entries are binary floats (a float
+    array, Python floats), ``"exact"`` otherwise (integers, fractions, decimals, decimal text) --
+    the same choice as the command line's."""
+    return "float" if M.binary_float else "exact"
+
+
+def decompose(T: Any, arithmetic: Optional[str] = None, *, method: Optional[str] = None, digits: int = 50,
               sign_layer: bool = False, tol: Optional[float] = None, seed: int = 0, attempts: int = 4,
-              progress: Any = None) -> Decomposition:
+              progress: Any = None, max_seconds: Optional[float] = 60.0, max_bytes: Optional[float] = 1e8
+              ) -> Decomposition:
     r"""Decompose ``T`` into pairs of linear affine coupling layers (Theorem 2).
 
     Parameters
@@ -182,7 +194,8 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     T : nested sequence, array or :class:`~verify.io.MatrixInput`, ``2d x 2d``
         Entries: ints, floats, ``Fraction``, or strings such as ``"-3/7"``.
     arithmetic : ``"exact"`` (rational layers, product checked equal to ``T``), ``"mp"``
-        (mpmath with ``digits`` digits) or ``"float"`` (numpy float64).
+        (mpmath with ``digits`` digits) or ``"float"`` (numpy float64). Default (``None``): what the
+        input asks for (:func:`choose_arithmetic`): float for binary floats, exact otherwise.
     method : ``"minimal"`` -- ``k \le 3`` (``k = 1`` when ``T`` is one pair), the fewest pairs
         possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
         ill-conditioned. ``"stable"`` -- ``k = 7`` (``8`` on a lopsided spectrum) with every layer's condition number bounded by a
@@ -197,6 +210,8 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     progress : an object with ``update(n)`` (a tqdm bar), advanced once per stage: the stable
         method's SVD, two orthogonal factors and verification (4 stages); the minimal method's
         construction and verification (2 stages per attempt).
+    max_seconds, max_bytes : exact arithmetic is estimated first (:mod:`~verify.theorem2.cost`);
+        beyond either bound it raises :class:`ExactCostError` with the estimate (``None``: no bound).
 
     Raises
     ------
@@ -206,6 +221,8 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     VerificationError
         if exact verification fails (a bug).
     """
+    M = as_matrix(T)
+    arithmetic = choose_arithmetic(M) if arithmetic is None else arithmetic
     method = default_method(arithmetic) if method is None else method
     if method not in METHODS:
         raise MethodError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
@@ -213,7 +230,8 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
         raise MethodError("the stable method needs float or mp arithmetic (its SVDs and Schur forms are not "
                           "rational); exact arithmetic uses the minimal method")
     ar = get_arithmetic(arithmetic, digits)
-    M = as_matrix(T)
+    if ar.exact and (max_seconds is not None or max_bytes is not None):
+        _refuse_costly_exact(M, max_seconds, max_bytes)
     T0, input_exact = to_matrix(M, ar)
     e = 0 if ar.exact else binary_exponent(M)
     T1, flipped, invertible = check_determinant(ar, scale(ar, T0, -e), sign_layer, M)
@@ -257,6 +275,17 @@ def decompose(T: Any, arithmetic: str = "exact", *, method: Optional[str] = None
     if ar.exact and not best.verified:
         raise VerificationError("the exact product of the constructed layers differs from T")
     return best
+
+
+def _refuse_costly_exact(M: MatrixInput, max_seconds: Optional[float], max_bytes: Optional[float]) -> None:
+    from .cost import exact_cost, input_bits
+
+    bits = input_bits(M.rows)
+    est = exact_cost(M.d, bits)
+    if (max_seconds is not None and est.seconds > max_seconds) or (max_bytes is not None and est.bytes > max_bytes):
+        raise ExactCostError(f"exact arithmetic on this 2d = {M.n} input ({bits}-bit entries) would take "
+                             f"{est.describe()}; use arithmetic='float' (the stable method) or 'mp', or pass "
+                             f"max_seconds=None, max_bytes=None to go ahead")
 
 
 def binary_exponent(M: MatrixInput) -> int:

@@ -135,7 +135,7 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
     cert, radius = certify(M, regime)
     if cert is None or (regime == "positive" and family == "trace" and radius is None):
         raise RuntimeError(f"internal error: the {family} family did not certify at d = {d}")
-    k3 = decompose(M, "exact")
+    k3 = decompose(M, "exact", max_seconds=None, max_bytes=None)  # bounded by counterexample's own estimate
     if not k3.verified or len(k3.pairs) != 3:
         raise RuntimeError(f"internal error: the k = 3 decomposition has {len(k3.pairs)} pairs")
     return Counterexample(d, regime, T, cert, radius, k3)
