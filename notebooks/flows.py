@@ -29,8 +29,8 @@ import numpy as np
 
 from verify.flows import coupling_flow, fit, singular_values
 
-#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by tests/conftest.py); the stored
-#: outputs come from the full settings (python notebooks/refresh.py)
+#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by the root conftest.py); the
+#: stored outputs come from the full settings (python notebooks/refresh.py)
 QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"
 
 

@@ -33,8 +33,8 @@ import numpy as np
 from verify.padding import KINDS, dataset, pad, run_kind, train_flow
 from verify.padding.report import to_text
 
-#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by tests/conftest.py); the stored
-#: outputs come from the full settings (python notebooks/refresh.py)
+#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by the root conftest.py); the
+#: stored outputs come from the full settings (python notebooks/refresh.py)
 QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"
 
 # %% [markdown]

@@ -40,8 +40,8 @@ import numpy as np
 
 from verify.theorem1 import conditioning, construct, coupling_rms, table, target, trained_flow, w2
 
-#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by tests/conftest.py); the stored
-#: outputs come from the full settings (python notebooks/refresh.py)
+#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by the root conftest.py); the
+#: stored outputs come from the full settings (python notebooks/refresh.py)
 QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"
 
 # %% [markdown]

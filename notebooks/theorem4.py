@@ -36,8 +36,8 @@ import numpy as np
 from verify.flows.train import fit
 from verify.theorem4 import coupling_flow_on, depth_row, hard_generator, separation
 
-#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by tests/conftest.py); the stored
-#: outputs come from the full settings (python notebooks/refresh.py)
+#: the tests execute a small version (VERIFY_NOTEBOOK_QUICK=1, set by the root conftest.py); the
+#: stored outputs come from the full settings (python notebooks/refresh.py)
 QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"
 
 # %% [markdown]
