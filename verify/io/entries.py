@@ -3,7 +3,7 @@
 Every entry is read exactly or refused, whatever its type: ints (any width), ``Fraction``,
 ``Decimal`` (``Decimal("0.1")`` is ``1/10``), binary floats of every width (``float``, numpy
 ``float16`` to ``longdouble``, mpmath ``mpf``, sympy ``Float`` at its own precision: each the dyadic
-rational it stores), rationals of sympy, gmpy2 and python-flint, and strings such as ``"3"``,
+rational it stores), rationals of sympy and python-flint (any ``numbers.Rational``), and strings such as ``"3"``,
 ``"-3/7"``, ``"0.125"``, ``"1e-3"`` (decimal strings are read exactly: ``"0.1"`` is ``1/10``).
 Refused: booleans, NaN and infinities, complex numbers, intervals, irrational or symbolic sympy
 expressions, and any other type.
@@ -116,7 +116,7 @@ def _fraction_from_number(x: Any, loc: str) -> Fraction:
     """Numbers other than ints and strings, each by its exact value or refused -- never through
     float64: ``Decimal`` at its own digits, binary floats of every width (``float16`` to
     ``longdouble``, ``mpf``, sympy ``Float`` at its own precision) by the dyadic rational they store,
-    rationals of every library (sympy, gmpy2, python-flint) as they are. Irrational or symbolic
+    rationals (sympy, python-flint, any ``numbers.Rational``) as they are. Irrational or symbolic
     values (``sympy.sqrt(2)``), complex numbers, intervals and unknown types are refused: a verifier
     that rounded them would certify a matrix the user did not give."""
     if isinstance(x, numbers.Rational):
@@ -131,7 +131,7 @@ def _fraction_from_number(x: Any, loc: str) -> Fraction:
     if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
         raise MatrixValueError(f"entry{loc} is complex: {_show(repr(x))}")
     ratio = getattr(x, "as_integer_ratio", None)
-    if ratio is not None and isinstance(x, numbers.Real):  # float, numpy floats of every width, gmpy2 mpfr
+    if ratio is not None and isinstance(x, numbers.Real):  # float, numpy floats of every width
         try:
             p, q = ratio()
         except (OverflowError, ValueError):  # inf, nan
