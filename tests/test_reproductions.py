@@ -721,8 +721,10 @@ def test_npy_files_of_every_kind(tmp_path):
 
 def test_measurement_commands_refuse_what_they_cannot_compute():
     """Before: theorem4 --gamma 1e300 raised OverflowError; padding --samples 1 ZeroDivisionError."""
-    exits_2(["theorem4", "--gamma", "1e300"], "gamma")
-    exits_2(["padding", "--samples", "1"], "at least")
+    err = exits_2(["theorem4", "--gamma", "1e300"], "gamma")
+    assert "OverflowError" not in err and "radius" in err
+    err = exits_2(["padding", "--samples", "1"], "at least")
+    assert "ZeroDivisionError" not in err and "N = 1" in err
 
 
 @pytest.mark.parametrize("target", ["/dev/urandom", "/dev/zero", "fifo"])
@@ -771,14 +773,18 @@ def test_no_numpy_warning_before_the_one_line(tmp_path):
 
 
 def test_a_newline_in_a_path_stays_one_line(tmp_path):
-    exits_2(["decompose", str(tmp_path / "a\nb.json")], "\\n")
+    """Before: a newline in a path split the error line in two."""
+    err = exits_2(["decompose", str(tmp_path / "a\nb.json")], "\\n")
+    assert err.count("\n") == 1 and err.endswith("no such file\n"), repr(err)
 
 
 def test_kl_refuses_a_sigma_float64_cannot_carry(tmp_path):
     """Before: `kl --sigma diag(1e300, 1e-300, 1, 1)` exited 0 with NaN in the JSON."""
     p = tmp_path / "S.npy"
     np.save(p, np.diag([1e300, 1e-300, 1.0, 1.0]))
-    exits_2(["kl", "--sigma", str(p), "--json"], "Sigma")
+    code, out, err = run_in_process(["kl", "--sigma", str(p), "--json"])
+    assert code == 2 and out == "" and "NaN" not in out, (code, out)
+    assert "float64 cannot carry" in err and len(err.strip().splitlines()) == 1
 
 
 def test_a_plot_write_error_is_reported(tmp_path):
