@@ -391,10 +391,9 @@ def _advice(arithmetic: str, method: str, digits: Optional[int]) -> str:
 def _exact_cost_check(T: "MatrixInput", args: argparse.Namespace, alternative: str) -> tuple[int, bool]:  # noqa: F821
     """``(exit code of a refusal or 0, whether the exact work will take over a second)``: exact work
     estimated beyond ``--max-bytes`` or a minute is refused with one line, unless ``--yes``."""
-    from .theorem2.cost import exact_cost, input_bits
+    from .theorem2.cost import input_cost
 
-    bits = input_bits(T.rows)
-    est = exact_cost(T.d, bits)
+    bits, est = input_cost(T.rows)
     if not args.yes and (est.bytes > args.max_bytes or est.seconds > 60):
         return _err(f"exact mode on this 2d = {T.n} input ({bits}-bit entries) would take {est.describe()}; "
                     f"{alternative}, or pass --yes (and --max-bytes) to go ahead"), True

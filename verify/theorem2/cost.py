@@ -47,6 +47,13 @@ def input_bits(rows: list[list[Fraction]]) -> int:
     return max((max(abs(q.numerator).bit_length(), q.denominator.bit_length()) for r in rows for q in r), default=0)
 
 
+def input_cost(rows: list[list[Fraction]]) -> tuple[int, Estimate]:
+    """``(bits, estimate)`` for the exact decomposition of the ``2d x 2d`` matrix ``rows``: what both the
+    library's refusal and the command line's read."""
+    bits = input_bits(rows)
+    return bits, exact_cost(len(rows) // 2, bits)
+
+
 def exact_cost(d: int, bits: int) -> Estimate:
     """Estimated JSON size and time of the exact decomposition (module docstring)."""
     ld, lb = math.log(max(d, 1)), math.log(bits + 2)

@@ -278,10 +278,9 @@ def decompose(T: Any, arithmetic: Optional[str] = None, *, method: Optional[str]
 
 
 def _refuse_costly_exact(M: MatrixInput, max_seconds: Optional[float], max_bytes: Optional[float]) -> None:
-    from .cost import exact_cost, input_bits
+    from .cost import input_cost
 
-    bits = input_bits(M.rows)
-    est = exact_cost(M.d, bits)
+    bits, est = input_cost(M.rows)
     if (max_seconds is not None and est.seconds > max_seconds) or (max_bytes is not None and est.bytes > max_bytes):
         raise ExactCostError(f"exact arithmetic on this 2d = {M.n} input ({bits}-bit entries) would take "
                              f"{est.describe()}; use arithmetic='float' (the stable method) or 'mp', or pass "

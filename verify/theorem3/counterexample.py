@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..errors import InputError
+from ..errors import REGIMES, InputError
 from ..io.matrix import as_matrix
 from ..theorem2.cost import Estimate
 from ..theorem2.decompose import Decomposition, decompose
@@ -29,7 +29,6 @@ from ..theorem2.serialize import to_json as decomposition_json
 from .certificate import certify, decimal
 from .obstructions import exact_inverse
 
-REGIMES = ("positive", "signed")
 FAMILIES = ("trace", "zero-block")
 
 
