@@ -177,11 +177,116 @@ def check_family_determinants() -> bool:
     return True
 
 
+def check_row_scaled_minors() -> bool:
+    """(12) WEAK FORM, d <= 3 with symbolic entries: e_j(diag(y) W) = sum_{|S|=j} det W[S,S] y^S."""
+    from itertools import combinations
+
+    lam = sp.Symbol("lam")
+    for d in range(1, 4):
+        W = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"w{i}{j}"))
+        y = sp.symbols(f"y0:{d}")
+        coeffs = (sp.diag(*y) * W).charpoly(lam).all_coeffs()
+        for m in range(1, d + 1):
+            rhs = sum(W.extract(list(S), list(S)).det() * sp.Mul(*[y[i] for i in S]) for S in combinations(range(d), m))
+            if sp.expand((-1) ** m * coeffs[m] - rhs) != 0:
+                return False
+    return True
+
+
+def _g(T11: Matrix, W: Matrix, x: tuple, y: tuple, j: int) -> sp.Expr:
+    from itertools import combinations
+
+    d = T11.shape[0]
+    return sum(T11.extract(list(S), list(S)).det() * sp.Mul(*[x[i] for i in S])
+               - W.extract(list(S), list(S)).det() * sp.Mul(*[y[i] for i in S]) for S in combinations(range(d), j))
+
+
+def check_reduced_homogeneous() -> bool:
+    """(13) WEAK FORM, d <= 3 with symbolic entries: g_j(t x, t y) = t^j g_j(x, y), and every g_j is
+    multi-affine (degree <= 1 in each variable)."""
+    t = sp.Symbol("t")
+    for d in range(1, 4):
+        T11 = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"a{i}{j}"))
+        W = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"w{i}{j}"))
+        x, y = sp.symbols(f"x0:{d}"), sp.symbols(f"y0:{d}")
+        for j in range(1, d + 1):
+            g = _g(T11, W, x, y, j)
+            scaled = g.subs({**{v: t * v for v in x}, **{v: t * v for v in y}}, simultaneous=True)
+            if sp.expand(scaled - t ** j * g) != 0:
+                return False
+            if any(sp.degree(g, v) > 1 for v in x + y):
+                return False
+    return True
+
+
+def check_orthant_signs() -> bool:
+    """(14), (15) for every monomial of degree <= 4 in 4 variables and every sign pattern:
+    (sigma * |z|)^alpha = sigma^alpha |z|^alpha, and (-sigma)^alpha = (-1)^|alpha| sigma^alpha."""
+    from itertools import combinations_with_replacement, product
+
+    z = sp.symbols("z0:4", positive=True)
+    for sigma in product((1, -1), repeat=4):
+        for D in range(0, 5):
+            for alpha in combinations_with_replacement(range(4), D):
+                sa = sp.Mul(*[sigma[i] for i in alpha])
+                lhs = sp.Mul(*[sigma[i] * z[i] for i in alpha])
+                if sp.expand(lhs - sa * sp.Mul(*[z[i] for i in alpha])) != 0:
+                    return False
+                if sp.Mul(*[-sigma[i] for i in alpha]) != (-1) ** D * sa:
+                    return False
+    return True
+
+
+def check_similarity_split() -> bool:
+    """(16), (17) WEAK FORM, exact random rationals, d = 1..4: for M_1 G = G M_2 with Y_1 = M_1 G,
+    X_2 = G^-1: Y_1 X_2 = M_1 and X_2 Y_1 = M_2; and for N with N_11 = P = I + Y_1 X_2,
+    (N^-1)_22 = I + X_2 Y_1: N = E(u - X_2 P^-1) F(Y_1) E(X_2) F(v - P^-1 Y_1), u = N_21 P^-1, v = P^-1 N_12."""
+    import random
+
+    rnd = random.Random(3)
+
+    def rand(d: int) -> Matrix:
+        return sp.Matrix(d, d, lambda i, j: sp.Rational(rnd.randint(-5, 5), rnd.randint(1, 4)))
+
+    for d in range(1, 5):
+        G, M2 = rand(d) + 3 * sp.eye(d), rand(d)
+        M1 = G * M2 * G.inv()
+        Y1, X2 = M1 * G, G.inv()
+        if Y1 * X2 != M1 or X2 * Y1 != M2:
+            return False
+        # build N from its first block row and column and (N^-1)_22 = I + X2 Y1
+        P = sp.eye(d) + Y1 * X2
+        if P.det() == 0:
+            continue
+        N12, N21 = rand(d), rand(d)
+        Q = sp.eye(d) + X2 * Y1
+        if Q.det() == 0:
+            continue
+        N22 = Q.inv() + N21 * P.inv() * N12  # Schur complement N22 - N21 P^-1 N12 = ((N^-1)_22)^-1
+        N = sp.BlockMatrix([[P, N12], [N21, N22]]).as_explicit()
+        if (N.inv())[d:, d:] != Q:
+            return False
+        Pi = P.inv()
+        u, v = N21 * Pi, Pi * N12
+        I, O = sp.eye(d), sp.zeros(d)
+
+        def Em(X: Matrix) -> Matrix:
+            return sp.BlockMatrix([[I, O], [X, I]]).as_explicit()
+
+        def Fm(Y: Matrix) -> Matrix:
+            return sp.BlockMatrix([[I, Y], [O, I]]).as_explicit()
+
+        if Em(u - X2 * Pi) * Fm(Y1) * Em(X2) * Fm(v - Pi * Y1) != N:
+            return False
+    return True
+
+
 CHECKS: list[Callable[[], bool]] = [check_two_pairs_reduce, check_blocks_of_EFEF, check_scaled_blocks,
                                     check_trace_cyclic, check_trace_of_diagonal_scaling, check_charpoly_minors,
                                     check_zero_block_forward,
                                     check_zero_block_converse, check_cycle_invariant, check_inverse_perturbation,
-                                    check_radius_algebra, check_family_determinants]
+                                    check_radius_algebra, check_family_determinants, check_row_scaled_minors,
+                                    check_reduced_homogeneous, check_orthant_signs, check_similarity_split]
 
 
 def main() -> int:

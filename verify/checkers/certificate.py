@@ -15,10 +15,17 @@ Independent of :mod:`verify.theorem3` (it shares only the package's input layer,
   ``pattern`` -- exactly one of ``M_{ij}, R_{ij}`` is zero; ``sign`` (positive only) -- ``M_{ij} R_{ij} < 0``;
   ``cycle`` -- all cells nonzero and ``\prod_t \rho(r_t, c_t) / \rho(r_{t+1}, c_t) \ne 1`` with
   ``\rho = R/M``;
+* ``lp``: with ``g_j(z) = \sum_{|S|=j} \det T_{11}[S] z^S - \sum_{|S|=j} \det W[S] z^{d+S}`` (``W = (T^{-1})_{22}``,
+  every minor recomputed here), each listed pattern's ``F = \sum_j \lambda_j g_j`` is expanded
+  exactly from its multipliers (the certificate's ``T11_minors`` and ``W_minors`` must equal the
+  recomputed ones, so the file is bound to its ``T``); an orthant ``\tau`` is excluded when the numbers ``\tau^\alpha F_\alpha``
+  are all ``>= 0`` or all ``<= 0`` and not all zero (tested for ``\tau = \sigma`` and ``-\sigma``).
+  Positive regime: the orthant ``(+, ..., +)`` must be excluded; signed: all ``2^{2d}`` of them;
 * ``radius`` (positive ``trace`` only): ``0 < radius <= \min(m_1, m_2/(\tau(\tau + m_2)))`` with
   ``\tau`` a rational upper bound of ``||T^{-1}||_F`` (computed here from an integer square root).
 
-The regime is the caller's (positive by default); the file's ``regime`` is a claim, reported when it
+A ``verify depth --json`` file is read the same way (its ``T``, its ``k = 2`` certificate, and its
+decomposition as ``k3`` when ``k_min = 3``). The regime is the caller's (positive by default); the file's ``regime`` is a claim, reported when it
 differs. The ``k3`` member is required (unless ``require_k3=False``) and checked by
 :func:`verify.checkers.decomposition.check` with its default tolerance.
 """
@@ -104,6 +111,8 @@ def check_certificate(data: Any, *, regime: str | None = "positive", require_k3:
     ``max_minors=None``."""
     if not isinstance(data, dict) and hasattr(data, "to_json"):
         data = data.to_json()
+    if isinstance(data, dict) and "per_k" in data:
+        data = _from_depth(data)
     try:
         claimed, cert, T_raw = data["regime"], data["certificate"], data["T"]
         kind = cert["type"]
@@ -148,6 +157,18 @@ def check_certificate(data: Any, *, regime: str | None = "positive", require_k3:
     return CertificateResult(True, res.message + f"; k = {k} decomposition: {k3.message}", claims + k3.claims)
 
 
+def _from_depth(data: dict) -> dict:
+    """The ``verify depth --json`` schema read as a certificate: ``T``, the regime, the ``k = 2``
+    impossibility certificate and, when ``k_min = 3``, the decomposition as the ``k3`` member."""
+    two = data["per_k"].get("2") if isinstance(data["per_k"], dict) else None
+    cert = two.get("certificate") if isinstance(two, dict) else None
+    if not isinstance(cert, dict) or "T" not in data:
+        raise CertificateFormatError("this depth JSON carries no certificate that k <= 2 is impossible "
+                                     "(per_k['2'].certificate is null, or T is missing)")
+    return {"regime": data.get("regime"), "T": data["T"], "certificate": cert, "radius": None,
+            "k3": data.get("decomposition") if data.get("k_min") == 3 else None}
+
+
 def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: dict, radius: Any,
                  max_minors: int | None = MAX_MINORS) -> CertificateResult:
     """The certificate's obligation in ``regime`` (module docstring), without the ``k3`` member."""
@@ -158,6 +179,11 @@ def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: 
         res = _check_minors(T, d, regime, cert, max_minors)
         if res.ok and radius is not None:
             return CertificateResult(False, "no radius is derived for a minors certificate; radius must be null")
+        return res
+    if kind == "lp":
+        res = _check_lp(T, d, regime, cert, max_minors)
+        if res.ok and radius is not None:
+            return CertificateResult(False, "no radius is derived for an lp certificate; radius must be null")
         return res
     if kind == "zero-block":
         res = _check_zero_block(T, d, regime, cert)
@@ -226,6 +252,95 @@ def _check_minors(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_
                 return CertificateResult(False, f"{key} differs from the values recomputed from T")
     return _sign_rule(P, Q, regime, f"minors (order {m})", f"e_{m}(T11 C^-1) = e_{m}(B S)",
                       f"(principal {m}-minors of T11, minus those of S)")
+
+
+#: an lp certificate asks for (terms of the multipliers) x (terms of g_j) products; beyond this many the
+#: check is refused unless the caller lifts the bound like ``max_minors`` (about 10 s here)
+MAX_LP_PRODUCTS = 5_000_000
+
+
+def _system(T: list[list[Fraction]], d: int
+            ) -> tuple[list[list[tuple[tuple[int, ...], Fraction]]], list[Fraction], list[Fraction]]:
+    """``g_1..g_d`` as lists of ``(variables, coefficient)``, from minors computed here, and the
+    minors of ``T_{11}`` and ``W`` in the certificate's order."""
+    from itertools import combinations
+
+    Tinv = _inverse(T)
+    T11, W = [r[:d] for r in T[:d]], [r[d:] for r in Tinv[d:]]
+    out, P, Q = [], [], []
+    for j in range(1, d + 1):
+        g = []
+        for S in combinations(range(d), j):
+            p = _f(_matrix([[T11[a][b] for b in S] for a in S]).det())
+            q = _f(_matrix([[W[a][b] for b in S] for a in S]).det())
+            P.append(p)
+            Q.append(q)
+            g += [(S, p), (tuple(d + i for i in S), -q)]
+        out.append([(S, c) for S, c in g if c != 0])
+    return out, P, Q
+
+
+def _check_lp(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_minors: int | None = MAX_MINORS
+              ) -> CertificateResult:
+    n = 2 * d
+    patterns = cert.get("patterns")
+    if not isinstance(patterns, list) or not patterns:
+        raise CertificateFormatError("lp certificate needs a nonempty list of patterns")
+    parsed = []
+    work = 0
+    for p in patterns:
+        if not isinstance(p, dict) or not isinstance(p.get("multipliers"), list):
+            raise CertificateFormatError("each lp pattern needs signs and multipliers")
+        signs = p.get("signs")
+        if not (isinstance(signs, list) and len(signs) == n and all(v in (1, -1) and not isinstance(v, bool)
+                                                                    for v in signs)):
+            raise CertificateFormatError(f"lp pattern signs must be {n} entries of 1 or -1")
+        mults = []
+        for m in p["multipliers"]:
+            j = m.get("j") if isinstance(m, dict) else None
+            if not isinstance(j, int) or isinstance(j, bool) or not 1 <= j <= d or not isinstance(m.get("terms"), list):
+                raise CertificateFormatError(f"lp multiplier needs an integer j in 1..{d} and a list of terms")
+            terms = []
+            for t in m["terms"]:
+                if not (isinstance(t, list) and len(t) == 2 and isinstance(t[0], list)
+                        and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < n for v in t[0])):
+                    raise CertificateFormatError(f"lp term must be [[variable indices in 0..{n - 1}], coefficient]")
+                terms.append((tuple(t[0]), _fr(t[1], "lp coefficient")))
+            mults.append((j, terms))
+            work += len(terms) * math.comb(d, j) * 2
+        parsed.append((tuple(signs), mults))
+    if max_minors is not None and work > MAX_LP_PRODUCTS:
+        raise CertificateWorkError(f"this lp certificate asks for {work} products of terms, beyond the bound of "
+                                   f"{MAX_LP_PRODUCTS}; --yes goes ahead")
+    g, P, Q = _system(T, d)
+    for key, values in (("T11_minors", P), ("W_minors", Q)):
+        given = cert.get(key)
+        if not isinstance(given, list) or len(given) != len(values) or \
+                any(_fr(x, key) != v for x, v in zip(given, values)):
+            return CertificateResult(False, f"lp: {key} is missing or differs from the values recomputed from T")
+    excluded: set[tuple[int, ...]] = set()
+    for signs, mults in parsed:
+        F: dict[tuple[int, ...], Fraction] = {}
+        for j, terms in mults:
+            for mu, a in terms:
+                for S, c in g[j - 1]:
+                    alpha = tuple(sorted(mu + S))
+                    F[alpha] = F.get(alpha, Fraction(0)) + a * c
+        for tau in (signs, tuple(-v for v in signs)):
+            vals = [v * math.prod(tau[i] for i in alpha) for alpha, v in F.items() if v != 0]
+            if vals and (all(v > 0 for v in vals) or all(v < 0 for v in vals)):
+                excluded.add(tau)
+    need = [(1,) * n] if regime == "positive" else \
+        [tuple(1 if (b >> i) & 1 else -1 for i in range(n)) for b in range(2 ** n)]
+    missing = [tau for tau in need if tau not in excluded]
+    if missing:
+        return CertificateResult(False, f"lp: the orthant {''.join('+' if v > 0 else '-' for v in missing[0])} is "
+                                        f"not excluded ({len(missing)} of {len(need)} are not): some F = sum_j "
+                                        "lambda_j g_j there has coefficients of both signs, or is 0")
+    return CertificateResult(True, f"lp: F = sum_j lambda_j g_j, re-expanded exactly from minors of T11 and "
+                                   f"(T^-1)_22, has coefficients of one sign on {'the positive orthant' if regime == 'positive' else f'all {len(need)} orthants'}, "
+                                   "so charpoly(T11 C^-1) = charpoly(B (T^-1)_22) has no solution with "
+                                   f"{'positive' if regime == 'positive' else 'nonzero'} scales")
 
 
 def _check_radius(T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult) -> CertificateResult:

@@ -2,8 +2,8 @@ r"""Starting points for the ``k = 2`` search, from the structure of ``EFEF`` (Le
 ``proofs/theorem3.md``): with ``N = T\Delta^{-1}`` and ``T_{11}`` invertible,
 ``N \in EFEF`` iff ``T_{11}C^{-1} - I = YZ`` and ``B\Sigma^{-1} - I = ZY`` for some ``Y, Z``.
 
-* :func:`spectral_k2_starts` -- match the spectra (``d`` equations in the ``2d`` scales), then take
-  ``Y, Z`` from the similarity;
+* :func:`solve_scales` -- the reduced system ``g_j(x, y) = 0`` (``d`` equations in the ``2d`` scales);
+* :func:`spectral_k2_starts` -- its solutions, with ``Y, Z`` from the similarity;
 * :func:`reduced_k2_starts` -- solve the bilinear system for ``Y, Z`` and the scales together.
 
 Both return full parameter vectors (:mod:`verify.depth.kpairs`) for :func:`verify.depth.depth` to polish and certify.
@@ -91,81 +91,41 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
 
 
 def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int) -> Optional[np.ndarray]:
-    r"""A ``k = 2`` candidate from spectral matching, or ``None``.
+    r"""A ``k = 2`` candidate from the scales, or ``None``.
 
-    Generically ``N = T\Delta^{-1} \in EFEF`` iff ``M_1 = T_{11}C^{-1}`` and ``M_2 = B\Sigma^{-1}`` are
-    similar (then ``X_1 = M_1 - I = YZ``, ``X_2 = M_2 - I = ZY`` with ``Y = X_1 G``, ``Z = G^{-1}`` for
-    any invertible ``G`` with ``X_1 G = G X_2``). Similarity of diagonalisable matrices is equality of
-    characteristic polynomials, i.e. of the power sums ``\mathrm{tr} M_1^j = \mathrm{tr} M_2^j``,
-    ``j = 1..d``: ``d`` equations in the ``2d`` scales, with the analytic derivatives
-    ``\partial_{\gamma_i}\mathrm{tr} M_1^j = -j (M_1^j)_{ii}`` and
-    ``\partial_{\beta_i}\mathrm{tr} M_2^j = j (M_2^j)_{ii}`` (positive regime, ``c = e^\gamma``,
-    ``b = e^\beta``; the signed regime divides by the scale instead). ``G`` is a random element of
-    the null space of ``G \mapsto X_1 G - G X_2``.
+    Scales ``x = 1/c``, ``y = b`` solving the reduced system (:func:`solve_scales`) make
+    ``M_1 = T_{11}X - I`` and ``M_2 = YW - I`` (``W = (T^{-1})_{22}``) share their characteristic
+    polynomial; with distinct eigenvalues they are similar, and any invertible ``G`` in the null space
+    of ``G \mapsto M_1 G - G M_2`` gives ``Y_1 = M_1 G``, ``X_2 = G^{-1}`` with ``Y_1X_2 = M_1 = N_{11} - I``
+    and ``X_2Y_1 = M_2 = (N^{-1})_{22} - I`` (proofs/theorem3.md, Lemma 1). The outer factors follow from
+    ``N = E(u - X_2P^{-1}) F(Y_1) E(X_2) F(v - P^{-1}Y_1)``, ``P = N_{11}``, ``u = N_{21}P^{-1}``,
+    ``v = P^{-1}N_{12}``. Solutions with the least spread of scales are tried first.
     """
     n = Tf.shape[0]
     d = n // 2
-    T11, T12, T21, T22 = Tf[:d, :d], Tf[:d, d:], Tf[d:, :d], Tf[d:, d:]
+    T11 = Tf[:d, :d]
     if np.linalg.cond(T11) > 1e10:
         return None
-    Si = np.linalg.inv(T22 - T21 @ np.linalg.solve(T11, T12))
+    W = np.linalg.inv(Tf)[d:, d:]
     I = np.eye(d)
-    pos = regime == "positive"
-
-    def scales(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return (np.exp(w[:d]), np.exp(w[d:])) if pos else (w[:d], w[d:])
-
-    def powers(M: np.ndarray) -> list[np.ndarray]:
-        out = [M]
-        for _ in range(d - 1):
-            out.append(out[-1] @ M)
-        return out
-
-    # equation j is divided by (j+1) rho^(j+1), rho = |det T11|^(1/d), to keep the power sums of size ~1
-    rho = float(abs(np.linalg.det(T11)) ** (1.0 / d)) or 1.0
-    wts = np.array([1.0 / ((j + 1) * rho ** (j + 1)) for j in range(d)])
-
-    def fun(w: np.ndarray) -> np.ndarray:
-        b, c = scales(w)
-        P1, P2 = powers(T11 / c[None, :]), powers(b[:, None] * Si)
-        return wts * (j_tr(P1) - j_tr(P2))
-
-    def j_tr(Ps: list[np.ndarray]) -> np.ndarray:
-        return np.array([np.trace(A) for A in Ps]) * np.arange(1, d + 1)
-
-    def jac(w: np.ndarray) -> np.ndarray:
-        b, c = scales(w)
-        P1, P2 = powers(T11 / c[None, :]), powers(b[:, None] * Si)
-        # fun_j = (tr M1^{j+1} - tr M2^{j+1}) / (j+1):
-        #   d/dbeta_i = -(M2^{j+1})_ii,  d/dgamma_i = -(M1^{j+1})_ii   (signed regime: divided by b_i, c_i)
-        J = np.zeros((d, 2 * d))
-        for j in range(d):
-            J[j, :d] = -np.diag(P2[j]) * (1.0 if pos else 1.0 / b) * (j + 1) ** 2 * wts[j]
-            J[j, d:] = -np.diag(P1[j]) * (1.0 if pos else 1.0 / c) * (j + 1) ** 2 * wts[j]
-        return J
-
-    for _ in range(tries):
-        w0 = 0.5 * rng.standard_normal(2 * d) + (0.0 if pos else 1.0)
-        sol = least_squares(fun, w0, jac, max_nfev=1000)
-        if sol is None or not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-11:
-            continue
-        with np.errstate(all="ignore"):
-            b, c = scales(sol.x)
+    sols = solve_scales(Tf, regime, rng, tries)
+    # the manifold of solutions has dimension d - 1: prefer the best balanced point (smallest log spread)
+    sols.sort(key=lambda s: float(np.ptp(np.log(np.abs(np.concatenate([1 / s[0], s[1]]))))))
+    for x, y in sols:
+        c, b = 1.0 / x, y
         if not _sane_scales(b, c):
             continue
-        X1, X2 = T11 / c[None, :] - I, b[:, None] * Si - I
-        # null space of vec(X1 G - G X2) = (I kron X1 - X2^T kron I) vec_col(G)
-        Kmat = np.kron(I, X1) - np.kron(X2.T, I)
-        _, sv, Vt = np.linalg.svd(Kmat)
+        M1, M2 = T11 * x[None, :] - I, y[:, None] * W - I
+        # null space of vec(M1 G - G M2) = (I kron M1 - M2^T kron I) vec_col(G)
+        _, sv, Vt = np.linalg.svd(np.kron(I, M1) - np.kron(M2.T, I))
         null = Vt[sv <= 1e-8 * max(sv[0], 1.0)] if sv.size else Vt[:0]
         null = Vt[-d:] if null.shape[0] < d else null
         G = (rng.standard_normal(null.shape[0]) @ null).reshape(d, d, order="F")
         if np.linalg.cond(G) > 1e10:
             continue
-        Y, Z = X1 @ G, np.linalg.inv(G)
+        Y, Z = M1 @ G, np.linalg.inv(G)
         N = Tf / np.concatenate([c, b])[None, :]
-        P = N[:d, :d]
-        Pi = np.linalg.inv(P)
+        Pi = np.linalg.inv(N[:d, :d])
         u, v = N[d:, :d] @ Pi, Pi @ N[:d, d:]
         ones = np.ones(d)
         return pack([(u - Z @ Pi, ones, ones, Y), (Z, b, c, (v - Pi @ Y) * b[None, :])], regime)
@@ -176,3 +136,79 @@ def _sane_scales(b: np.ndarray, c: np.ndarray) -> bool:
     """Scales that a float64 parametrisation can carry: finite, nonzero, within 1e-8..1e8."""
     a = np.abs(np.concatenate([b, c]))
     return bool(np.all(np.isfinite(a)) and a.min() > 1e-8 and a.max() < 1e8)
+
+
+def _minor_terms(T11: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""The float reduced system (:mod:`verify.theorem3.system`): for every term of every ``g_j``, its
+    variables (a 0/1 row over ``z = (x, y)``), its coefficient (a principal minor, ``-`` for ``W``) and
+    its equation ``j - 1``."""
+    from itertools import combinations
+
+    d = T11.shape[0]
+    inc, coef, eq = [], [], []
+    for j in range(1, d + 1):
+        subsets = list(combinations(range(d), j))
+        idx = np.array(subsets)
+        a = np.linalg.det(T11[idx[:, :, None], idx[:, None, :]])
+        b = np.linalg.det(W[idx[:, :, None], idx[:, None, :]])
+        for S, p, q in zip(subsets, a, b):
+            for shift, value in ((0, p), (d, -q)):
+                row = np.zeros(2 * d)
+                row[[shift + i for i in S]] = 1.0
+                inc.append(row)
+                coef.append(value)
+                eq.append(j - 1)
+    return np.array(inc), np.array(coef), np.array(eq)
+
+
+def solve_scales(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int, want: int = 2
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    r"""Positive (``regime="positive"``) or nonzero scales ``(x, y)`` with ``g_j(x, y) = 0``,
+    ``j = 1..d``: the reduced system of ``proofs/theorem3.md`` (Lemma 5), ``d`` equations in ``2d``
+    unknowns, homogeneous, so ``x_1`` is fixed to 1 (``2d - 1`` unknowns). Log coordinates
+    ``z = \sigma e^u`` (``\sigma = 1``, or a random sign pattern per start in the signed regime), each
+    equation divided by the sum of its terms' absolute values; up to ``tries`` multistart least
+    squares, stopping after ``want`` solutions. Returns the solutions found (relative residual
+    ``< 10^{-12}``, scales within ``e^{\pm 18}``), best first."""
+    n = Tf.shape[0]
+    d = n // 2
+    try:
+        W = np.linalg.inv(Tf)[d:, d:]
+    except np.linalg.LinAlgError:
+        return []
+    inc, coef, eq = _minor_terms(Tf[:d, :d], W)
+    keep = coef != 0
+    inc, coef, eq = inc[keep], coef[keep], eq[keep]
+    E = np.zeros((d, len(coef)))
+    E[eq, np.arange(len(coef))] = 1.0
+    found = []
+    for _ in range(tries):
+        sigma = np.ones(n) if regime == "positive" else rng.choice([-1.0, 1.0], size=n)
+        sigma[0] = 1.0
+        sterm = coef * np.prod(np.where(inc > 0, sigma[None, :], 1.0), axis=1)
+
+        def parts(w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            u = np.concatenate([[0.0], w])
+            t = sterm * np.exp(np.clip(inc @ u, -700, 700))
+            return t, E @ t, E @ np.abs(t) + 1e-300
+
+        def fun(w: np.ndarray) -> np.ndarray:
+            _, g, h = parts(w)
+            return g / h
+
+        def jac(w: np.ndarray) -> np.ndarray:
+            t, g, h = parts(w)
+            dg = E @ (t[:, None] * inc[:, 1:])
+            dh = E @ (np.abs(t)[:, None] * inc[:, 1:])
+            return dg / h[:, None] - (g / h ** 2)[:, None] * dh
+
+        w0 = 1.5 * rng.standard_normal(n - 1)
+        sol = least_squares(fun, w0, jac, max_nfev=100)
+        if sol is None or not np.all(np.isfinite(sol.fun)) or np.abs(sol.fun).max() > 1e-12 or \
+                np.abs(sol.x).max() > 18:
+            continue
+        z = sigma * np.exp(np.concatenate([[0.0], sol.x]))
+        found.append((float(np.abs(sol.fun).max()), z[:d], z[d:]))
+        if len(found) >= want:
+            break
+    return [(x, y) for _, x, y in sorted(found, key=lambda s: s[0])]

@@ -138,15 +138,16 @@ def jacobian(theta: np.ndarray, k: int, d: int, regime: str) -> np.ndarray:
     return J
 
 
-def least_squares(fun: Callable, x0: np.ndarray, jac: Callable, max_nfev: int) -> Any:
+def least_squares(fun: Callable, x0: np.ndarray, jac: Callable, max_nfev: int,
+                  bounds: tuple[float, float] = (-np.inf, np.inf)) -> Any:
     """``scipy.optimize.least_squares`` (trf, tolerances 1e-15) for one start, or ``None`` when the
     start runs into non-finite values (an overflowing ``exp`` of a scale, a singular step): a
-    failed start, never an exception."""
+    failed start, never an exception. ``bounds``: box bounds on every unknown."""
     import scipy.optimize
 
     try:
         with np.errstate(all="ignore"):
             return scipy.optimize.least_squares(fun, x0, jac=jac, method="trf", xtol=1e-15, ftol=1e-15, gtol=1e-15,
-                                                max_nfev=max_nfev)
+                                                max_nfev=max_nfev, bounds=bounds)
     except (ValueError, np.linalg.LinAlgError):
         return None

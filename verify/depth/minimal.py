@@ -23,7 +23,7 @@ scales preserve orientation).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Optional
 
@@ -38,6 +38,8 @@ from ..io.entries import lifts_int_digit_limit
 from ..io.matrix import MatrixInput, as_matrix
 from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
 from ..theorem3.certificate import certify
+from ..theorem3.lp import MAX_DEGREE as LP_DEGREE
+from ..theorem3.lp import lp_certificate
 from ..theorem3.obstructions import zero_block
 from .k2starts import reduced_k2_starts, spectral_k2_starts
 from .kpairs import jacobian, least_squares, n_params, product_float, unpack
@@ -55,6 +57,7 @@ class KOutcome:
     starts: int = 0
     decomposition: Optional[Decomposition] = None  # exact or mp, when found
     certificate: Optional[dict] = None  # a Theorem 3 certificate, when status is "impossible" at k = 2
+    lp_degree: Optional[int] = None  # the highest LP degree tried without a certificate (k = 2 undecided)
 
 
 @dataclass
@@ -62,6 +65,7 @@ class DepthResult:
     k_min: Optional[int]
     regime: str
     per_k: dict[int, KOutcome] = field(default_factory=dict)
+    T: Optional[list[list[Fraction]]] = None  # the input, exact
 
     @property
     def decomposition(self) -> Optional[Decomposition]:
@@ -137,6 +141,45 @@ def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
                     residual=0.0, decomposition=dec)
 
 
+def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int, progress: Any,
+               certificates: bool, lp_degree: int) -> KOutcome:
+    """``k = 2``, cheapest evidence first: the exact obstructions and the zero-block decision; the
+    reduced system in the scales (certified by Krawczyk's test); an LP certificate of impossibility;
+    and only then the random starts of the full system (which may still find what the reduced start
+    missed)."""
+    search = dict(starts=starts, seed=seed, digits=digits, progress=progress)
+    if not certificates:
+        return search_k(M, 2, regime, **search)
+    exact = _two_pairs_exact(M, regime)
+    if exact is not None:
+        return exact
+    first = search_k(M, 2, regime, stages=("reduced",), **search)
+    if first.status == "certified":
+        return first
+    decided = _lp_decision(M, regime, first, lp_degree)
+    if decided.status == "impossible":
+        return decided
+    full = search_k(M, 2, regime, stages=("full",), **search)
+    if full.status in FOUND:
+        return full
+    return replace(full, reason=full.reason + decided.reason[len(first.reason):],  # and what the LP tried
+                   lp_degree=decided.lp_degree)
+
+
+def _lp_decision(M: MatrixInput, regime: str, searched: KOutcome, max_degree: int) -> KOutcome:
+    """After a ``k = 2`` search without a certified result: an LP certificate of impossibility
+    (:mod:`verify.theorem3.lp`), or the search's outcome with the LP degree tried added to its reason."""
+    if max_degree < 1:
+        return searched
+    cert, attempt = lp_certificate(M.rows, regime, max_degree=max_degree, Tinv=M.inverse)
+    if cert is not None:
+        D = max(attempt.degrees)
+        return KOutcome("impossible", f"lp certificate (degree {D}): {cert['statement']} (proofs/theorem3.md, "
+                                      "Lemma 6)", starts=searched.starts, certificate=cert)
+    return replace(searched, reason=searched.reason + f"; {attempt.reason}",
+                   lp_degree=max(attempt.degrees, default=0))
+
+
 def _three_pairs(M: MatrixInput, regime: str) -> Decomposition:
     """``k = 3`` exactly; in the signed regime ``det T < 0`` is handled by ``T = (T S) S`` with the
     sign ``S = diag(-1, 1, ..., 1)`` folded into ``c_3`` (``U(c, D) S = U(c \\cdot (-1, 1, ...), D)``)."""
@@ -155,9 +198,11 @@ def _three_pairs(M: MatrixInput, regime: str) -> Decomposition:
 
 
 def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
-             digits: int = 50, progress: Any = None) -> KOutcome:
+             digits: int = 50, progress: Any = None, stages: tuple[str, ...] = ("reduced", "full")) -> KOutcome:
     """Multistart least squares for ``k`` pairs, then polish and certify the best solution
-    (``T``: anything :func:`~verify.io.as_matrix` accepts)."""
+    (``T``: anything :func:`~verify.io.as_matrix` accepts). ``stages``: ``"reduced"`` (``k = 2``
+    only) starts from the reduced systems in the scales; ``"full"`` runs ``starts`` random starts of
+    the whole ``4kd^2``-unknown system."""
     regime = validated_regime(regime)
     M = as_matrix(T)
     rows, n, d = M.rows, M.n, M.d
@@ -178,7 +223,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
 
     best_x, best_r = None, np.inf
     used = 0
-    if k == 2:  # spectral matching first (d equations), then the reduced bilinear system
+    if k == 2 and "reduced" in stages:  # the reduced system in the scales (d equations), then the bilinear one
         x0 = spectral_k2_starts(Tf, regime, rng, tries=max(1, starts))
         if x0 is None or not np.all(np.isfinite(x0)):
             x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
@@ -187,7 +232,11 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
             r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
             if np.isfinite(r):
                 best_x, best_r = sol.x, r
-    for start in range(starts if best_r >= 1e-11 else 0):
+            if r < 1e-8:  # float64 stalls near 1e-11 for large parameters: mp Newton takes it from here
+                first = _polish_and_certify(M, Ts, s, best_x, k, d, regime, digits, 0)
+                if first.status == "certified":
+                    return first
+    for start in range(starts if best_r >= 1e-11 and "full" in stages else 0):
         used = start + 1
         x0 = rng.standard_normal(m)
         if regime == "positive":
@@ -302,15 +351,17 @@ def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, 
 
 @lifts_int_digit_limit
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
-          digits: int = 50, progress: Any = None, certificates: bool = True) -> DepthResult:
+          digits: int = 50, progress: Any = None, certificates: bool = True,
+          lp_degree: int = LP_DEGREE) -> DepthResult:
     """The smallest ``k <= max_k`` found for ``T``, with the outcome for every ``k`` tried
-    (see the module docstring for what each status proves)."""
+    (see the module docstring for what each status proves). ``lp_degree``: the largest degree of the
+    LP certificates tried when the ``k = 2`` search finds nothing certified (0: none)."""
     regime = validated_regime(regime)
     M = as_matrix(T)  # validated once; its exact det and inverse are computed once and shared below
     det = M.det
     if det == 0:
         raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
-    out = DepthResult(None, regime)
+    out = DepthResult(None, regime, T=M.rows)
     if regime == "positive" and det < 0:
         for k in range(1, max_k + 1):
             out.per_k[k] = KOutcome("impossible", "det T < 0 and positive scales preserve orientation")
@@ -327,9 +378,7 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
             dec = _three_pairs(M, regime)
             out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
-            exact = _two_pairs_exact(M, regime) if certificates else None
-            out.per_k[k] = exact if exact is not None else search_k(M, k, regime, starts=starts, seed=seed,
-                                                                      digits=digits, progress=progress)
+            out.per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree)
         if out.per_k[k].status in FOUND:
             out.k_min = k
     return out

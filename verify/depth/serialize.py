@@ -11,14 +11,16 @@ from ..theorem2.serialize import num, to_json
 def depth_to_json(result: Any) -> dict[str, Any]:
     """The stable ``verify depth --json`` schema::
 
-        {"k_min": int|null, "proved_minimal": bool, "regime": "positive"|"signed",
+        {"k_min": int|null, "proved_minimal": bool, "regime": "positive"|"signed", "T": [[str]],
          "per_k": {"1": {"status": str, "reason": str, "residual": str|null, "box_radius": str|null,
                          "starts": int, "certificate": <a Theorem 3 certificate> | null}, ...},
          "decomposition": <the decompose schema, for k_min> | null}
 
     ``k_min`` is the fewest pairs *found*; ``proved_minimal`` says whether it is proved minimal (every
     smaller ``k`` impossible, and the ``k_min`` decomposition exact or certified). ``decomposition``
-    is present whenever ``k_min`` is (``verify check`` reads this file directly).
+    is present whenever ``k_min`` is (``verify check`` reads this file directly). ``T`` is the input,
+    exact; ``verify check-certificate`` reads the file too when ``k = 2`` is impossible (the
+    certificate, and the decomposition when ``k_min = 3``).
     """
     per_k = {}
     for k, o in sorted(result.per_k.items()):
@@ -27,7 +29,9 @@ def depth_to_json(result: Any) -> dict[str, Any]:
                          "box_radius": None if o.box_radius is None else up(o.box_radius),
                          "starts": o.starts, "certificate": getattr(o, "certificate", None)}
     dec = result.decomposition
-    return {"k_min": result.k_min, "proved_minimal": result.proved_minimal, "regime": result.regime, "per_k": per_k,
+    T = None if result.T is None else [[str(x) for x in r] for r in result.T]
+    return {"k_min": result.k_min, "proved_minimal": result.proved_minimal, "regime": result.regime, "T": T,
+            "per_k": per_k,
             "decomposition": to_json(dec) if dec is not None else None}
 
 
