@@ -4,19 +4,59 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
-from verify.depth.survey import sample, survey, survey_json
+from verify.depth import depth
+from verify.depth.survey import SurveyRow, sample, survey, tasks
 
 from .test_cli import run
+
+
+def _counts(rows):
+    return [(r.d, r.proved, r.undecided, r.certificates, r.lp_degrees) for r in rows]
 
 
 def test_survey_reproducible_and_consistent():
     a = survey([1, 2], "gaussian", 6, seed=3, starts=4)
     b = survey([1, 2], "gaussian", 6, seed=3, starts=4)
-    assert survey_json(a, "gaussian", "positive", 3) == survey_json(b, "gaussian", "positive", 3)
+    assert _counts(a) == _counts(b)
     for row in a:
-        assert sum(row.k_min.values()) == row.samples
-        assert row.k2_certified + row.k2_numerical <= row.k_min["2"]
+        assert sum(row.proved.values()) + row.undecided == row.samples
+        assert len(row.seconds) == row.samples
+        for k in ("1", "2", "3"):
+            est, lo, hi = row.interval(k)
+            assert 0 <= lo <= est <= hi <= 1
+
+
+def test_the_same_survey_in_two_processes():
+    assert _counts(survey([2], "uniform", 4, seed=8, starts=3, jobs=2)) == _counts(survey([2], "uniform", 4, seed=8,
+                                                                                            starts=3))
+
+
+def test_the_same_survey_on_a_dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+        on_cluster = survey([2], "orthogonal", 3, seed=4, starts=3, dask=c.scheduler_address)
+    assert _counts(on_cluster) == _counts(survey([2], "orthogonal", 3, seed=4, starts=3))
+
+
+def test_every_count_is_a_proof():
+    """A survey counts a sample under k_min = K only when depth proved it; here every d = 2 Gaussian
+    sample is either trace-certified k = 3 or certified k = 2 (k = 1 is impossible almost surely)."""
+    rows = survey([2], "gaussian", 8, seed=1, starts=3)
+    for T, seed in tasks([2], "gaussian", 8, "positive", 1):
+        r = depth(T.tolist(), starts=3, seed=seed)
+        assert r.proved_minimal
+    assert rows[0].proved["2"] + rows[0].proved["3"] == 8 and rows[0].undecided == 0
+
+
+def test_interval_widens_for_undecided():
+    row = SurveyRow(3, 10, {"1": 0, "2": 6, "3": 2}, undecided=2)
+    est, lo, hi = row.interval("3")
+    assert est == 0.2
+    wide = row.interval("3")[2]
+    narrow = SurveyRow(3, 10, {"1": 0, "2": 8, "3": 2}, undecided=0).interval("3")[2]
+    assert wide > narrow
 
 
 def test_permutation_ensemble_k1_exactly_when_T11_is_diagonal_positive():
@@ -33,7 +73,7 @@ def test_permutation_ensemble_k1_exactly_when_T11_is_diagonal_positive():
         if (np.count_nonzero(T11 - np.diag(np.diag(T11))) == 0 and np.all(np.diag(T11) > 0)
                 and np.count_nonzero(S - np.diag(np.diag(S))) == 0 and np.all(np.diag(S) > 0)):
             expected_k1 += 1
-    assert rows[0].k_min["1"] == expected_k1
+    assert rows[0].proved["1"] == expected_k1
 
 
 def test_survey_cli_json_and_plot(tmp_path):

@@ -2,8 +2,8 @@
 
     verify decompose PATH [--exact | --mp DIGITS | --float] [--method minimal|stable] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json [--tol TOL] [--regime positive|signed]
-    verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--json]
-    verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--json] [--plot F.png]
+    verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--lp-degree D] [--json]
+    verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--jobs N] [--dask ADDR] [--json] [--plot F.png]
     verify counterexample --d D [--positive | --signed] [--family F] [--json]
     verify check-certificate FILE.json [--regime positive|signed] [--no-k3] [--perturb N] [--seed S]
     verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--json]
@@ -167,19 +167,25 @@ def _parser() -> argparse.ArgumentParser:
     dp.add_argument("--starts", type=int, default=20, help="multistart count for the k = 2 search")
     dp.add_argument("--seed", type=_seed, default=0, help="seed of the k = 2 search's starting points")
     dp.add_argument("--digits", type=_digits, default=50, help="digits for polishing and certification")
+    dp.add_argument("--lp-degree", type=int, default=6,
+                    help="largest degree of the LP certificates that k = 2 is impossible (0: none)")
+    dp.add_argument("--lp-seconds", type=float, default=30.0, help="time budget of the LP certificates")
     dp.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     _cost_args(dp)
 
     sv = sub.add_parser("survey", help="fraction of random matrices needing k = 1, 2, 3 pairs",
                         epilog=_examples("verify survey --d 1 2 --samples 20", "verify survey --d 2 --plot survey.png"))
     sv.add_argument("--d", type=int, nargs="+", required=True, help="block sizes d (T is 2d x 2d)")
-    sv.add_argument("--ensemble", default="gaussian", choices=["gaussian", "orthogonal", "permutation", "wishart"],
-                    help="the random matrices")
+    sv.add_argument("--ensemble", default="gaussian",
+                    choices=["gaussian", "uniform", "orthogonal", "permutation", "wishart"], help="the random matrices")
     sv.add_argument("--samples", type=int, default=50, help="matrices per d")
     sv.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
     sv.add_argument("--seed", type=_seed, default=0, help="seed of the ensemble")
     sv.add_argument("--json", action="store_true", help="JSON on stdout")
     sv.add_argument("--plot", metavar="FILE.png", help="a matplotlib bar chart")
+    sv.add_argument("--jobs", type=int, default=1, help="worker processes (joblib); the result is the same")
+    sv.add_argument("--dask", metavar="ADDRESS", help="run the samples on this Dask scheduler (tcp://host:port; "
+                                                     "needs pip install 'verify[dask]'); the result is the same")
 
     ce = sub.add_parser("counterexample", help="a T that k <= 2 pairs cannot represent, with a certificate (Theorem 3)",
                         epilog=_examples("verify counterexample --d 4", "verify counterexample --d 3 --signed --json"))
@@ -411,8 +417,8 @@ def _depth(args: argparse.Namespace) -> int:
     from .depth import depth, depth_to_json, depth_to_text
     from .io import read_matrix
 
-    if args.starts < 1:
-        return _err("--starts must be >= 1")
+    if args.starts < 1 or args.lp_degree < 0 or not args.lp_seconds >= 0:
+        return _err("--starts must be >= 1, --lp-degree and --lp-seconds >= 0")
     T = read_matrix(args.path)
     refusal, _ = _exact_cost_check(T, args, "its k = 3 evidence is the exact Theorem 2 construction; "
                                             "'verify decompose --float' gives a certified float decomposition")
@@ -421,7 +427,8 @@ def _depth(args: argparse.Namespace) -> int:
     quiet = args.json or not sys.stderr.isatty()
     with _progress(args.starts, "k = 2 search", "start", quiet) as bar:
         result = depth(T, regime="signed" if args.signed else "positive", max_k=args.max_k,
-                       starts=args.starts, seed=args.seed, digits=args.digits, progress=bar)
+                       starts=args.starts, seed=args.seed, digits=args.digits, progress=bar,
+                       lp_degree=args.lp_degree, lp_seconds=args.lp_seconds)
     print(json.dumps(depth_to_json(result)) if args.json else depth_to_text(result))
     return EXIT_OK
 
@@ -578,13 +585,14 @@ def _write_plot(plot: Callable[[Any], None], path: str) -> None:
 def _survey(args: argparse.Namespace) -> int:
     from .depth.survey import survey, survey_json, survey_plot, survey_table
 
-    if args.samples < 1 or any(d < 1 for d in args.d):
-        return _err("--samples and every --d must be >= 1")
+    if args.samples < 1 or args.jobs < 1 or any(d < 1 for d in args.d):
+        return _err("--samples, --jobs and every --d must be >= 1")
     if _plot_dir_missing(args):
         return _err(f"--plot: no such directory for {args.plot}")
     regime = "signed" if args.signed else "positive"
     with _bar(args, len(args.d) * args.samples, "survey", "T") as bar:
-        rows = survey(args.d, args.ensemble, args.samples, regime=regime, seed=args.seed, progress=bar)
+        rows = survey(args.d, args.ensemble, args.samples, regime=regime, seed=args.seed, progress=bar,
+                      jobs=args.jobs, dask=args.dask)
     return _emit(args, survey_json(rows, args.ensemble, regime, args.seed), survey_table(rows, args.ensemble, regime),
                  lambda path: survey_plot(rows, args.ensemble, regime, path))
 

@@ -10,7 +10,7 @@ Both return full parameter vectors (:mod:`verify.depth.kpairs`) for :func:`verif
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -90,8 +90,9 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
     return None
 
 
-def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int) -> Optional[np.ndarray]:
-    r"""A ``k = 2`` candidate from the scales, or ``None``.
+def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: int,
+                       want: int = 3) -> Iterator[np.ndarray]:
+    r"""Up to ``want`` ``k = 2`` candidates from the scales (none when no scales are found).
 
     Scales ``x = 1/c``, ``y = b`` solving the reduced system (:func:`solve_scales`) make
     ``M_1 = T_{11}X - I`` and ``M_2 = YW - I`` (``W = (T^{-1})_{22}``) share their characteristic
@@ -99,16 +100,17 @@ def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tr
     of ``G \mapsto M_1 G - G M_2`` gives ``Y_1 = M_1 G``, ``X_2 = G^{-1}`` with ``Y_1X_2 = M_1 = N_{11} - I``
     and ``X_2Y_1 = M_2 = (N^{-1})_{22} - I`` (proofs/theorem3.md, Lemma 1). The outer factors follow from
     ``N = E(u - X_2P^{-1}) F(Y_1) E(X_2) F(v - P^{-1}Y_1)``, ``P = N_{11}``, ``u = N_{21}P^{-1}``,
-    ``v = P^{-1}N_{12}``. Solutions with the least spread of scales are tried first.
+    ``v = P^{-1}N_{12}``. Solutions with the least spread of scales are tried first, each with a fresh
+    random ``G``.
     """
     n = Tf.shape[0]
     d = n // 2
     T11 = Tf[:d, :d]
     if np.linalg.cond(T11) > 1e10:
-        return None
+        return
     W = np.linalg.inv(Tf)[d:, d:]
     I = np.eye(d)
-    sols = solve_scales(Tf, regime, rng, tries)
+    sols = solve_scales(Tf, regime, rng, tries, want=want)
     # the manifold of solutions has dimension d - 1: prefer the best balanced point (smallest log spread)
     sols.sort(key=lambda s: float(np.ptp(np.log(np.abs(np.concatenate([1 / s[0], s[1]]))))))
     for x, y in sols:
@@ -128,8 +130,7 @@ def spectral_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tr
         Pi = np.linalg.inv(N[:d, :d])
         u, v = N[d:, :d] @ Pi, Pi @ N[:d, d:]
         ones = np.ones(d)
-        return pack([(u - Z @ Pi, ones, ones, Y), (Z, b, c, (v - Pi @ Y) * b[None, :])], regime)
-    return None
+        yield pack([(u - Z @ Pi, ones, ones, Y), (Z, b, c, (v - Pi @ Y) * b[None, :])], regime)
 
 
 def _sane_scales(b: np.ndarray, c: np.ndarray) -> bool:

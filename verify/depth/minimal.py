@@ -3,18 +3,24 @@ r"""``depth(T)``: the fewest pairs that represent a given ``T``, with evidence f
 * ``k = 1`` is decided exactly. ``T = L(A,b)U(c,D)`` iff ``T_{11}`` is diagonal and the Schur
   complement ``T/T_{11}`` is diagonal, both with positive (positive regime) or nonzero (signed
   regime) diagonal. The status is ``"exact"`` or ``"impossible"``, and both are proofs.
-* ``k = 2`` is searched numerically: multistart ``scipy.optimize.least_squares`` with the analytic
-  Jacobian of :mod:`verify.depth.kpairs`. The best solution is gauge-fixed (column-pivoted QR picks
-  ``4d^2`` free parameters, the rest are frozen at their binary values), polished by chord-Newton
-  steps with mpmath residuals, and certified by Krawczyk's test in arb balls
-  (:mod:`verify.depth.krawczyk`). The status is ``"certified"`` (a real solution provably exists in the
-  reported box), ``"numerical"`` (small residual, no proof) or ``"not found"`` (best residual
-  after all starts; *not* a proof of impossibility).
-  Before searching, the exact obstructions of Theorem 3 (:mod:`verify.theorem3.obstructions`: trace,
-  minors, zero-block) are tried: a certificate makes the status ``"impossible"`` (a proof, the
-  certificate is attached), and for ``T_{11} = 0`` the zero-block decision is exact both ways, so a
-  representable ``T`` gets an ``"exact"`` rational ``k = 2`` decomposition.
-  ``certificates=False`` skips this (the search uses it to test the solver against certificates).
+* ``k = 2``, cheapest evidence first (:func:`_two_pairs`):
+
+  1. the exact obstructions of Theorem 3 (:mod:`verify.theorem3.obstructions`: trace, minors,
+     zero-block); a certificate makes the status ``"impossible"`` (a proof, attached), and for
+     ``T_{11} = 0`` the zero-block decision is exact both ways (a representable ``T`` gets an
+     ``"exact"`` rational ``k = 2`` decomposition);
+  2. the reduced system in the ``2d`` scales (:func:`verify.depth.k2starts.solve_scales`,
+     proofs/theorem3.md, Lemma 5), two pairs from one similarity (Lemma 7), then the full system:
+     gauge-fixed by column-pivoted QR (``4d^2`` free parameters, the rest frozen at their binary
+     values), polished by chord-Newton steps with mpmath residuals and certified by Krawczyk's test in
+     arb balls (:mod:`verify.depth.krawczyk`): status ``"certified"``;
+  3. when that finds nothing: an LP certificate (:mod:`verify.theorem3.lp`, Lemma 6), status
+     ``"impossible"``;
+  4. for small ``d``, multistart ``scipy.optimize.least_squares`` on all parameters.
+
+  Otherwise the status is ``"numerical"`` (small residual, no proof) or ``"not found"`` (best
+  residual, and the LP degree tried: *undecided*, not a proof either way).
+  ``certificates=False`` skips 1 and 3 (the search uses it to test the solver against certificates).
 * ``k = 3`` always works when ``\det T > 0`` (positive) or ``\det T \ne 0`` (signed): the exact
   construction of :mod:`verify.theorem2.construction`, status ``"exact"``.
 
@@ -39,6 +45,7 @@ from ..io.matrix import MatrixInput, as_matrix
 from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
 from ..theorem3.certificate import certify
 from ..theorem3.lp import MAX_DEGREE as LP_DEGREE
+from ..theorem3.lp import MAX_SECONDS as LP_SECONDS
 from ..theorem3.lp import lp_certificate
 from ..theorem3.obstructions import zero_block
 from .k2starts import reduced_k2_starts, spectral_k2_starts
@@ -142,11 +149,13 @@ def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
 
 
 def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int, progress: Any,
-               certificates: bool, lp_degree: int) -> KOutcome:
+               certificates: bool, lp_degree: int, lp_seconds: float) -> KOutcome:
     """``k = 2``, cheapest evidence first: the exact obstructions and the zero-block decision; the
-    reduced system in the scales (certified by Krawczyk's test); an LP certificate of impossibility;
-    and only then the random starts of the full system (which may still find what the reduced start
-    missed)."""
+    reduced system in the scales (certified by Krawczyk's test); when it finds nothing, an LP
+    certificate of impossibility; and only then, for ``d <=`` :data:`FULL_SEARCH_MAX_D`, the random
+    starts of the full system (which may still find what the reduced start missed). A ``numerical``
+    solution of the reduced start (polished, not certified) skips the LP: an exact solution is
+    then most likely near, which no certificate could exclude."""
     search = dict(starts=starts, seed=seed, digits=digits, progress=progress)
     if not certificates:
         return search_k(M, 2, regime, **search)
@@ -156,22 +165,29 @@ def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int,
     first = search_k(M, 2, regime, stages=("reduced",), **search)
     if first.status == "certified":
         return first
-    decided = _lp_decision(M, regime, first, lp_degree)
-    if decided.status == "impossible":
+    decided = _lp_decision(M, regime, first, lp_degree, lp_seconds) if first.status == "not found" else first
+    if decided.status == "impossible" or M.d > FULL_SEARCH_MAX_D:
         return decided
     full = search_k(M, 2, regime, stages=("full",), **search)
-    if full.status in FOUND:
+    if full.status in FOUND and not (full.status == "numerical" and first.status == "numerical"):
         return full
+    if first.status == "numerical":
+        return first
     return replace(full, reason=full.reason + decided.reason[len(first.reason):],  # and what the LP tried
                    lp_degree=decided.lp_degree)
 
 
-def _lp_decision(M: MatrixInput, regime: str, searched: KOutcome, max_degree: int) -> KOutcome:
+#: the random starts of the full k = 2 system (4d^2 + 4d unknowns) are tried only up to this d: beyond
+#: it they cost minutes and were never measured to find what the reduced system missed
+FULL_SEARCH_MAX_D = 4
+
+
+def _lp_decision(M: MatrixInput, regime: str, searched: KOutcome, max_degree: int, seconds: float) -> KOutcome:
     """After a ``k = 2`` search without a certified result: an LP certificate of impossibility
     (:mod:`verify.theorem3.lp`), or the search's outcome with the LP degree tried added to its reason."""
     if max_degree < 1:
         return searched
-    cert, attempt = lp_certificate(M.rows, regime, max_degree=max_degree, Tinv=M.inverse)
+    cert, attempt = lp_certificate(M.rows, regime, max_degree=max_degree, Tinv=M.inverse, max_seconds=seconds)
     if cert is not None:
         D = max(attempt.degrees)
         return KOutcome("impossible", f"lp certificate (degree {D}): {cert['statement']} (proofs/theorem3.md, "
@@ -224,18 +240,25 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
     best_x, best_r = None, np.inf
     used = 0
     if k == 2 and "reduced" in stages:  # the reduced system in the scales (d equations), then the bilinear one
-        x0 = spectral_k2_starts(Tf, regime, rng, tries=max(1, starts))
-        if x0 is None or not np.all(np.isfinite(x0)):
+        candidates = list(spectral_k2_starts(Tf, regime, rng, tries=max(1, starts)))
+        if not candidates:
             x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
-        if x0 is not None and np.all(np.isfinite(x0)):
+            candidates = [x0] if x0 is not None else []
+        fallback = None
+        for x0 in candidates:
+            if not np.all(np.isfinite(x0)):
+                continue
             sol = least_squares(fun, x0, jac, max_nfev=100)
             r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
-            if np.isfinite(r):
+            if np.isfinite(r) and r < best_r:
                 best_x, best_r = sol.x, r
             if r < 1e-8:  # float64 stalls near 1e-11 for large parameters: mp Newton takes it from here
-                first = _polish_and_certify(M, Ts, s, best_x, k, d, regime, digits, 0)
+                first = _polish_and_certify(M, Ts, s, sol.x, k, d, regime, digits, 0)
                 if first.status == "certified":
                     return first
+                fallback = fallback or first
+        if fallback is not None and "full" not in stages:
+            return fallback
     for start in range(starts if best_r >= 1e-11 and "full" in stages else 0):
         used = start + 1
         x0 = rng.standard_normal(m)
@@ -352,10 +375,10 @@ def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, 
 @lifts_int_digit_limit
 def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20, seed: int = 0,
           digits: int = 50, progress: Any = None, certificates: bool = True,
-          lp_degree: int = LP_DEGREE) -> DepthResult:
+          lp_degree: int = LP_DEGREE, lp_seconds: float = LP_SECONDS) -> DepthResult:
     """The smallest ``k <= max_k`` found for ``T``, with the outcome for every ``k`` tried
     (see the module docstring for what each status proves). ``lp_degree``: the largest degree of the
-    LP certificates tried when the ``k = 2`` search finds nothing certified (0: none)."""
+    LP certificates tried when the ``k = 2`` search finds nothing (0: none), within ``lp_seconds``."""
     regime = validated_regime(regime)
     M = as_matrix(T)  # validated once; its exact det and inverse are computed once and shared below
     det = M.det
@@ -378,7 +401,7 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
             dec = _three_pairs(M, regime)
             out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
-            out.per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree)
+            out.per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree, lp_seconds)
         if out.per_k[k].status in FOUND:
             out.k_min = k
     return out

@@ -2,7 +2,8 @@ r"""``search``: look for matrices that ``k <= 2`` pairs cannot represent, and ce
 
 For each sample ``T`` of a family, the depth solver (:func:`verify.depth.depth` with
 ``max_k = 2``) looks for a ``k <= 2`` decomposition. A sample where none is found is a
-*candidate*; it is *certified* when an obstruction of :mod:`verify.theorem3.obstructions` applies (then no
+*candidate*; it is *certified* when an obstruction of :mod:`verify.theorem3.obstructions` or an LP
+certificate of :mod:`verify.theorem3.lp` (tried on candidates only) applies (then no
 ``k <= 2`` decomposition exists, whatever the solver does) and *uncertified* otherwise (the
 solver's failure proves nothing). A certified sample on which the solver *does* find ``k <= 2`` is
 a contradiction -- a bug in one of the two -- and is counted separately; it must stay 0.
@@ -31,6 +32,7 @@ import numpy as np
 
 from ..io.matrix import as_matrix
 from ..theorem3.certificate import certify
+from ..theorem3.lp import lp_certificate
 from .minimal import depth
 from .survey import ENSEMBLES as SURVEY_ENSEMBLES
 from .survey import sample as survey_sample
@@ -122,6 +124,8 @@ def search(d: int, family: str, samples: int, *, regime: str = "positive", seed:
                 out.contradictions.append(index)
         else:
             k2 = result.per_k.get(2)
+            if cert is None:  # the LP certificates (proofs/theorem3.md, Lemma 6) where the obstructions are silent
+                cert, _ = lp_certificate(rows, regime, Tinv=M.inverse)
             out.candidates.append(Candidate(index, rows, cert, k2.residual if k2 is not None else None))
         if progress is not None:
             progress.update(1)
@@ -143,7 +147,7 @@ def search_table(r: SearchResult) -> str:
     if kinds:
         lines.append("certificates: " + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
     if r.uncertified:
-        lines.append("uncertified candidates: the solver found no k <= 2 and no obstruction applies -- "
+        lines.append("uncertified candidates: the solver found no k <= 2, and no obstruction or LP certificate applies -- "
                      "open (they may still be k = 2)")
     if r.contradictions:
         lines.append(f"CONTRADICTION: certified samples {r.contradictions} were decomposed with k <= 2")

@@ -1,9 +1,10 @@
-"""``survey``: how often random matrices need k = 1, 2, 3 pairs (with the depth solver's evidence).
+r"""``survey``: how often random matrices need k = 1, 2, 3 pairs, with every count proved.
 
-Ensembles of ``2d x 2d`` matrices, each drawn from ``numpy.random.default_rng(seed)`` (so a
-survey is reproducible for a seed):
+Ensembles of ``2d x 2d`` matrices, drawn from ``numpy.random.default_rng(seed)`` in the calling
+process (so a survey is reproducible for a seed, however many processes or machines run it):
 
 * ``gaussian`` -- i.i.d. N(0, 1) entries;
+* ``uniform`` -- i.i.d. uniform entries on [-1, 1];
 * ``orthogonal`` -- Haar orthogonal (QR of a Gaussian matrix with the sign fix);
 * ``permutation`` -- uniform permutation matrices;
 * ``wishart`` -- ``G G^T / 2d`` for Gaussian ``G`` (symmetric positive definite).
@@ -11,23 +12,34 @@ survey is reproducible for a seed):
 In the positive regime a sample with ``det < 0`` has its first row negated (the ensemble is
 conditioned on ``det > 0``, where the question makes sense); the signed regime takes samples as
 drawn. Floats enter the solver exactly (as binary rationals).
+
+Each sample is decided by :func:`verify.depth.depth`: a count under ``k_min = K`` means *proved*
+(a ``K``-pair decomposition exact or certified, every smaller ``k`` impossible by an exact criterion,
+an obstruction or an LP certificate). A sample that is not proved either way is counted as
+``undecided`` and never silently assigned. The probabilities are estimates: Clopper-Pearson
+intervals, widened to cover every way the undecided samples could fall.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Iterator, Optional
 
 import numpy as np
 
+from ..errors import InputError
 from .minimal import depth
 
-ENSEMBLES = ("gaussian", "orthogonal", "permutation", "wishart")
+ENSEMBLES = ("gaussian", "uniform", "orthogonal", "permutation", "wishart")
+KS = ("1", "2", "3")
 
 
 def sample(ensemble: str, d: int, rng: np.random.Generator) -> np.ndarray:
     n = 2 * d
     if ensemble == "gaussian":
         return rng.standard_normal((n, n))
+    if ensemble == "uniform":
+        return rng.uniform(-1.0, 1.0, (n, n))
     if ensemble == "orthogonal":
         Q, R = np.linalg.qr(rng.standard_normal((n, n)))
         return Q * np.sign(np.diag(R))[None, :]
@@ -40,57 +52,166 @@ def sample(ensemble: str, d: int, rng: np.random.Generator) -> np.ndarray:
 
 
 @dataclass
+class Decision:
+    """What :func:`decide` found for one sample."""
+
+    d: int
+    k_min: Optional[int]
+    proved: bool
+    k2_status: str
+    certificate: Optional[str]  # the k = 2 impossibility certificate's type
+    lp_degree: Optional[int]  # the LP certificate's degree, or the highest degree tried when undecided
+    seconds: float
+
+
+def decide(T: np.ndarray, regime: str, starts: int, seed: int) -> Decision:
+    """:func:`verify.depth.depth` on one sample, reduced to what the survey counts (a module-level
+    function, so that worker processes and Dask workers can run it)."""
+    t0 = time.perf_counter()
+    r = depth(T.tolist(), regime=regime, max_k=3, starts=starts, seed=seed)
+    two = r.per_k.get(2)
+    cert = two.certificate["type"] if two is not None and two.certificate else None
+    degree = None
+    if cert == "lp":
+        degree = max(p["degree"] for p in two.certificate["patterns"])
+    elif two is not None and two.lp_degree is not None:
+        degree = two.lp_degree
+    return Decision(T.shape[0] // 2, r.k_min, r.proved_minimal, two.status if two else "", cert, degree,
+                    time.perf_counter() - t0)
+
+
+@dataclass
 class SurveyRow:
     d: int
     samples: int
-    k_min: dict[str, int] = field(default_factory=dict)  # "1", "2", "3", "none" -> count
-    k2_certified: int = 0
-    k2_numerical: int = 0
+    proved: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KS})  # k_min proved -> count
+    undecided: int = 0
+    certificates: dict[str, int] = field(default_factory=dict)  # k = 2 impossibility: type -> count
+    lp_degrees: dict[int, int] = field(default_factory=dict)  # degree of the LP certificates used -> count
+    undecided_lp_degrees: list[int] = field(default_factory=list)  # the LP degree tried, per undecided sample
+    seconds: list[float] = field(default_factory=list)
+
+    def interval(self, k: str, level: float = 0.95) -> tuple[float, float, float]:
+        """``(estimate, low, high)`` for ``P(k_min = k)``: the proved fraction, and a Clopper-Pearson
+        ``level`` interval that holds however the undecided samples fall (low from the proved count,
+        high from the proved count plus every undecided one)."""
+        from scipy.stats import beta
+
+        n, a = self.samples, self.proved[k]
+        b = a + self.undecided
+        alpha = 1 - level
+        lo = 0.0 if a == 0 else float(beta.ppf(alpha / 2, a, n - a + 1))
+        hi = 1.0 if b == n else float(beta.ppf(1 - alpha / 2, b + 1, n - b))
+        return a / n, lo, hi
 
 
-def survey(ds: list[int], ensemble: str, samples: int, *, regime: str = "positive", seed: int = 0,
-           starts: int = 8, progress: Any = None) -> list[SurveyRow]:
-    """For each ``d``: the distribution of the minimal depth found (``k = 3`` is always available,
-    so a row's ``"3"`` count means k = 1 is impossible and k = 2 was *not found* -- not proved
-    impossible)."""
+def tasks(ds: list[int], ensemble: str, samples: int, regime: str, seed: int) -> list[tuple[np.ndarray, int]]:
+    """Every sample and its solver seed, drawn in order from ``default_rng(seed)``."""
     rng = np.random.default_rng(seed)
-    rows = []
+    out = []
     for d in ds:
-        row = SurveyRow(d, samples, {"1": 0, "2": 0, "3": 0, "none": 0})
         for _ in range(samples):
             T = sample(ensemble, d, rng)
             if regime == "positive" and np.linalg.slogdet(T)[0] < 0:
                 T[0] *= -1
-            r = depth(T.tolist(), regime=regime, max_k=3, starts=starts, seed=int(rng.integers(2**31)))
-            key = str(r.k_min) if r.k_min is not None else "none"
-            row.k_min[key] = row.k_min.get(key, 0) + 1
-            if r.k_min == 2:
-                row.k2_certified += r.per_k[2].status == "certified"
-                row.k2_numerical += r.per_k[2].status == "numerical"
+            out.append((T, int(rng.integers(2**31))))
+    return out
+
+
+def _run(work: list[tuple[np.ndarray, int]], regime: str, starts: int, jobs: int, dask: Optional[str],
+         progress: Any) -> list[Decision]:
+    """The decisions in the order of ``work``: in this process, in ``jobs`` processes (joblib), or as
+    tasks on the Dask scheduler at ``dask``; ``progress`` counts finished samples."""
+    def tick(it: Iterable[Decision]) -> Iterator[Decision]:
+        for x in it:
             if progress is not None:
                 progress.update(1)
-        rows.append(row)
-    return rows
+            yield x
+
+    if dask is not None:
+        try:
+            from distributed import Client, as_completed
+        except ImportError:
+            raise SurveyError("--dask needs the dask.distributed client: pip install 'verify[dask]'") from None
+        with Client(dask) as client:
+            futures = client.map(decide, [T for T, _ in work], [regime] * len(work), [starts] * len(work),
+                                 [s for _, s in work], pure=False)
+            index = {f.key: i for i, f in enumerate(futures)}
+            out: list[Optional[Decision]] = [None] * len(work)
+            for f in as_completed(futures):
+                out[index[f.key]] = f.result()
+                if progress is not None:
+                    progress.update(1)
+            return out  # type: ignore[return-value]
+    if jobs == 1:
+        return list(tick(decide(T, regime, starts, s) for T, s in work))
+    from joblib import Parallel, delayed
+
+    par = Parallel(n_jobs=jobs, return_as="generator")
+    return list(tick(par(delayed(decide)(T, regime, starts, s) for T, s in work)))
+
+
+class SurveyError(InputError):
+    """A survey that cannot run as asked (for example ``--dask`` without the client installed)."""
+
+
+def survey(ds: list[int], ensemble: str, samples: int, *, regime: str = "positive", seed: int = 0,
+           starts: int = 8, progress: Any = None, jobs: int = 1, dask: Optional[str] = None) -> list[SurveyRow]:
+    """For each ``d``: how many samples have ``k_min = 1, 2, 3`` *proved*, and how many are undecided
+    (module docstring). ``jobs``: worker processes (joblib); ``dask``: a scheduler address
+    (``tcp://host:port``) to run the samples on instead. The result is the same for a seed however it
+    is run."""
+    if ensemble not in ENSEMBLES:
+        raise ValueError(f"unknown ensemble {ensemble!r}; use one of {', '.join(ENSEMBLES)}")
+    if jobs < 1:
+        raise ValueError("jobs must be >= 1")
+    work = tasks(ds, ensemble, samples, regime, seed)
+    decisions = _run(work, regime, starts, jobs, dask, progress)
+    rows = {d: SurveyRow(d, samples) for d in ds}
+    for x in decisions:
+        row = rows[x.d]
+        row.seconds.append(x.seconds)
+        if x.proved and x.k_min is not None:
+            row.proved[str(x.k_min)] += 1
+        else:
+            row.undecided += 1
+            if x.lp_degree is not None:
+                row.undecided_lp_degrees.append(x.lp_degree)
+        if x.certificate is not None:
+            row.certificates[x.certificate] = row.certificates.get(x.certificate, 0) + 1
+            if x.certificate == "lp" and x.lp_degree is not None:
+                row.lp_degrees[x.lp_degree] = row.lp_degrees.get(x.lp_degree, 0) + 1
+    return [rows[d] for d in ds]
 
 
 def survey_table(rows: list[SurveyRow], ensemble: str, regime: str) -> str:
-    out = [f"ensemble {ensemble}, {regime} regime: fraction of samples by minimal depth found",
-           f"{'d':>3} {'samples':>8} {'k=1':>7} {'k=2':>7} {'(certified)':>12} {'k=3':>7}"]
+    out = [f"ensemble {ensemble}, {regime} regime: samples by minimal depth, every count proved",
+           f"{'d':>3} {'samples':>8} {'k=1':>5} {'k=2':>5} {'k=3':>5} {'undecided':>9}   "
+           f"{'P(k_min = 3), 95% interval':>28} {'k=2 impossible by':>28} {'s/matrix':>9}"]
     for r in rows:
-        f = {k: v / r.samples for k, v in r.k_min.items()}
-        out.append(f"{r.d:>3} {r.samples:>8} {f.get('1', 0):>7.3f} {f.get('2', 0):>7.3f} "
-                   f"{r.k2_certified:>12d} {f.get('3', 0):>7.3f}")
-    out.append("k = 3 means: k = 1 impossible (exact) and no k = 2 solution found -- not a proof that none exists.")
+        est, lo, hi = r.interval("3")
+        how = ", ".join(f"{k} {v}" for k, v in sorted(r.certificates.items())) or "-"
+        if r.lp_degrees:
+            how += " (degree " + ", ".join(f"{k}: {v}" for k, v in sorted(r.lp_degrees.items())) + ")"
+        out.append(f"{r.d:>3} {r.samples:>8} {r.proved['1']:>5} {r.proved['2']:>5} {r.proved['3']:>5} "
+                   f"{r.undecided:>9}   {est:>8.3f} [{lo:.3f}, {hi:.3f}]{'':>6} {how:>28} "
+                   f"{float(np.median(r.seconds)) if r.seconds else 0.0:>9.2f}")
+    out.append("Each count is proved (exact, Krawczyk-certified, or an impossibility certificate); undecided samples "
+               "are neither, and the intervals cover every way they could fall. The probabilities are estimates.")
     return "\n".join(out)
 
 
 def survey_json(rows: list[SurveyRow], ensemble: str, regime: str, seed: int) -> dict[str, Any]:
     return {"ensemble": ensemble, "regime": regime, "seed": seed,
-            "rows": [{"d": r.d, "samples": r.samples, "k_min": r.k_min, "k2_certified": r.k2_certified,
-                      "k2_numerical": r.k2_numerical} for r in rows]}
+            "rows": [{"d": r.d, "samples": r.samples, "proved": dict(r.proved), "undecided": r.undecided,
+                      "probability": {k: dict(zip(("estimate", "low", "high"), r.interval(k))) for k in KS},
+                      "certificates": r.certificates, "lp_degrees": {str(k): v for k, v in sorted(r.lp_degrees.items())},
+                      "undecided_lp_degrees": r.undecided_lp_degrees,
+                      "seconds_median": round(float(np.median(r.seconds)), 3) if r.seconds else None,
+                      "seconds_max": round(max(r.seconds), 3) if r.seconds else None} for r in rows]}
 
 
-def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: str) -> None:
+def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: Any) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -99,10 +220,13 @@ def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: str) ->
     fig, ax = plt.subplots(figsize=(6, 3.5))
     x = np.arange(len(rows))
     bottom = np.zeros(len(rows))
-    for key, label in (("1", "k = 1"), ("2", "k = 2"), ("3", "k = 3 (k = 2 not found)")):
-        vals = np.array([r.k_min.get(key, 0) / r.samples for r in rows])
+    for key, label in (("1", "k = 1 (proved)"), ("2", "k = 2 (proved)"), ("3", "k = 3 (proved)")):
+        vals = np.array([r.proved[key] / r.samples for r in rows])
         ax.bar(x, vals, bottom=bottom, label=label)
         bottom += vals
+    und = np.array([r.undecided / r.samples for r in rows])
+    if und.any():
+        ax.bar(x, und, bottom=bottom, label="undecided", color="lightgrey", hatch="//")
     ax.set_xticks(x, [f"d = {r.d}" for r in rows])
     ax.set_ylabel("fraction of samples")
     ax.set_title(f"minimal depth, {ensemble}, {regime} regime")
