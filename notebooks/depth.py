@@ -148,7 +148,7 @@ QUICK = os.environ.get("VERIFY_NOTEBOOK_QUICK") == "1"  # the tests run a small 
 DS = [1, 2] if QUICK else [1, 2, 3, 4, 5, 6]
 SAMPLES = 3 if QUICK else 50
 results = {}
-for ensemble in ("gaussian", "uniform", "orthogonal"):
+for ensemble in ("gaussian",) if QUICK else ("gaussian", "uniform", "orthogonal"):
     results[ensemble] = survey(DS, ensemble, SAMPLES, seed=11, jobs=1 if QUICK else 2)
     print(survey_table(results[ensemble], ensemble, "positive"))
     print()

@@ -212,7 +212,7 @@ for i, t in enumerate(grid):
             cert = None
         certified[i, j] = cert is not None and cert["type"] == "trace"
 
-coarse = np.linspace(-2.5, 2.5, 6)
+coarse = np.linspace(-2.5, 2.5, 4 if QUICK else 6)
 found, missed = [], []
 for t in coarse:
     for s in coarse:
@@ -261,9 +261,11 @@ print(search_table(search(2, "gaussian", 8, seed=3, starts=4)))
 
 # %% [markdown]
 # Measured with `python bench/search.py` (40 samples per row, seed 0, 8 starts; the README has the
-# full table). In the positive regime every Gaussian $d = 2$ sample the solver could not
-# represent had a trace certificate; at $d \ge 3$ part of the misses stay *uncertified* (no
-# obstruction known, solver failed): the open part of the question. In the signed regime no
+# full table, which predates the LP certificates). In the positive regime every Gaussian $d = 2$
+# sample the solver could not represent had a trace certificate; at $d \ge 3$ the sign rules alone
+# leave part of the misses *uncertified*. The LP certificates of notebooks/depth (proofs/theorem3.md,
+# Lemma 6), which `verify search` now also tries, certify most of those: on
+# `verify search --d 3 --family gaussian --samples 40`, 8 of the 9 candidates (4 by the LP), against 4. In the signed regime no
 # Gaussian, orthogonal or rotation sample was missed; the certified signed counterexamples come
 # from structured families: $T_{11} = 0$ blocks, and permutation matrices. A permutation matrix
 # with exactly one fixed point has exactly one nonzero entry in $a$ (a fixed point $i \le d$ puts a 1

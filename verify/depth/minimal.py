@@ -264,7 +264,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
         x0 = rng.standard_normal(m)
         if regime == "positive":
             x0 = np.where(_scale_mask(k, d), 0.3 * x0, x0)
-        sol = least_squares(fun, x0, jac, max_nfev=400)
+        sol = least_squares(fun, x0, jac, max_nfev=200)
         r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
         if progress is not None:
             progress.update(1)
