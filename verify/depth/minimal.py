@@ -240,23 +240,26 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
     best_x, best_r = None, np.inf
     used = 0
     if k == 2 and "reduced" in stages:  # the reduced system in the scales (d equations), then the bilinear one
-        candidates = list(spectral_k2_starts(Tf, regime, rng, tries=max(1, starts)))
-        if not candidates:
-            x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
-            candidates = [x0] if x0 is not None else []
         fallback = None
-        for x0 in candidates:
-            if not np.all(np.isfinite(x0)):
-                continue
-            sol = least_squares(fun, x0, jac, max_nfev=100)
-            r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
-            if np.isfinite(r) and r < best_r:
-                best_x, best_r = sol.x, r
-            if r < 1e-8:  # float64 stalls near 1e-11 for large parameters: mp Newton takes it from here
-                first = _polish_and_certify(M, Ts, s, sol.x, k, d, regime, digits, 0)
-                if first.status == "certified":
-                    return first
-                fallback = fallback or first
+        for round_ in range(2):  # a second round (fresh scale solutions) only after a numerical-only one
+            candidates = list(spectral_k2_starts(Tf, regime, rng, tries=max(1, starts)))
+            if not candidates and round_ == 0:
+                x0 = reduced_k2_starts(Tf, regime, rng, tries=max(1, starts // 2))
+                candidates = [x0] if x0 is not None else []
+            for x0 in candidates:
+                if not np.all(np.isfinite(x0)):
+                    continue
+                sol = least_squares(fun, x0, jac, max_nfev=100)
+                r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
+                if np.isfinite(r) and r < best_r:
+                    best_x, best_r = sol.x, r
+                if r < 1e-8:  # float64 stalls near 1e-11 for large parameters: mp Newton takes it from here
+                    first = _polish_and_certify(M, Ts, s, sol.x, k, d, regime, digits, 0)
+                    if first.status == "certified":
+                        return first
+                    fallback = fallback or first
+            if fallback is None:
+                break
         if fallback is not None and "full" not in stages:
             return fallback
     for start in range(starts if best_r >= 1e-11 and "full" in stages else 0):
