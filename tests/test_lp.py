@@ -183,3 +183,18 @@ def test_principal_minors_order_is_the_documented_one(lp_cert):
     assert len(lp_cert["T11_minors"]) == len(order)
     for S, value in zip(order, lp_cert["T11_minors"]):
         assert Fraction(value) == Fraction(round(np.linalg.det(np.array([[float(T11[a][b]) for b in S] for a in S]))))
+
+
+@pytest.mark.parametrize("argv", [["survey", "--d", "2", "--jobs", "0"], ["depth", "T", "--lp-degree", "-1"],
+                                  ["depth", "T", "--lp-seconds", "nan"]])
+def test_bad_budgets_are_one_line_errors(tmp_path, capsys, argv):
+    (tmp_path / "T").write_text(json.dumps(T_LP))
+    argv = [str(tmp_path / "T") if a == "T" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("verify: error:") and len(err.strip().splitlines()) == 1
+
+
+def test_lp_degree_zero_leaves_k2_undecided_and_says_so():
+    r = depth(T_LP, lp_degree=0)
+    assert r.k_min == 3 and not r.proved_minimal and r.per_k[2].status == "not found"

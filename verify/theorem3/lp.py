@@ -155,6 +155,7 @@ def _exact(monos: list[Monomial], entries: list[tuple[int, int, Fraction]], ncol
                 return None
             x = x0 - Rt * w
             lam0 = [Fraction(int(x[i, 0].p), int(x[i, 0].q)) for i in range(len(J))]
+
     def passes(lam_: list[Fraction]) -> bool:
         nonzero = False
         for r, terms in by_row.items():

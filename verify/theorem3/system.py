@@ -63,9 +63,3 @@ def reduced_system(rows: Rows, Tinv: Optional[Rows] = None, minors: Optional[tup
         system.append(g)
     return system
 
-
-def evaluate(system: list[list[Term]], z: list[float]) -> list[float]:
-    """``g_j(z)`` in floats (``z = (x, y)``), for the feasibility search."""
-    from math import prod
-
-    return [sum(float(c) * prod(z[i] for i in S) for S, c in g) for g in system]
