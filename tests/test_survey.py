@@ -82,3 +82,21 @@ def test_survey_cli_json_and_plot(tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert data["rows"][0]["samples"] == 4 and png.stat().st_size > 1000
+
+
+def test_progress_shows_on_a_terminal_under_json_too(capsys):
+    """The bar goes to stderr whenever stderr is a terminal; --json output on stdout stays clean."""
+    import contextlib
+    import io
+
+    from verify.cli import main
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    err, out = Terminal(), io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+        assert main(["survey", "--d", "1", "--samples", "3", "--json"]) == 0
+    assert "3/3" in err.getvalue()
+    assert json.loads(out.getvalue())["rows"][0]["samples"] == 3

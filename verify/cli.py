@@ -369,7 +369,7 @@ def _decompose(args: argparse.Namespace) -> int:
     # a bar only where a stage takes over a second: the stable method at 2d >= 256 in float64 or 2d >= 8
     # in mp (4 stages), and exact mode when its estimate exceeds a second (construct, verify, write)
     slow_stable = method == "stable" and T.n >= (256 if arithmetic == "float" else 8)
-    quiet = args.json or not sys.stderr.isatty() or not (slow_stable or slow_exact)
+    quiet = not sys.stderr.isatty() or not (slow_stable or slow_exact)
     with _progress(4 if slow_stable else 3, f"{method} decomposition, 2d = {T.n}", "stage", quiet) as bar:
         dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None,
@@ -424,7 +424,7 @@ def _depth(args: argparse.Namespace) -> int:
                                             "'verify decompose --float' gives a certified float decomposition")
     if refusal:
         return refusal
-    quiet = args.json or not sys.stderr.isatty()
+    quiet = not sys.stderr.isatty()
     with _progress(args.starts, "k = 2 search", "start", quiet) as bar:
         result = depth(T, regime="signed" if args.signed else "positive", max_k=args.max_k,
                        starts=args.starts, seed=args.seed, digits=args.digits, progress=bar,
@@ -507,7 +507,7 @@ def _search(args: argparse.Namespace) -> int:
 
     if args.d < 1 or args.samples < 1 or args.starts < 1:
         return _err("--d, --samples and --starts must be >= 1")
-    quiet = args.json or not sys.stderr.isatty()
+    quiet = not sys.stderr.isatty()
     with _progress(args.samples, f"search {args.family} d={args.d}", "T", quiet) as bar:
         r = search(args.d, args.family, args.samples, regime="signed" if args.signed else "positive",
                    seed=args.seed, starts=args.starts, progress=bar)
@@ -526,8 +526,9 @@ def _plot_dir_missing(args: argparse.Namespace) -> bool:
 
 
 def _bar(args: argparse.Namespace, total: int, desc: str, unit: str, enabled: bool = True) -> Any:
-    """A progress bar on stderr, silent under --json, when stderr is not a terminal, or when not ``enabled``."""
-    quiet = getattr(args, "json", False) or not sys.stderr.isatty() or not enabled
+    """A progress bar on stderr whenever stderr is a terminal (``--json`` or not: the JSON goes to
+    stdout, untouched); silent otherwise, or when not ``enabled``."""
+    quiet = not sys.stderr.isatty() or not enabled
     return _progress(total, desc, unit, quiet)
 
 
