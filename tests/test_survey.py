@@ -100,3 +100,20 @@ def test_progress_shows_on_a_terminal_under_json_too(capsys):
         assert main(["survey", "--d", "1", "--samples", "3", "--json"]) == 0
     assert "3/3" in err.getvalue()
     assert json.loads(out.getvalue())["rows"][0]["samples"] == 3
+
+
+def test_an_interrupted_survey_resumes_where_it_stopped(tmp_path, monkeypatch):
+    import verify.depth.survey as sv
+
+    journal = tmp_path / "s.jsonl"
+    full = survey([1, 2], "gaussian", 3, seed=5, starts=3, resume=journal)
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 1 + 6 and json.loads(lines[0])["seed"] == 5
+    journal.write_text("\n".join(lines[:3]) + "\n" + lines[3][:10])  # stopped during the third sample
+    calls = []
+    real = sv.decide
+    monkeypatch.setattr(sv, "decide", lambda *a: calls.append(1) or real(*a))
+    again = survey([1, 2], "gaussian", 3, seed=5, starts=3, resume=journal)
+    assert len(calls) == 4 and _counts(again) == _counts(full)
+    with pytest.raises(ValueError, match="another survey"):
+        survey([1, 2], "gaussian", 3, seed=6, starts=3, resume=journal)

@@ -3,7 +3,7 @@
     verify decompose PATH [--exact | --mp DIGITS | --float] [--method minimal|stable] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json [--tol TOL] [--regime positive|signed]
     verify depth PATH [--signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--lp-degree D] [--json]
-    verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--jobs N] [--dask ADDR] [--json] [--plot F.png]
+    verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--jobs N] [--dask ADDR] [--resume F.jsonl] [--json] [--plot F.png]
     verify counterexample --d D [--positive | --signed] [--family F] [--json]
     verify check-certificate FILE.json [--regime positive|signed] [--no-k3] [--perturb N] [--seed S]
     verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--json]
@@ -186,6 +186,8 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--jobs", type=int, default=1, help="worker processes (joblib); the result is the same")
     sv.add_argument("--dask", metavar="ADDRESS", help="run the samples on this Dask scheduler (tcp://host:port; "
                                                      "needs pip install 'verify[dask]'); the result is the same")
+    sv.add_argument("--resume", metavar="FILE.jsonl", help="write each finished sample to this JSON-lines file; "
+                                                            "run again with it to skip the samples already there")
 
     ce = sub.add_parser("counterexample", help="a T that k <= 2 pairs cannot represent, with a certificate (Theorem 3)",
                         epilog=_examples("verify counterexample --d 4", "verify counterexample --d 3 --signed --json"))
@@ -593,7 +595,7 @@ def _survey(args: argparse.Namespace) -> int:
     regime = "signed" if args.signed else "positive"
     with _bar(args, len(args.d) * args.samples, "survey", "T") as bar:
         rows = survey(args.d, args.ensemble, args.samples, regime=regime, seed=args.seed, progress=bar,
-                      jobs=args.jobs, dask=args.dask)
+                      jobs=args.jobs, dask=args.dask, resume=args.resume)
     return _emit(args, survey_json(rows, args.ensemble, regime, args.seed), survey_table(rows, args.ensemble, regime),
                  lambda path: survey_plot(rows, args.ensemble, regime, path))
 

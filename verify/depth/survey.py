@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Iterator, Optional
 
 import numpy as np
 
@@ -118,37 +118,62 @@ def tasks(ds: list[int], ensemble: str, samples: int, regime: str, seed: int) ->
     return out
 
 
-def _run(work: list[tuple[np.ndarray, int]], regime: str, starts: int, jobs: int, dask: Optional[str],
-         progress: Any) -> list[Decision]:
-    """The decisions in the order of ``work``: in this process, in ``jobs`` processes (joblib), or as
-    tasks on the Dask scheduler at ``dask``; ``progress`` counts finished samples."""
-    def tick(it: Iterable[Decision]) -> Iterator[Decision]:
-        for x in it:
-            if progress is not None:
-                progress.update(1)
-            yield x
-
+def _run(work: list[tuple[int, np.ndarray, int]], regime: str, starts: int, jobs: int, dask: Optional[str]
+         ) -> Iterator[tuple[int, Decision]]:
+    """``(index, decision)`` for every ``(index, T, seed)`` of ``work`` as each finishes: in this process,
+    in ``jobs`` processes (joblib), or as tasks on the Dask scheduler at ``dask``."""
     if dask is not None:
         try:
             from distributed import Client, as_completed
         except ImportError:
             raise SurveyError("--dask needs the dask.distributed client: pip install 'verify[dask]'") from None
         with Client(dask) as client:
-            futures = client.map(decide, [T for T, _ in work], [regime] * len(work), [starts] * len(work),
-                                 [s for _, s in work], pure=False)
-            index = {f.key: i for i, f in enumerate(futures)}
-            out: list[Optional[Decision]] = [None] * len(work)
+            futures = client.map(decide, [T for _, T, _ in work], [regime] * len(work), [starts] * len(work),
+                                 [s for _, _, s in work], pure=False)
+            index = {f.key: i for (i, _, _), f in zip(work, futures)}
             for f in as_completed(futures):
-                out[index[f.key]] = f.result()
-                if progress is not None:
-                    progress.update(1)
-            return out  # type: ignore[return-value]
+                yield index[f.key], f.result()
+        return
     if jobs == 1:
-        return list(tick(decide(T, regime, starts, s) for T, s in work))
+        for i, T, s in work:
+            yield i, decide(T, regime, starts, s)
+        return
     from joblib import Parallel, delayed
 
     par = Parallel(n_jobs=jobs, return_as="generator")
-    return list(tick(par(delayed(decide)(T, regime, starts, s) for T, s in work)))
+    yield from zip([i for i, _, _ in work], par(delayed(decide)(T, regime, starts, s) for _, T, s in work))
+
+
+def _journal(path: Any, header: dict[str, Any]) -> tuple[dict[int, Decision], Any]:
+    """The decisions already written to the JSON-lines file ``path`` by a run with the same ``header``
+    (none if the file does not exist), and the file, open for appending. A file written by a
+    different survey is refused."""
+    import json
+    from pathlib import Path
+
+    done: dict[int, Decision] = {}
+    p = Path(path)
+    if p.exists() and p.stat().st_size > 0:
+        lines = p.read_text().splitlines()
+        try:
+            first = json.loads(lines[0])
+        except ValueError:
+            first = None
+        if first != header:
+            raise SurveyError(f"{str(path)[:80]} holds another survey (its first line is not this survey's "
+                              "settings); choose another --resume file")
+        for line in lines[1:]:
+            try:
+                row = json.loads(line)
+                i = int(row.pop("index"))  # before Decision(**row): an assignment evaluates its value first
+                done[i] = Decision(**row)
+            except (ValueError, TypeError, KeyError):
+                break  # a line cut short when the run was stopped: it is done again
+        f = open(p, "a")
+    else:
+        f = open(p, "w")
+        f.write(json.dumps(header) + "\n")
+    return done, f
 
 
 class SurveyError(InputError):
@@ -156,17 +181,40 @@ class SurveyError(InputError):
 
 
 def survey(ds: list[int], ensemble: str, samples: int, *, regime: str = "positive", seed: int = 0,
-           starts: int = 8, progress: Any = None, jobs: int = 1, dask: Optional[str] = None) -> list[SurveyRow]:
+           starts: int = 8, progress: Any = None, jobs: int = 1, dask: Optional[str] = None,
+           resume: Any = None) -> list[SurveyRow]:
     """For each ``d``: how many samples have ``k_min = 1, 2, 3`` *proved*, and how many are undecided
     (module docstring). ``jobs``: worker processes (joblib); ``dask``: a scheduler address
     (``tcp://host:port``) to run the samples on instead. The result is the same for a seed however it
-    is run."""
+    is run. ``resume``: a JSON-lines file that receives each decision as it finishes (after a first line
+    with the survey's settings); run again with the same file, the samples already there are not
+    recomputed, so an interrupted survey keeps what it finished."""
     if ensemble not in ENSEMBLES:
         raise ValueError(f"unknown ensemble {ensemble!r}; use one of {', '.join(ENSEMBLES)}")
     if jobs < 1:
         raise ValueError("jobs must be >= 1")
-    work = tasks(ds, ensemble, samples, regime, seed)
-    decisions = _run(work, regime, starts, jobs, dask, progress)
+    work = [(i, T, s) for i, (T, s) in enumerate(tasks(ds, ensemble, samples, regime, seed))]
+    done: dict[int, Decision] = {}
+    journal = None
+    if resume is not None:
+        import json
+        from dataclasses import asdict
+
+        header = {"survey": 1, "ds": list(ds), "ensemble": ensemble, "samples": samples, "regime": regime,
+                  "seed": seed, "starts": starts}
+        done, journal = _journal(resume, header)
+    try:
+        for i, x in _run([w for w in work if w[0] not in done], regime, starts, jobs, dask):
+            done[i] = x
+            if journal is not None:
+                journal.write(json.dumps({"index": i, **asdict(x)}) + "\n")
+                journal.flush()
+            if progress is not None:
+                progress.update(1)
+    finally:
+        if journal is not None:
+            journal.close()
+    decisions = [done[i] for i, _, _ in work]
     rows = {d: SurveyRow(d, samples) for d in ds}
     for x in decisions:
         row = rows[x.d]
