@@ -28,6 +28,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from .errors import InputError
 from .io.outward import up
+from .threads import size_blas_threads
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 CHECK_BAR_BYTES = 5_000_000  # `verify check` shows its stages for decompositions above this size (2d >= 256 or so)
@@ -312,6 +313,7 @@ def _err(msg: str, code: int = EXIT_INPUT) -> int:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
+    size_blas_threads()  # the cores actually free, unless the caller chose (verify/threads.py)
     try:
         if args.command == "decompose":
             return _decompose(args)
