@@ -162,6 +162,17 @@ def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int,
     exact = _two_pairs_exact(M, regime)
     if exact is not None:
         return exact
+    d = M.d
+    try:
+        singular_T11 = d <= FULL_SEARCH_MAX_D and bool(np.linalg.cond(M.array[:d, :d]) > 1e10)
+    except OverflowError:  # entries beyond float64: the search scales T first, so leave the order alone
+        singular_T11 = False
+    if singular_T11:
+        # T11 (numerically) singular: the reduced start cannot build the pairs (it divides by N11), and the
+        # random starts are cheap at this size, so they go before the LP
+        early = search_k(M, 2, regime, stages=("full",), **search)
+        if early.status in FOUND:
+            return early
     first = search_k(M, 2, regime, stages=("reduced",), **search)
     if first.status == "certified":
         return first
