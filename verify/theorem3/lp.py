@@ -178,20 +178,28 @@ def _exact(monos: list[Monomial], entries: list[tuple[int, int, Fraction]], ncol
     return out
 
 
-def pattern_certificate(system: list[list[Term]], n: int, D: int, signs: tuple[int, ...], seconds: float = 60.0
-                        ) -> Optional[list[dict[str, Any]] | str]:
-    """Multipliers of degree ``D`` for one sign pattern, exact (``{"j", "terms": [[monomial, "p/q"]]}``);
-    otherwise ``None`` (the float LP is infeasible), ``"time"`` (not solved within ``seconds``) or
-    ``"inexact"`` (a float solution that did not survive the exact check)."""
+def _lp_of_degree(system: list[list[Term]], n: int, D: int) -> tuple[list, list[Monomial], list, list[Fraction]]:
+    """The degree-``D`` LP's unknowns, rows, exact entries and per-unknown power-of-two scales (the same
+    for every sign pattern, so :func:`lp_certificate` builds it once per degree)."""
     cols = _columns(system, n, D)
-    if not cols:
-        return None
     monos, entries = _expansion(system, cols)
     scale = []  # a power of two per equation, so the float LP sees coefficients of size about 1
     big = [max((abs(c) for _, c in g), default=Fraction(1)) for g in system]
     for j, _ in cols:
         e = big[j - 1].numerator.bit_length() - big[j - 1].denominator.bit_length()
         scale.append(Fraction(1, 2 ** e) if e >= 0 else Fraction(2 ** -e))
+    return cols, monos, entries, scale
+
+
+def pattern_certificate(system: list[list[Term]], n: int, D: int, signs: tuple[int, ...], seconds: float = 60.0,
+                        lp: Optional[tuple] = None) -> Optional[list[dict[str, Any]] | str]:
+    """Multipliers of degree ``D`` for one sign pattern, exact (``{"j", "terms": [[monomial, "p/q"]]}``);
+    otherwise ``None`` (the float LP is infeasible), ``"time"`` (not solved within ``seconds``) or
+    ``"inexact"`` (a float solution that did not survive the exact check). ``lp``: the
+    :func:`_lp_of_degree` tuple, if already built."""
+    cols, monos, entries, scale = _lp_of_degree(system, n, D) if lp is None else lp
+    if not cols:
+        return None
     sol = _float_lp(monos, entries, len(cols), signs, scale, seconds)
     if sol is None or isinstance(sol, str):
         return sol
@@ -225,6 +233,7 @@ def lp_certificate(rows: Rows, regime: str, *, max_degree: int = MAX_DEGREE, Tin
     minors = block_minors(rows, Tinv)
     system = reduced_system(rows, minors=minors)
     patterns, degrees = [], []
+    built: dict[int, tuple] = {}  # the LP of each degree, shared by the sign patterns
     for signs in sign_patterns(d, regime):
         found, tried, why = None, 0, ""
         for D in range(1, max_degree + 1):
@@ -232,7 +241,9 @@ def lp_certificate(rows: Rows, regime: str, *, max_degree: int = MAX_DEGREE, Tin
             if comb(n + D - 1, D) > MAX_ROWS or left <= 0:
                 break
             tried = D
-            found = pattern_certificate(system, n, D, signs, left)
+            if D not in built:
+                built[D] = _lp_of_degree(system, n, D)
+            found = pattern_certificate(system, n, D, signs, left, built[D])
             if isinstance(found, str):
                 why, found = found, None
                 if why == "time":
