@@ -269,13 +269,11 @@ def _system(T: list[list[Fraction]], d: int
     T11, W = [r[:d] for r in T[:d]], [r[d:] for r in Tinv[d:]]
     out, P, Q = [], [], []
     for j in range(1, d + 1):
-        g = []
-        for S in combinations(range(d), j):
-            p = _f(_matrix([[T11[a][b] for b in S] for a in S]).det())
-            q = _f(_matrix([[W[a][b] for b in S] for a in S]).det())
-            P.append(p)
-            Q.append(q)
-            g += [(S, p), (tuple(d + i for i in S), -q)]
+        p, q = _minors(T11, j), _minors(W, j)  # in the order of combinations(range(d), j)
+        P += p
+        Q += q
+        g = [(S, a) for S, a in zip(combinations(range(d), j), p)]
+        g += [(tuple(d + i for i in S), -b) for S, b in zip(combinations(range(d), j), q)]
         out.append([(S, c) for S, c in g if c != 0])
     return out, P, Q
 

@@ -167,19 +167,20 @@ def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int,
         singular_T11 = d <= FULL_SEARCH_MAX_D and bool(np.linalg.cond(M.array[:d, :d]) > 1e10)
     except OverflowError:  # entries beyond float64: the search scales T first, so leave the order alone
         singular_T11 = False
+    full = None
     if singular_T11:
         # T11 (numerically) singular: the reduced start cannot build the pairs (it divides by N11), and the
         # random starts are cheap at this size, so they go before the LP
-        early = search_k(M, 2, regime, stages=("full",), **search)
-        if early.status in FOUND:
-            return early
+        full = search_k(M, 2, regime, stages=("full",), **search)
+        if full.status in FOUND:
+            return full
     first = search_k(M, 2, regime, stages=("reduced",), **search)
     if first.status == "certified":
         return first
     decided = _lp_decision(M, regime, first, lp_degree, lp_seconds) if first.status == "not found" else first
     if decided.status == "impossible" or M.d > FULL_SEARCH_MAX_D:
         return decided
-    full = search_k(M, 2, regime, stages=("full",), **search)
+    full = full or search_k(M, 2, regime, stages=("full",), **search)  # at most once
     if full.status in FOUND and not (full.status == "numerical" and first.status == "numerical"):
         return full
     if first.status == "numerical":

@@ -27,17 +27,12 @@ Term = tuple[tuple[int, ...], Fraction]
 
 
 def all_principal_minors(block: Rows) -> dict[tuple[int, ...], Fraction]:
-    """``det block[S, S]`` for every nonempty ``S`` (sorted index tuples), in exact rationals
-    (flint-backed ``DomainMatrix`` through the package's exact arithmetic)."""
-    from ..algebra.arith import get_arithmetic
+    """``det block[S, S]`` for every nonempty ``S`` (sorted index tuples), order by order, in exact
+    rationals (:func:`verify.theorem3.obstructions.principal_minors`, the minors certificate's own)."""
+    from .obstructions import principal_minors
 
-    ar = get_arithmetic("exact")
     d = len(block)
-    out: dict[tuple[int, ...], Fraction] = {}
-    for j in range(1, d + 1):
-        for S in combinations(range(d), j):
-            out[S] = ar.to_fraction(ar.from_fractions([[block[a][b] for b in S] for a in S]).det())
-    return out
+    return {S: v for j in range(1, d + 1) for S, v in zip(combinations(range(d), j), principal_minors(block, j))}
 
 
 def block_minors(rows: Rows, Tinv: Optional[Rows] = None
