@@ -272,6 +272,32 @@ def test_actnorm_initialization_through_the_flow():
     assert np.allclose(w.mean(0), 0, atol=1e-12) and np.allclose(w.std(0), 1, atol=1e-12)
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.floats(1e-4, 1e-1))
+def test_adam_flat_buffers_match_the_textbook_update(seed, steps, lr):
+    """The flat-buffer Adam equals Kingma & Ba's per-parameter update written out here."""
+    from verify.flows import Adam
+
+    rng = np.random.default_rng(seed)
+    shapes = {"W0": (3, 5), "b0": (5,), "W1": (5, 1), "s": ()}
+    params = {k: rng.standard_normal(sh) for k, sh in shapes.items()}
+    ref = {k: v.copy() for k, v in params.items()}
+    m = {k: np.zeros(sh) for k, sh in shapes.items()}
+    v = {k: np.zeros(sh) for k, sh in shapes.items()}
+    opt = Adam(params, lr=lr)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    for t in range(1, steps + 1):
+        grads = {k: rng.standard_normal(sh) * 10.0 ** rng.integers(-3, 3) for k, sh in shapes.items()}
+        opt.step(grads)
+        for k in shapes:
+            m[k] = b1 * m[k] + (1 - b1) * grads[k]
+            v[k] = b2 * v[k] + (1 - b2) * grads[k] ** 2
+            ref[k] = ref[k] - lr * (m[k] / (1 - b1 ** t)) / (np.sqrt(v[k] / (1 - b2 ** t)) + eps)
+    for k in shapes:
+        assert np.allclose(params[k], ref[k], rtol=1e-12, atol=1e-15), k
+        assert np.allclose(opt.m[k], m[k], rtol=1e-12) and np.allclose(opt.v[k], v[k], rtol=1e-12)
+
+
 def test_fit_increases_likelihood():
     rng = np.random.default_rng(0)
     data = rng.standard_normal((2000, 2)) @ np.array([[1.0, 0.0], [0.8, 0.3]]).T + [1.0, -2.0]

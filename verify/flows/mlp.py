@@ -6,7 +6,7 @@ r"""A small multilayer perceptron with hand-written reverse mode and input Jacob
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -20,10 +20,26 @@ def _tanh_(a: Array) -> Array:
     return np.tanh(a, out=a)
 
 
-ACTIVATIONS: dict[str, tuple[Callable[[Array], Array], Callable[[Array], Array]]] = {
-    # name: (sigma applied IN PLACE to a, sigma' expressed through h = sigma(a))
-    "relu": (_relu_, lambda h: (h > 0).astype(h.dtype)),
-    "tanh": (_tanh_, lambda h: 1.0 - h * h),
+def _relu_back_(g: Array, h: Array) -> None:
+    np.multiply(g, h > 0, out=g)  # the mask multiplies as it is: no float copy of it
+
+
+def _tanh_back_(g: Array, h: Array) -> None:
+    g *= 1.0 - h * h
+
+
+class Activation(NamedTuple):
+    """``apply_`` computes sigma(a) in place; ``derivative`` is sigma' expressed through
+    h = sigma(a); ``backprop_`` multiplies an upstream gradient by it in place."""
+
+    apply_: Callable[[Array], Array]
+    derivative: Callable[[Array], Array]
+    backprop_: Callable[[Array, Array], None]
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    "relu": Activation(_relu_, lambda h: (h > 0).astype(h.dtype), _relu_back_),
+    "tanh": Activation(_tanh_, lambda h: 1.0 - h * h, _tanh_back_),
 }
 
 
@@ -51,7 +67,7 @@ class MLP:
     def forward(self, u: Array) -> tuple[Array, list[Array]]:
         """The output and the cache ``[h_l]`` of the hidden layers. (Operations are in place on fresh
         arrays: temporaries of batch x width floats cost more than the products at these sizes.)"""
-        sigma, _ = ACTIVATIONS[self.activation]
+        sigma = ACTIVATIONS[self.activation].apply_
         h, cache = u, []
         for l in range(self.depth):
             a = h @ self.params[f"W{l}"]
@@ -65,7 +81,7 @@ class MLP:
 
     def backward(self, u: Array, cache: list[Array], g: Array) -> tuple[Array, dict[str, Array]]:
         """``(g_u, {param: grad})`` for upstream gradient ``g`` on the output."""
-        _, dsigma = ACTIVATIONS[self.activation]
+        backprop_ = ACTIVATIONS[self.activation].backprop_
         grads: dict[str, Array] = {}
         for l in reversed(range(self.depth)):
             h_prev = cache[l - 1] if l > 0 else u
@@ -73,12 +89,12 @@ class MLP:
             grads[f"b{l}"] = g.sum(axis=0)
             g = g @ self.params[f"W{l}"].T
             if l > 0:
-                g *= dsigma(cache[l - 1])
+                backprop_(g, cache[l - 1])
         return g, grads
 
     def jacobian(self, u: Array) -> tuple[Array, Array]:
         """The output and ``d out / d u`` of shape ``(N, out, in)``."""
-        _, dsigma = ACTIVATIONS[self.activation]
+        dsigma = ACTIVATIONS[self.activation].derivative
         out, cache = self.forward(u)
         J = np.broadcast_to(self.params["W0"].T, (u.shape[0],) + self.params["W0"].T.shape)
         for l in range(1, self.depth):
