@@ -115,5 +115,47 @@ def test_an_interrupted_survey_resumes_where_it_stopped(tmp_path, monkeypatch):
     monkeypatch.setattr(sv, "decide", lambda *a: calls.append(1) or real(*a))
     again = survey([1, 2], "gaussian", 3, seed=5, starts=3, resume=journal)
     assert len(calls) == 4 and _counts(again) == _counts(full)
+    assert sum(r.resumed for r in again) == 2 and sum(r.resumed for r in full) == 0
+    # a line is used only for the matrix it was computed for: a line moved to another index is redone
+    lines = journal.read_text().splitlines()
+    swapped = [json.loads(x) for x in lines[1:3]]
+    swapped[0]["index"], swapped[1]["index"] = swapped[1]["index"], swapped[0]["index"]
+    journal.write_text("\n".join([lines[0]] + [json.dumps(x) for x in swapped]) + "\n")
+    calls.clear()
+    survey([1, 2], "gaussian", 3, seed=5, starts=3, resume=journal)
+    assert len(calls) == 6
     with pytest.raises(ValueError, match="another survey"):
         survey([1, 2], "gaussian", 3, seed=6, starts=3, resume=journal)
+
+
+def test_an_interrupted_search_resumes_and_derives_its_certificates_again(tmp_path, monkeypatch):
+    import verify.depth.search as se
+    from verify.depth.search import search, search_json
+
+    journal = tmp_path / "s.jsonl"
+    full = search(2, "trace-cone", 4, seed=1, starts=3, resume=journal)
+    lines = journal.read_text().splitlines()
+    assert len(lines) == 1 + 4 and json.loads(lines[0])["family"] == "trace-cone"
+    assert all("certificate" not in json.loads(x) for x in lines[1:])  # certificates are never stored
+    journal.write_text("\n".join(lines[:3]) + "\n" + lines[3][:7])
+    calls = []
+    real = se.depth
+    monkeypatch.setattr(se, "depth", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = search(2, "trace-cone", 4, seed=1, starts=3, resume=journal)
+    assert len(calls) == 2 and again.resumed == 2
+    a, b = search_json(full), search_json(again)
+    for key in ("k_le_2_found", "candidates", "certified", "uncertified", "contradictions"):
+        assert a[key] == b[key], key
+    assert [c["certificate"] for c in a["candidate_list"]] == [c["certificate"] for c in b["candidate_list"]]
+    with pytest.raises(ValueError, match="another search"):
+        search(2, "trace-cone", 4, seed=2, starts=3, resume=journal)
+
+
+def test_search_resume_from_the_command_line(tmp_path):
+    journal = tmp_path / "s.jsonl"
+    args = ["search", "--d", "1", "--family", "gaussian", "--samples", "2", "--resume", str(journal), "--json"]
+    first = run(*args)
+    assert first.returncode == 0 and json.loads(first.stdout)["resumed"] == 0, first.stderr
+    again = run(*args)
+    assert again.returncode == 0 and json.loads(again.stdout)["resumed"] == 2, again.stderr
+    assert run(*args[:-3], "--resume", str(journal)).stdout.count("read from the --resume journal") == 1

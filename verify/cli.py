@@ -6,7 +6,7 @@
     verify survey --d D [D ...] [--ensemble E] [--samples N] [--signed] [--seed S] [--jobs N] [--dask ADDR] [--resume F.jsonl] [--json] [--plot F.png]
     verify counterexample --d D [--positive | --signed] [--family F] [--json]
     verify check-certificate FILE.json [--regime positive|signed] [--no-k3] [--perturb N] [--seed S]
-    verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--json]
+    verify search --d D --family NAME --samples N [--signed] [--seed S] [--starts K] [--resume F.jsonl] [--json]
     verify theorem1 [--target NAME | HIST.npy] [--h H ...] [--eps E ...] [--samples N] [--seeds S] [--json] [--plot F.png]
     verify theorem4 [--d D] [--k K] [--depths L ...] [--gamma G] [--samples N] [--seeds S] [--json] [--plot F.png]
     verify padding [--data moons|circles|digits] [--kinds K ...] [--seeds S] [--json] [--plot F.png]
@@ -230,6 +230,8 @@ def _parser() -> argparse.ArgumentParser:
     se.add_argument("--signed", action="store_true", help="signed regime: scales any nonzero reals")
     se.add_argument("--seed", type=_seed, default=0, help="seed of the family")
     se.add_argument("--starts", type=int, default=8, help="multistart count of the k = 2 solver")
+    se.add_argument("--resume", metavar="FILE.jsonl", help="write each finished sample to this JSON-lines file; "
+                    "rerun with the same file to skip the samples already there")
     se.add_argument("--json", action="store_true", help="JSON on stdout")
 
     t1 = sub.add_parser("theorem1", help="build Theorem 1's depth-3 ReLU coupling network for a target; bound and "
@@ -514,7 +516,7 @@ def _search(args: argparse.Namespace) -> int:
     quiet = not sys.stderr.isatty()
     with _progress(args.samples, f"search {args.family} d={args.d}", "T", quiet) as bar:
         r = search(args.d, args.family, args.samples, regime="signed" if args.signed else "positive",
-                   seed=args.seed, starts=args.starts, progress=bar)
+                   seed=args.seed, starts=args.starts, progress=bar, resume=args.resume)
     print(json.dumps(search_json(r)) if args.json else search_table(r))
     return EXIT_MISMATCH if r.contradictions else EXIT_OK
 

@@ -86,6 +86,7 @@ class SearchResult:
     candidates: list[Candidate] = field(default_factory=list)
     contradictions: list[int] = field(default_factory=list)
     redrawn_singular: int = 0
+    resumed: int = 0
     seconds: float = 0.0
 
     @property
@@ -97,11 +98,56 @@ class SearchResult:
         return len(self.candidates) - self.certified
 
 
+def _decide(M: Any, index: int, regime: str, starts: int, seed: int) -> dict[str, Any]:
+    """One sample: ``{"found": the solver found k <= 2, "best_residual": its best residual on a
+    candidate, "certificate": ..., "contradiction": found although certified}``."""
+    result = depth(M, regime, max_k=2, starts=starts, seed=seed + index, certificates=False)
+    found = result.k_min is not None
+    k2 = result.per_k.get(2)
+    return {"found": found, "best_residual": None if found or k2 is None else k2.residual,
+            **_certificates(M, regime, found)}
+
+
+def _certificates(M: Any, regime: str, found: bool) -> dict[str, Any]:
+    """``{"certificate", "contradiction"}`` of a sample: an obstruction, or for a candidate (no k <= 2
+    found) the LP certificates (proofs/theorem3.md, Lemma 6) where the obstructions are silent."""
+    cert, _ = certify(M, regime)
+    if found:
+        return {"certificate": None, "contradiction": cert is not None}
+    if cert is None:
+        cert, _ = lp_certificate(M.rows, regime, Tinv=M.inverse)
+    return {"certificate": cert, "contradiction": False}
+
+
 def search(d: int, family: str, samples: int, *, regime: str = "positive", seed: int = 0, starts: int = 8,
-           progress: Any = None) -> SearchResult:
-    """Run the search (module docstring). ``progress``, if given, is updated once per sample."""
+           progress: Any = None, resume: Any = None) -> SearchResult:
+    """Run the search (module docstring). ``progress``, if given, is updated once per sample.
+    ``resume``: a JSON-lines file that receives each sample's outcome as it finishes (after a first
+    line with the search's settings); run again with the same file, the samples already there are not
+    recomputed by the solver (the family is still drawn in order, so the result is the same as one
+    uninterrupted run; a line is used only for the matrix whose hash it carries, and its certificates
+    are derived again, never read from the file)."""
     if family not in FAMILIES:
         raise ValueError(f"unknown family {family!r}; use one of {', '.join(FAMILIES)}")
+    done: dict[int, dict[str, Any]] = {}
+    journal = None
+    if resume is not None:
+        from .journal import open_journal
+
+        header = {"search": 1, "d": d, "family": family, "samples": samples, "regime": regime, "seed": seed,
+                  "starts": starts}
+        done, journal = open_journal(resume, header, "search")
+    try:
+        return _search(d, family, samples, regime, seed, starts, progress, done, journal)
+    finally:
+        if journal is not None:
+            journal.close()
+
+
+def _search(d: int, family: str, samples: int, regime: str, seed: int, starts: int, progress: Any,
+            done: dict[int, dict[str, Any]], journal: Any) -> SearchResult:
+    from .journal import digest, recall, write
+
     rng = np.random.default_rng(seed)
     out = SearchResult(family, d, regime, samples, seed)
     t0 = time.perf_counter()
@@ -115,18 +161,20 @@ def search(d: int, family: str, samples: int, *, regime: str = "positive", seed:
         if regime == "positive" and sign < 0:
             T[0] = -T[0]
         M = as_matrix(T, source="search")
-        rows = M.rows
-        cert, _ = certify(M, regime)
-        result = depth(M, regime, max_k=2, starts=starts, seed=seed + index, certificates=False)
-        if result.k_min is not None:
+        x = recall(done, index, T, {"found", "best_residual"})
+        if x is None:
+            x = _decide(M, index, regime, starts, seed)
+            if journal is not None:
+                write(journal, index, {"T": digest(T), "found": x["found"], "best_residual": x["best_residual"]})
+        else:  # the solver's outcome comes from the journal; certificates are never read from a file
+            out.resumed += 1
+            x = {**x, **_certificates(M, regime, x["found"])}
+        if x["found"]:
             out.k_le_2_found += 1
-            if cert is not None:
+            if x["contradiction"]:
                 out.contradictions.append(index)
         else:
-            k2 = result.per_k.get(2)
-            if cert is None:  # the LP certificates (proofs/theorem3.md, Lemma 6) where the obstructions are silent
-                cert, _ = lp_certificate(rows, regime, Tinv=M.inverse)
-            out.candidates.append(Candidate(index, rows, cert, k2.residual if k2 is not None else None))
+            out.candidates.append(Candidate(index, M.rows, x["certificate"], x["best_residual"]))
         if progress is not None:
             progress.update(1)
     out.seconds = time.perf_counter() - t0
@@ -149,6 +197,9 @@ def search_table(r: SearchResult) -> str:
     if r.uncertified:
         lines.append("uncertified candidates: the solver found no k <= 2, and no obstruction or LP certificate applies -- "
                      "open (they may still be k = 2)")
+    if r.resumed:
+        lines.append(f"{r.resumed} samples' solver outcomes were read from the --resume journal (certificates derived "
+                     "again)")
     if r.contradictions:
         lines.append(f"CONTRADICTION: certified samples {r.contradictions} were decomposed with k <= 2")
     return "\n".join(lines)
@@ -158,6 +209,6 @@ def search_json(r: SearchResult) -> dict[str, Any]:
     return {"family": r.family, "d": r.d, "regime": r.regime, "samples": r.samples, "seed": r.seed,
             "k_le_2_found": r.k_le_2_found, "candidates": len(r.candidates), "certified": r.certified,
             "uncertified": r.uncertified, "contradictions": r.contradictions,
-            "redrawn_singular": r.redrawn_singular, "seconds": round(r.seconds, 3),
+            "redrawn_singular": r.redrawn_singular, "resumed": r.resumed, "seconds": round(r.seconds, 3),
             "candidate_list": [{"index": c.index, "certificate": c.certificate, "best_residual": c.best_residual,
                                 "T": [[str(x) for x in row] for row in c.T]} for c in r.candidates]}

@@ -22,7 +22,7 @@ intervals, widened to cover every way the undecided samples could fall.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterator, Optional
 
 import numpy as np
@@ -90,6 +90,7 @@ class SurveyRow:
     lp_degrees: dict[int, int] = field(default_factory=dict)  # degree of the LP certificates used -> count
     undecided_lp_degrees: list[int] = field(default_factory=list)  # the LP degree tried, per undecided sample
     seconds: list[float] = field(default_factory=list)
+    resumed: int = 0  # decisions read from a --resume journal (their proofs ran in the earlier run)
 
     def interval(self, k: str, level: float = 0.95) -> tuple[float, float, float]:
         """``(estimate, low, high)`` for ``P(k_min = k)``: the proved fraction, and a Clopper-Pearson
@@ -144,38 +145,6 @@ def _run(work: list[tuple[int, np.ndarray, int]], regime: str, starts: int, jobs
     yield from zip([i for i, _, _ in work], par(delayed(decide)(T, regime, starts, s) for _, T, s in work))
 
 
-def _journal(path: Any, header: dict[str, Any]) -> tuple[dict[int, Decision], Any]:
-    """The decisions already written to the JSON-lines file ``path`` by a run with the same ``header``
-    (none if the file does not exist), and the file, open for appending. A file written by a
-    different survey is refused."""
-    import json
-    from pathlib import Path
-
-    done: dict[int, Decision] = {}
-    p = Path(path)
-    if p.exists() and p.stat().st_size > 0:
-        lines = p.read_text().splitlines()
-        try:
-            first = json.loads(lines[0])
-        except ValueError:
-            first = None
-        if first != header:
-            raise SurveyError(f"{str(path)[:80]} holds another survey (its first line is not this survey's "
-                              "settings); choose another --resume file")
-        for line in lines[1:]:
-            try:
-                row = json.loads(line)
-                i = int(row.pop("index"))  # before Decision(**row): an assignment evaluates its value first
-                done[i] = Decision(**row)
-            except (ValueError, TypeError, KeyError):
-                break  # a line cut short when the run was stopped: it is done again
-        f = open(p, "a")
-    else:
-        f = open(p, "w")
-        f.write(json.dumps(header) + "\n")
-    return done, f
-
-
 class SurveyError(InputError):
     """A survey that cannot run as asked (for example ``--dask`` without the client installed)."""
 
@@ -188,36 +157,49 @@ def survey(ds: list[int], ensemble: str, samples: int, *, regime: str = "positiv
     (``tcp://host:port``) to run the samples on instead. The result is the same for a seed however it
     is run. ``resume``: a JSON-lines file that receives each decision as it finishes (after a first line
     with the survey's settings); run again with the same file, the samples already there are not
-    recomputed, so an interrupted survey keeps what it finished."""
+    recomputed, so an interrupted survey keeps what it finished. A line is used only for the matrix
+    whose hash it carries; the journal records decisions, not their proofs, so each row says how many
+    of its decisions were read from the file (``resumed``)."""
     if ensemble not in ENSEMBLES:
         raise ValueError(f"unknown ensemble {ensemble!r}; use one of {', '.join(ENSEMBLES)}")
     if jobs < 1:
         raise ValueError("jobs must be >= 1")
     work = [(i, T, s) for i, (T, s) in enumerate(tasks(ds, ensemble, samples, regime, seed))]
     done: dict[int, Decision] = {}
+    resumed: set[int] = set()
     journal = None
     if resume is not None:
-        import json
         from dataclasses import asdict
+
+        from .journal import digest, open_journal, recall, write
 
         header = {"survey": 1, "ds": list(ds), "ensemble": ensemble, "samples": samples, "regime": regime,
                   "seed": seed, "starts": starts}
-        done, journal = _journal(resume, header)
+        rows_done, journal = open_journal(resume, header, "survey")
+        names = {f.name for f in fields(Decision)}
+        for i, T, _ in work:
+            row = recall(rows_done, i, T, names)
+            if row is not None:
+                try:
+                    done[i] = Decision(**row)
+                except TypeError:  # a value of another layout: that sample is done again
+                    continue
+                resumed.add(i)
     try:
         for i, x in _run([w for w in work if w[0] not in done], regime, starts, jobs, dask):
             done[i] = x
             if journal is not None:
-                journal.write(json.dumps({"index": i, **asdict(x)}) + "\n")
-                journal.flush()
+                write(journal, i, {"T": digest(work[i][1]), **asdict(x)})
             if progress is not None:
                 progress.update(1)
     finally:
         if journal is not None:
             journal.close()
-    decisions = [done[i] for i, _, _ in work]
     rows = {d: SurveyRow(d, samples) for d in ds}
-    for x in decisions:
+    for i, _, _ in work:
+        x = done[i]
         row = rows[x.d]
+        row.resumed += i in resumed
         row.seconds.append(x.seconds)
         if x.proved and x.k_min is not None:
             row.proved[str(x.k_min)] += 1
@@ -246,6 +228,10 @@ def survey_table(rows: list[SurveyRow], ensemble: str, regime: str) -> str:
                    f"{float(np.median(r.seconds)) if r.seconds else 0.0:>9.2f}")
     out.append("Each count is proved (exact, Krawczyk-certified, or an impossibility certificate); undecided samples "
                "are neither, and the intervals cover every way they could fall. The probabilities are estimates.")
+    resumed = sum(r.resumed for r in rows)
+    if resumed:
+        out.append(f"{resumed} decisions were read from the --resume journal (proved when that run wrote them), "
+                   "the rest computed now.")
     return "\n".join(out)
 
 
@@ -254,7 +240,7 @@ def survey_json(rows: list[SurveyRow], ensemble: str, regime: str, seed: int) ->
             "rows": [{"d": r.d, "samples": r.samples, "proved": dict(r.proved), "undecided": r.undecided,
                       "probability": {k: dict(zip(("estimate", "low", "high"), r.interval(k))) for k in KS},
                       "certificates": r.certificates, "lp_degrees": {str(k): v for k, v in sorted(r.lp_degrees.items())},
-                      "undecided_lp_degrees": r.undecided_lp_degrees,
+                      "undecided_lp_degrees": r.undecided_lp_degrees, "resumed": r.resumed,
                       "seconds_median": round(float(np.median(r.seconds)), 3) if r.seconds else None,
                       "seconds_max": round(max(r.seconds), 3) if r.seconds else None} for r in rows]}
 
