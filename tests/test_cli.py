@@ -265,8 +265,71 @@ def test_check_shows_its_stages_for_large_files(tmp_path, monkeypatch):
     matrix, dec = tmp_path / "t.json", tmp_path / "d.json"
     matrix.write_text(json.dumps(T4))
     dec.write_text(run("decompose", matrix, "--json").stdout)
-    monkeypatch.setattr(cli, "CHECK_BAR_BYTES", 0)
+    monkeypatch.setattr(cli.construct, "CHECK_BAR_BYTES", 0)
     err = Terminal()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         assert cli.main(["check", str(matrix), str(dec)]) == 0
     assert "3/3" in err.getvalue()
+
+
+def test_one_regime_option_with_its_aliases(tmp_path):
+    """`--regime positive|signed` on every command that has a regime; `--signed` and `--positive`
+    stay aliases and give the same output."""
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+    by_option = run("depth", m, "--regime", "signed", "--json")
+    by_alias = run("depth", m, "--signed", "--json")
+    assert by_option.returncode == by_alias.returncode == 0
+    assert json.loads(by_option.stdout)["regime"] == json.loads(by_alias.stdout)["regime"] == "signed"
+    assert json.loads(run("depth", m, "--positive", "--json").stdout)["regime"] == "positive"
+    assert_input_error(run("depth", m, "--regime", "signed", "--positive"))
+    for command in (["survey", "--d", "1"], ["search", "--d", "1", "--family", "gaussian"],
+                    ["counterexample", "--d", "2"], ["check-certificate", "x.json"], ["check", "a", "b"]):
+        assert_input_error(run(*command, "--regime", "neither"))
+
+
+def test_library_errors_carry_neutral_hints_that_only_the_cli_renders_as_flags(tmp_path):
+    from verify import NegativeDeterminantError, decompose
+
+    with pytest.raises(NegativeDeterminantError) as e:
+        decompose([[0, 1], [1, 0]])
+    assert "sign_layer=True" in str(e.value) and "--" not in str(e.value)
+    r = run("decompose", "-", stdin="[[0, 1], [1, 0]]")
+    assert_input_error(r)
+    assert "--sign-layer" in r.stderr
+
+
+def test_an_internal_error_is_exit_3_and_one_line(monkeypatch):
+    """A bug (any exception that is not an input error or a failed check) is reported as one line
+    asking for a report, with exit code 3 -- never as "a check failed" (exit 1)."""
+    import contextlib
+    import io
+
+    import verify.cli.construct as construct
+    from verify.cli import main
+
+    def broken(args):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(construct, "run_demo", broken)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["demo"])
+    assert code == 3
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and "internal error" in lines[0] and "ZeroDivisionError: boom" in lines[0]
+
+
+def test_python_dash_m_verify():
+    r = subprocess.run([sys.executable, "-m", "verify", "--version"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.startswith("verify ")
+
+
+def test_a_missing_optional_dependency_is_one_line_naming_its_extra():
+    code = ("import sys; sys.modules['ot'] = None; from verify.cli import main; "
+            "sys.exit(main(['theorem1', '--h', '0.5', '--samples', '20', '--seeds', '1', '--cond-points', '5']))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines[-1].startswith("verify: error:") and "verify-flows[experiments]" in lines[-1]
+    assert "Traceback" not in r.stderr

@@ -1,10 +1,52 @@
-"""Exceptions. Every problem with the *input* is an :class:`InputError` (a ``ValueError``), which
-the CLI reports as one line on stderr with exit code 2."""
+"""Exceptions, in one module. Every problem with the *input* is an :class:`InputError` (a
+``ValueError``), which the CLI reports as one line on stderr with exit code 2.
+
+An error may carry *hints*: neutral names of what the caller could do instead (``"exact"``,
+``"mp"``, ...). ``str(e)`` words them for a Python caller ("exact arithmetic"); the CLI renders the
+same hints as its flags (``--exact``) with :meth:`InputError.render`. The library never speaks in
+command-line flags."""
 from __future__ import annotations
+
+from typing import Sequence
+
+#: hint -> (how the Python API says it, how the command line says it)
+HINTS: dict[str, tuple[str, str]] = {
+    "exact": ("exact arithmetic (arithmetic='exact')", "--exact"),
+    "mp": ("mpmath arithmetic (arithmetic='mp')", "--mp DIGITS"),
+    "more-digits": ("mpmath with more digits", "--mp with more digits"),
+    "sign-layer": ("a leading sign layer diag(-1, 1, ..., 1) (sign_layer=True)", "--sign-layer"),
+    "stable": ("the stable method (method='stable')", "--method stable"),
+}
 
 
 class InputError(ValueError):
     """The input matrix or file cannot be decomposed; the message says why in one line."""
+
+    def __init__(self, message: str = "", *, hints: Sequence[str] = ()) -> None:
+        unknown = [h for h in hints if h not in HINTS]
+        if unknown:
+            raise KeyError(f"unknown hints {unknown}")
+        self.message, self.hints = message, tuple(hints)
+        super().__init__(self._worded(0))
+
+    def _worded(self, audience: int) -> str:
+        if not self.hints:
+            return self.message
+        return f"{self.message}; use " + " or ".join(HINTS[h][audience] for h in self.hints)
+
+    def render(self, audience: str = "api") -> str:
+        """The message with its hints worded for ``audience``: ``"api"`` or ``"cli"`` (flags)."""
+        return self._worded(1 if audience == "cli" else 0)
+
+
+class MissingDependencyError(ImportError):
+    """An optional dependency that this feature needs is not installed; the message names the
+    extra that installs it (the CLI: one line, exit code 2)."""
+
+
+class ConstructionError(RuntimeError):
+    """No nondegenerate choice of a construction's free parameters was found (never seen in exact
+    arithmetic; float arithmetic can degenerate at large sizes)."""
 
 
 class MatrixFileError(InputError):

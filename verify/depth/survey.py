@@ -27,7 +27,6 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from ..errors import InputError
 from .minimal import depth
 
 ENSEMBLES = ("gaussian", "uniform", "orthogonal", "permutation", "wishart")
@@ -124,10 +123,10 @@ def _run(work: list[tuple[int, np.ndarray, int]], regime: str, starts: int, jobs
     """``(index, decision)`` for every ``(index, T, seed)`` of ``work`` as each finishes: in this process,
     in ``jobs`` processes (joblib), or as tasks on the Dask scheduler at ``dask``."""
     if dask is not None:
-        try:
-            from distributed import Client, as_completed
-        except ImportError:
-            raise SurveyError("--dask needs the dask.distributed client: pip install 'verify[dask]'") from None
+        from ..extras import require
+
+        distributed = require("distributed", "dask", "a survey on a Dask scheduler")
+        Client, as_completed = distributed.Client, distributed.as_completed
         with Client(dask) as client:
             futures = client.map(decide, [T for _, T, _ in work], [regime] * len(work), [starts] * len(work),
                                  [s for _, _, s in work], pure=False)
@@ -143,10 +142,6 @@ def _run(work: list[tuple[int, np.ndarray, int]], regime: str, starts: int, jobs
 
     par = Parallel(n_jobs=jobs, return_as="generator")
     yield from zip([i for i, _, _ in work], par(delayed(decide)(T, regime, starts, s) for _, T, s in work))
-
-
-class SurveyError(InputError):
-    """A survey that cannot run as asked (for example ``--dask`` without the client installed)."""
 
 
 def survey(ds: list[int], ensemble: str, samples: int, *, regime: str = "positive", seed: int = 0,
@@ -246,10 +241,9 @@ def survey_json(rows: list[SurveyRow], ensemble: str, regime: str, seed: int) ->
 
 
 def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: Any) -> None:
-    import matplotlib
+    from ..extras import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     x = np.arange(len(rows))

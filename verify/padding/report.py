@@ -49,10 +49,9 @@ def to_text(rows: Sequence[PaddingRow]) -> str:
 
 
 def plot(rows: Sequence[PaddingRow], path: str) -> None:
-    import matplotlib
+    from ..extras import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 3.5))
     kinds = [r.kind for r in rows]

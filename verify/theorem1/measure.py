@@ -33,8 +33,9 @@ def wasserstein(x: np.ndarray, y: np.ndarray, p: int = 2) -> float:
     """``W_p`` (``p`` = 1 or 2) between the empirical measures of ``x`` and ``y`` (rows; uniform
     weights), by exact optimal transport (POT's network simplex). At most :data:`MAX_OT_SAMPLES`
     points per side (the cost matrix is ``N x N``)."""
-    import ot
+    from ..extras import require
 
+    ot = require("ot", "experiments", "exact optimal transport (POT)")
     if p not in (1, 2):
         raise ValueError("p must be 1 or 2")
     if max(len(x), len(y)) > MAX_OT_SAMPLES:

@@ -63,10 +63,9 @@ def to_text(Q: BoxMixture | Annulus, rows: Sequence[Row], N: int, seeds: int) ->
 
 def plot(Q: BoxMixture | Annulus, rows: Sequence[Row], path: str) -> None:
     """W2 against h (bound, measured, floor) and, over eps, the Lipschitz estimates against 1/eps."""
-    import matplotlib
+    from ..extras import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     eps = min(r.eps for r in rows)

@@ -34,10 +34,7 @@ import numpy as np
 from ..algebra.arith.base import Arithmetic, Mat, Scalar
 from ..algebra.layers import Pair, pairs_from_factors, split
 from ..algebra.triangular import ldu, triangular_inverse, upper_eigenvectors
-
-
-class ConstructionError(RuntimeError):
-    """No nondegenerate choice of the free parameters was found (never seen in practice)."""
+from ..errors import ConstructionError  # noqa: F401 -- raised here (decompose catches it); defined with the others
 
 
 @dataclass
@@ -297,5 +294,5 @@ def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_at
         if word is not None:
             word.attempt = attempt
             return word
-    hint = "" if ar.exact else "; the float construction degenerates at this size, use --mp or --exact"
+    hint = "" if ar.exact else "; the float construction degenerates at this size: mp or exact arithmetic does not"
     raise ConstructionError(f"no nondegenerate choice of the free parameters in {max_attempts} attempts{hint}")

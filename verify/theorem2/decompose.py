@@ -119,7 +119,7 @@ def to_matrix(M: MatrixInput, ar: Arithmetic) -> tuple[Mat, bool]:
     if ar.name == "float" and M.has_array:
         return ar.mat(M.array.copy()), M.float_exact
     if ar.name == "float" and any(abs(q) >= FLOAT_OVERFLOW for r in M.rows for q in r):
-        raise MatrixValueError("an entry is outside float64's range (|x| >= 2^1024); use --exact or --mp")
+        raise MatrixValueError("an entry is outside float64's range (|x| >= 2^1024)", hints=("exact", "mp"))
     return ar.from_fractions(M.rows), represents_exactly(ar, M.rows)
 
 
@@ -155,15 +155,14 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
     if sign < 0:
         if not sign_layer:
             raise NegativeDeterminantError(
-                "det T < 0: coupling layers with positive scales preserve orientation; "
-                "use the sign layer option (--sign-layer) to put diag(-1, 1, ..., 1) in front")
+                "det T < 0: coupling layers with positive scales preserve orientation", hints=("sign-layer",))
         return flip_first_row(ar, T), True, invertible
     return T, False, invertible
 
 
 def numerically_singular(ar: Arithmetic, what: str) -> SingularMatrixError:
-    return SingularMatrixError(f"{what} singular to working precision ({ar.name} arithmetic): use --exact"
-                               + (", or --mp with more digits" if ar.name == "mp" else " or --mp"))
+    return SingularMatrixError(f"{what} singular to working precision ({ar.name} arithmetic)",
+                               hints=("exact", "more-digits" if ar.name == "mp" else "mp"))
 
 
 def default_method(arithmetic: str) -> str:
@@ -339,7 +338,7 @@ def scale_pairs(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
                 exact = all(np.array_equal(np.ldexp(y, -ei), np.asarray(x, dtype=float))
                             for y, x in ((b, p.b), (c, p.c), (D, p.D.v)))
             if not (exact and np.isfinite(b).all() and np.isfinite(c).all() and np.isfinite(D).all()):
-                raise MatrixValueError("the layers of this T exceed float64's range; use --mp or --exact")
+                raise MatrixValueError("the layers of this T exceed float64's range", hints=("mp", "exact"))
             out.append(Pair(p.A, tuple(float(x) for x in b), tuple(float(x) for x in c), ar.mat(D)))
         else:
             s = ar.scalar(Fraction(2) ** ei)

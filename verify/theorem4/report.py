@@ -46,10 +46,9 @@ def to_text(gen: HardGenerator, rows: Sequence[DepthRow], N: int, seeds: int, st
 
 
 def plot(gen: HardGenerator, rows: Sequence[DepthRow], path: str) -> None:
-    import matplotlib
+    from ..extras import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     depth = [r.depth for r in rows]
