@@ -149,3 +149,46 @@ def test_commutator_tridiagonal_chain_needs_all_h_distinct():
     if out is not None:
         P, Pi, H, Hi = out
         assert (Wn @ P).rows() == (Hi @ P @ H).rows()
+
+
+def test_arithmetics_are_objects_that_answer_capabilities():
+    """Issue 23: arithmetics are passed as objects and answer what callers used to ask by name."""
+    from fractions import Fraction
+
+    from verify import decompose
+    from verify.algebra.arith import Exact, Float, Mp, as_arithmetic
+    from verify.algebra.arith.floating import FloatArithmetic
+    from verify.errors import Unsupported
+
+    T = [[2, 1, 0, 0], [1, 3, 0, 1], [0, 1, 4, 1], [1, 0, 1, 5]]
+    dec = decompose(T, arithmetic=Mp(40))
+    assert dec.verified and dec.ar.digits == 40 and dec.ar.precision_bits == Mp(40).precision_bits
+    assert decompose(T, "mp", digits=40).ar.precision_bits == dec.ar.precision_bits  # the string convenience
+    assert decompose(T, Exact()).ar.exact and isinstance(decompose(T, Float()).ar, FloatArithmetic)
+    assert (Exact().fixed_precision, Mp(30).fixed_precision, Float().fixed_precision) == (False, False, True)
+    assert (Exact().precision_bits, Float().precision_bits) == (None, 53)
+    third, big = Fraction(1, 3), Fraction(2) ** 1100
+    assert Exact().represents(third) and not Float().represents(third) and not Mp(30).represents(third)
+    assert Float().represents(Fraction(3, 4)) and not Float().represents(big) and Mp(30).represents(big)
+    assert Float().ldexp(np.array([[1e308]]), 10, strict=True) is None
+    assert Float().ldexp(np.array([[1.5]]), -3, strict=True)[0, 0] == 1.5 / 8
+    assert (Exact().default_tolerance(), Float().default_tolerance(), Mp(40).default_tolerance()) == \
+        (0.0, 1e-8, Fraction(1, 10**20))
+    with pytest.raises(Unsupported):
+        Exact().svd(Exact().eye(2).v)
+    with pytest.raises(Unsupported):
+        Mp(30).real_eigenbasis(Mp(30).eye(2).v)
+    with pytest.raises(ValueError, match="arithmetic must be"):
+        as_arithmetic(3.5)
+
+
+def test_no_caller_tests_an_arithmetic_by_its_name():
+    """`name ==` / `arithmetic ==` tests live only inside the arithmetic package (issue 23)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "verify"
+    pattern = re.compile(r"name ==|arithmetic ==|name !=|arithmetic !=")
+    found = [f"{p.relative_to(root)}:{i}" for p in root.rglob("*.py") if "algebra/arith" not in p.as_posix()
+             for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not found, found

@@ -44,6 +44,11 @@ class MissingDependencyError(ImportError):
     extra that installs it (the CLI: one line, exit code 2)."""
 
 
+class Unsupported(NotImplementedError):
+    """An arithmetic lacks a capability that was asked of it (an SVD in exact rationals, say): the one
+    way every arithmetic says "not supported"."""
+
+
 class ConstructionError(RuntimeError):
     """No nondegenerate choice of a construction's free parameters was found (never seen in exact
     arithmetic; float arithmetic can degenerate at large sizes)."""
@@ -77,20 +82,5 @@ class VerificationError(RuntimeError):
     """A constructed decomposition did not multiply back to the input (a bug, never expected)."""
 
 
-#: the two regimes of the paper: ``positive`` (Theorem 2: every scale b_i, c_i > 0) and ``signed``
-#: (Theorem 3's wording: nonzero scales)
-REGIMES = ("positive", "signed")
-
-
 class RegimeError(InputError):
     """A regime that is neither ``"positive"`` nor ``"signed"``."""
-
-
-def validated_regime(regime: object) -> str:
-    """``regime`` itself when it is one of :data:`REGIMES`; otherwise :class:`RegimeError`. Every
-    public entry point that takes a regime calls this first: an unknown value must never fall
-    through to one branch of an ``if regime == "positive"`` test."""
-    if not isinstance(regime, str) or regime not in REGIMES:
-        shown = " ".join(str(regime).split())[:40]
-        raise RegimeError(f"unknown regime {shown!r}; use 'positive' or 'signed'")
-    return regime

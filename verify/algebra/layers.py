@@ -150,20 +150,6 @@ def pairs_from_factors(ar: Arithmetic, factors: Sequence[tuple[str, Mat]],
     return pairs
 
 
-def _abs_column_sums(ar: Arithmetic, M: Mat, row_weights: Sequence[Scalar] | None = None) -> list[Scalar]:
-    r"""``\sum_i w_i |M_{ij}|`` for every column ``j`` (``w = 1`` by default)."""
-    if ar.name == "float":
-        import numpy as np
-
-        a = np.abs(M.v)
-        if row_weights is not None:
-            a = a * np.abs(np.asarray(row_weights, dtype=float))[:, None]
-        return list(a.sum(axis=0))
-    rows = M.rows()
-    w = [ar.scalar(1)] * len(rows) if row_weights is None else [abs(x) for x in row_weights]
-    return [sum((w[i] * abs(r[j]) for i, r in enumerate(rows)), ar.scalar(0)) for j in range(M.shape[1])]
-
-
 def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> Any:
     r"""The largest 1-norm condition number ``\|M\|_1 \|M^{-1}\|_1`` over the ``2k`` layers.
 
@@ -181,21 +167,13 @@ def layer_cond_1(ar: Arithmetic, pairs: Sequence[Pair]) -> Any:
     for p in pairs:
         binv = [one / abs(x) for x in p.b]
         cinv = [one / abs(x) for x in p.c]
-        L = max(max(one + x for x in _abs_column_sums(ar, p.A)), max(abs(x) for x in p.b))
-        Linv = max(max(one + x for x in _abs_column_sums(ar, p.A, binv)), max(binv))
-        U = max(max(abs(x) for x in p.c), max(one + x for x in _abs_column_sums(ar, p.D)))
-        Uinv = max(max(cinv), max(one + x for x in _abs_column_sums(ar, p.D, cinv)))
+        L = max(max(one + x for x in ar.abs_column_sums(p.A.v)), max(abs(x) for x in p.b))
+        Linv = max(max(one + x for x in ar.abs_column_sums(p.A.v, binv)), max(binv))
+        U = max(max(abs(x) for x in p.c), max(one + x for x in ar.abs_column_sums(p.D.v)))
+        Uinv = max(max(cinv), max(one + x for x in ar.abs_column_sums(p.D.v, cinv)))
         for cond in (L * Linv, U * Uinv):
             best = cond if best is None or cond > best else best
-    if ar.exact:
-        import mpmath
-
-        return mpmath.mpf(int(best.numerator)) / int(best.denominator)
-    if ar.name == "mp":  # an mpf of the layers' context: kept as mpmath.mpf, past float64's range
-        import mpmath
-
-        return mpmath.mpf(best)
-    return float(best)
+    return ar.to_unbounded(best)
 
 
 def apply_L(ar: Arithmetic, A: Mat, b: Sequence[Scalar], M: Mat) -> Mat:
@@ -244,20 +222,19 @@ def equals_product(ar: Arithmetic, pairs: Sequence[Pair], T: Mat) -> bool:
     left = ar.eye(T.shape[0])
     for kind, prm in reversed(layers[h:]):
         left = apply_L(ar, *prm, left) if kind == "L" else apply_U(ar, *prm, left)
-    return ar.equal(left.v, right.v)  # type: ignore[attr-defined]
+    return ar.equal(left.v, right.v)
 
 
 def convert_pairs(pairs: Sequence[Pair], source: Arithmetic, target: Arithmetic) -> list[Pair]:
-    """The same pairs in another arithmetic, explicitly: every entry goes through its exact rational
-    value (``Fraction`` of the source's string), then is rounded once by ``target``. Exact -> float
+    """The same pairs in another arithmetic, explicitly: every entry goes through the rational it
+    stands for (:meth:`~verify.algebra.arith.base.Arithmetic.to_rational`), then is rounded once by ``target``. Exact -> float
     is therefore correctly rounded, and float -> exact is exact."""
-    from fractions import Fraction
 
     from ..io.entries import unlimited_int_digits
 
     def q(x: Scalar) -> Scalar:
         with unlimited_int_digits():
-            return target.scalar(Fraction(source.to_str(x)) if source.name != "float" else Fraction(float(x)))
+            return target.scalar(source.to_rational(x))
 
     def m(M: Mat) -> Mat:
         return target.matrix([[q(x) for x in r] for r in M.rows()])

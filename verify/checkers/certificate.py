@@ -41,6 +41,7 @@ import flint
 from ..errors import InputError
 from ..io.entries import to_fraction
 from ..io.matrix import as_fraction_rows
+from ..vocabulary import Regime
 from .decomposition import check
 
 
@@ -213,7 +214,7 @@ def _sign_rule(t: list[Fraction], s: list[Fraction], regime: str, name: str, ide
     """The obligation shared by ``trace`` and ``minors``: sum_I t_I x^I = sum_I s_I b^I has no solution."""
     a = t + [-x for x in s]
     nonzero = sum(1 for x in a if x != 0)
-    if regime == "signed":
+    if regime == Regime.SIGNED:
         if nonzero != 1:
             return CertificateResult(False, f"signed {name} certificate needs exactly one nonzero coefficient; "
                                             f"{coefficients} has {nonzero}")
@@ -328,7 +329,7 @@ def _check_lp(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_mino
             vals = [v * math.prod(tau[i] for i in alpha) for alpha, v in F.items() if v != 0]
             if vals and (all(v > 0 for v in vals) or all(v < 0 for v in vals)):
                 excluded.add(tau)
-    need = [(1,) * n] if regime == "positive" else \
+    need = [(1,) * n] if regime == Regime.POSITIVE else \
         [tuple(1 if (b >> i) & 1 else -1 for i in range(n)) for b in range(2 ** n)]
     missing = [tau for tau in need if tau not in excluded]
     if missing:
@@ -336,15 +337,15 @@ def _check_lp(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_mino
                                         f"not excluded ({len(missing)} of {len(need)} are not): some F = sum_j "
                                         "lambda_j g_j there has coefficients of both signs, or is 0")
     return CertificateResult(True, f"lp: F = sum_j lambda_j g_j, re-expanded exactly from minors of T11 and "
-                                   f"(T^-1)_22, has coefficients of one sign on {'the positive orthant' if regime == 'positive' else f'all {len(need)} orthants'}, "
+                                   f"(T^-1)_22, has coefficients of one sign on {'the positive orthant' if regime == Regime.POSITIVE else f'all {len(need)} orthants'}, "
                                    "so charpoly(T11 C^-1) = charpoly(B (T^-1)_22) has no solution with "
-                                   f"{'positive' if regime == 'positive' else 'nonzero'} scales")
+                                   f"{Regime(regime).scales} scales")
 
 
 def _check_radius(T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult) -> CertificateResult:
     if radius is None:
         return res
-    if regime != "positive":
+    if regime != Regime.POSITIVE:
         return CertificateResult(False, "a signed certificate does not hold on an open set; radius must be null")
     r = _fr(radius, "radius")
     t, s = _diagonals(T, d)
@@ -383,7 +384,7 @@ def _check_zero_block(T: list[list[Fraction]], d: int, regime: str, cert: dict) 
                                        "so no diagonal B, C give -T21 = B T12^-1 C")
     if w["kind"] == "sign":
         i, j = cell(w.get("entry"))
-        if regime != "positive":
+        if regime != Regime.POSITIVE:
             return CertificateResult(False, "a sign witness proves nothing in the signed regime")
         if not M[i][j] * R[i][j] < 0:
             return CertificateResult(False, f"sign witness ({i},{j}): T12^-1 and -T21 do not have opposite signs")

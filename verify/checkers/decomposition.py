@@ -35,10 +35,11 @@ from fractions import Fraction
 from itertools import chain
 from typing import Any
 
-from ..errors import REGIMES, InputError, validated_regime
+from ..errors import InputError
 from ..io.entries import to_fraction
 from ..io.matrix import as_matrix
 from ..io.outward import arb_endpoint, down, up
+from ..vocabulary import FLOAT_TOLERANCE, REGIMES, Regime, mp_tolerance, validated_regime
 
 
 class DecompositionFormatError(InputError):
@@ -56,7 +57,7 @@ class CheckResult:
 
 
 #: the default tolerance for decimal layers never exceeds float64's standard bound
-MAX_DEFAULT_TOL = Fraction(1, 10**8)
+MAX_DEFAULT_TOL = FLOAT_TOLERANCE  # the same default as decompose's, from the shared vocabulary
 #: a ``digits`` claim beyond this is refused as malformed
 MAX_DIGITS = 100_000
 ARITHMETICS = ("exact", "mp", "float")
@@ -90,7 +91,17 @@ class LayerKind:
             return Fraction(0)
         if self.digits <= FLOAT_DIGITS:
             return MAX_DEFAULT_TOL
-        return min(MAX_DEFAULT_TOL, Fraction(1, 10 ** ((self.digits - 3) // 2)))
+        return min(MAX_DEFAULT_TOL, mp_tolerance(self.digits - 3))
+
+
+#: (the file's arithmetic label, the kind its numbers are) that agree; mp at 15 digits prints like float64
+CONSISTENT_LABELS = {("exact", "exact"), ("mp", "mp"), ("float", "float"), ("mp", "float")}
+
+
+def _scale_refusal(regime: str) -> str:
+    r = Regime(regime)
+    extra = "; the signed regime accepts nonzero scales" if r == Regime.POSITIVE else ""
+    return f"a scale b_i or c_i is not {r.scales} ({r} regime{extra})"
 
 
 def layer_kind(raw: list) -> LayerKind:
@@ -212,7 +223,7 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
     notes, false_claims = _structural_claims(data, d, len(raw), regime)
     if false_claims:
         return CheckResult(False, "the file's claims are false: " + "; ".join(false_claims), false_claims + notes)
-    if arithmetic != kind.name and not (arithmetic == "mp" and kind.name == "float"):  # mp at 15 digits prints like float64
+    if (arithmetic, kind.name) not in CONSISTENT_LABELS:
         notes.append(f"the file says arithmetic {arithmetic}; its layers are {kind.name} numbers"
                      + (" (checked by exact equality)" if kind.exact and tol is None else ""))
     exact_check = used_tol == 0  # equality decides: no tolerance is involved
@@ -277,12 +288,8 @@ def _decide(M: Any, raw: list, kind: LayerKind, sign: bool, regime: str, tol: Fr
             return _check_floats(M, floats, sign, regime, tol, claimed, raw)
     pairs = [([[_fr(x) for x in r] for r in A], [_fr(x) for x in b], [_fr(x) for x in c], [[_fr(x) for x in r] for r in D])
              for A, b, c, D in raw]
-    if regime == "signed":
-        if any(x == 0 for _, b, c, _ in pairs for x in b + c):
-            return _Found(False, "a scale b_i or c_i is zero (signed regime: nonzero)")
-    elif any(x <= 0 for _, b, c, _ in pairs for x in b + c):
-        return _Found(False, "a scale b_i or c_i is not positive (positive regime; --regime signed accepts "
-                             "nonzero scales)")
+    if not all(Regime(regime).admits(x) for _, b, c, _ in pairs for x in b + c):
+        return _Found(False, _scale_refusal(regime))
     if kind.exact or tol == 0:
         found = _check_exact(M.rows, pairs, sign)
         if found.ok or tol == 0:
@@ -339,12 +346,8 @@ def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: Fraction, c
     from ..bounds import normwise_interval
 
     scales = np.concatenate([np.concatenate([b, c]) for _, b, c, _ in pairs])
-    if regime == "signed":
-        if np.any(scales == 0):
-            return _Found(False, "a scale b_i or c_i is zero (signed regime: nonzero)")
-    elif np.any(scales <= 0):
-        return _Found(False, "a scale b_i or c_i is not positive (positive regime; --regime signed accepts "
-                             "nonzero scales)")
+    if not all(Regime(regime).admits(x) for x in scales):
+        return _Found(False, _scale_refusal(regime))
     layers = []
     for A, b, c, D in pairs:
         layers += [("L", b, A), ("U", c, D)]

@@ -7,7 +7,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 #: exit codes: success; a check failed (or a float/mp result missed its tolerance); bad input or a
 #: missing optional dependency (one line on stderr); an internal error (a bug: please report it)
@@ -100,10 +100,10 @@ def cost_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--yes", action="store_true", help="go ahead with exact work whatever the estimate")
 
 
-def advice(arithmetic: str, method: str, digits: Optional[int]) -> str:
-    """What to try when a float/mp result misses its tolerance, for the mode that was used."""
-    if arithmetic == "mp":
-        more = f"more digits (--mp {2 * (digits or 50)})"
+def advice(ar: Any, method: str) -> str:
+    """What to try when a float/mp result misses its tolerance, for the arithmetic and method used."""
+    if not ar.fixed_precision:  # mp: its digits can be raised
+        more = f"more digits (--mp {2 * ar.digits})"
         return f"try {more}, --exact" + (", or --method stable" if method == "minimal" else "")
     if method == "minimal":
         return "try --method stable (well-conditioned layers), --mp 40, or --exact"

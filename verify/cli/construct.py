@@ -8,6 +8,7 @@ import sys
 from importlib import resources
 
 from ..io.outward import up
+from ..vocabulary import Method
 from .common import (
     EXIT_MISMATCH,
     EXIT_OK,
@@ -84,40 +85,41 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_decompose(args: argparse.Namespace) -> int:
+    from ..algebra.arith import get_arithmetic
     from ..io import read_matrix
     from ..theorem2 import decompose, to_json, to_latex, to_text
-    from ..theorem2.decompose import default_method
+    from ..theorem2.decompose import as_method, choose_arithmetic, default_method
 
     T = read_matrix(args.path)
-    if args.digits is not None or args.arithmetic:
-        arithmetic = "mp" if args.digits is not None else args.arithmetic
+    if args.digits is not None or args.arithmetic:  # the flags' strings become an arithmetic here, once
+        ar = get_arithmetic("mp" if args.digits is not None else args.arithmetic, args.digits or 50)
         why = "as requested"
     else:
-        arithmetic = "float" if T.binary_float else "exact"
+        ar = choose_arithmetic(T)
         why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
                "the input is exact (integers, fractions or decimal text); --float for float64")
-    method = args.method or default_method(arithmetic)
+    method = as_method(args.method) if args.method else default_method(ar)
     slow_exact = False
-    if arithmetic == "exact":
+    if ar.exact:
         refusal, slow_exact = exact_cost_check(T, args, "use --float (stable method, k = 7 or 8) or --mp 40 for a "
                                                          "certified float result")
         if refusal:
             return refusal
     # a bar only where a stage takes over a second: the stable method at 2d >= 256 in float64 or 2d >= 8
     # in mp (4 stages), and exact mode when its estimate exceeds a second (construct, verify, write)
-    slow_stable = method == "stable" and T.n >= (256 if arithmetic == "float" else 8)
+    slow_stable = method == Method.STABLE and T.n >= (256 if ar.float64_arrays else 8)
     quiet = not sys.stderr.isatty() or not (slow_stable or slow_exact)
     with progress(4 if slow_stable else 3, f"{method} decomposition, 2d = {T.n}", "stage", quiet) as bar:
-        dec = decompose(T, arithmetic, method=method, digits=args.digits or 50, sign_layer=args.sign_layer,
+        dec = decompose(T, ar, method=method, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None,
                         max_seconds=None, max_bytes=None)  # the cost was weighed above (--max-bytes, --yes)
         text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
         bar.update(0 if slow_stable else 1)
     print(text)
-    print(f"verify: {arithmetic} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
+    print(f"verify: {ar.name} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
         return err(f"residual bound {up(dec.residual)} exceeds the tolerance {up(dec.tolerance)}; "
-                    f"{advice(arithmetic, method, args.digits)}", EXIT_MISMATCH)
+                    f"{advice(ar, method)}", EXIT_MISMATCH)
     return EXIT_OK
 
 

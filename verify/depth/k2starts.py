@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 import numpy as np
 
+from ..vocabulary import Regime
 from .kpairs import least_squares, pack
 
 
@@ -35,7 +36,7 @@ def reduced_k2_starts(Tf: np.ndarray, regime: str, rng: np.random.Generator, tri
     Sigma = T22 - T21 @ np.linalg.solve(T11, T12)
     Si = np.linalg.inv(Sigma)
     I = np.eye(d)
-    pos = regime == "positive"
+    pos = regime == Regime.POSITIVE
 
     def split_u(w: np.ndarray) -> tuple:
         Y = w[: d * d].reshape(d, d)
@@ -184,7 +185,7 @@ def solve_scales(Tf: np.ndarray, regime: str, rng: np.random.Generator, tries: i
     E[eq, np.arange(len(coef))] = 1.0
     found = []
     for _ in range(tries):
-        sigma = np.ones(n) if regime == "positive" else rng.choice([-1.0, 1.0], size=n)
+        sigma = np.ones(n) if regime == Regime.POSITIVE else rng.choice([-1.0, 1.0], size=n)
         sigma[0] = 1.0
         sterm = coef * np.prod(np.where(inc > 0, sigma[None, :], 1.0), axis=1)
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..errors import REGIMES, validated_regime  # noqa: F401  (REGIMES re-exported)
+from ..vocabulary import REGIMES, Regime, validated_regime  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def n_params(k: int, d: int) -> int:
 def entry_map(k: int, d: int, regime: str) -> list[Param]:
     """For every parameter, the layer entry it moves (the conventions of the module docstring)."""
     regime = validated_regime(regime)
-    pos = regime == "positive"
+    pos = regime == Regime.POSITIVE
     out: list[Param] = []
     idx = 0
     for i in range(k):
@@ -77,7 +77,7 @@ def unpack(theta: Sequence[Any], k: int, d: int, regime: str,
         off += d
         D = [list(theta[off + p * d: off + (p + 1) * d]) for p in range(d)]
         off += d * d
-        if regime == "positive":
+        if regime == Regime.POSITIVE:
             beta, gamma = [exp(x) for x in beta], [exp(x) for x in gamma]
         out.append((A, beta, gamma, D))
     return out
@@ -87,8 +87,8 @@ def pack(pairs: Sequence[tuple[Any, Sequence, Sequence, Any]], regime: str) -> n
     """Inverse of :func:`unpack` for float pairs (positive regime: log of the scales)."""
     parts: list[float] = []
     for A, b, c, D in pairs:
-        b = np.log(np.asarray(b, float)) if regime == "positive" else np.asarray(b, float)
-        c = np.log(np.asarray(c, float)) if regime == "positive" else np.asarray(c, float)
+        b = np.log(np.asarray(b, float)) if regime == Regime.POSITIVE else np.asarray(b, float)
+        c = np.log(np.asarray(c, float)) if regime == Regime.POSITIVE else np.asarray(c, float)
         parts += list(np.asarray(A, float).ravel()) + list(b) + list(c) + list(np.asarray(D, float).ravel())
     return np.array(parts)
 

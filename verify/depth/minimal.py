@@ -39,7 +39,7 @@ import scipy.optimize
 
 from ..algebra.arith import get_arithmetic
 from ..algebra.layers import Pair, pairs_from_factors
-from ..errors import SingularMatrixError, validated_regime
+from ..errors import SingularMatrixError
 from ..io.entries import lifts_int_digit_limit
 from ..io.matrix import MatrixInput, as_matrix
 from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
@@ -48,6 +48,7 @@ from ..theorem3.lp import MAX_DEGREE as LP_DEGREE
 from ..theorem3.lp import MAX_SECONDS as LP_SECONDS
 from ..theorem3.lp import lp_certificate
 from ..theorem3.obstructions import zero_block
+from ..vocabulary import Regime, Status, validated_regime
 from .k2starts import reduced_k2_starts, spectral_k2_starts
 from .kpairs import jacobian, least_squares, n_params, product_float, unpack
 from .krawczyk import Certificate, krawczyk
@@ -57,7 +58,7 @@ from .krawczyk import Certificate, krawczyk
 class KOutcome:
     """The evidence for one ``k``."""
 
-    status: str  # exact | certified | numerical | not found | impossible | skipped
+    status: Status  # exact | certified | numerical | not found | impossible | skipped
     reason: str = ""
     residual: Optional[float] = None
     box_radius: Optional[float] = None
@@ -83,12 +84,12 @@ class DepthResult:
         """Whether ``k_min`` is proved to be the fewest pairs: a decomposition with ``k_min`` pairs is
         exact or certified, and every smaller ``k`` is ``"impossible"`` (a proof). Otherwise ``k_min``
         is only an upper bound: a smaller ``k`` was "not found" (no proof either way)."""
-        if self.k_min is None or self.per_k[self.k_min].status not in ("exact", "certified"):
+        if self.k_min is None or self.per_k[self.k_min].status not in (Status.EXACT, Status.CERTIFIED):
             return False
-        return all(self.per_k[k].status == "impossible" for k in range(1, self.k_min))
+        return all(self.per_k[k].status == Status.IMPOSSIBLE for k in range(1, self.k_min))
 
 
-FOUND = ("exact", "certified", "numerical")
+FOUND = tuple(s for s in Status if s.found)  # exact, certified, numerical
 
 
 def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, Any]:
@@ -100,10 +101,9 @@ def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, 
     if off:
         return False, f"T11 is not diagonal (entry {off[0][0] + 1},{off[0][1] + 1} is nonzero)", None
     c = [T11[i][i] for i in range(d)]
-    ok = (lambda x: x > 0) if regime == "positive" else (lambda x: x != 0)
+    ok = Regime(regime).admits
     if not all(ok(x) for x in c):
-        return False, ("a diagonal entry of T11 is not positive" if regime == "positive"
-                       else "a diagonal entry of T11 is zero"), None
+        return False, f"a diagonal entry of T11 is not {Regime(regime).scales}", None
     A = [[rows[d + i][j] / c[j] for j in range(d)] for i in range(d)]
     T12 = [r[d:] for r in rows[:d]]
     S = [[rows[d + i][d + j] - sum(A[i][t] * T12[t][j] for t in range(d)) for j in range(d)] for i in range(d)]
@@ -112,8 +112,7 @@ def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, 
         return False, "the Schur complement T/T11 is not diagonal", None
     b = [S[i][i] for i in range(d)]
     if not all(ok(x) for x in b):
-        return False, ("a diagonal entry of T/T11 is not positive" if regime == "positive"
-                       else "a diagonal entry of T/T11 is zero"), None
+        return False, f"a diagonal entry of T/T11 is not {Regime(regime).scales}", None
     return True, "T11 and T/T11 are diagonal", [(A, b, c, T12)]
 
 
@@ -130,7 +129,7 @@ def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
     ``Y = T_{12} B^{-1}``, ``X = (T_{22} B^{-1} - I) Y^{-1}``; ``None`` when neither applies."""
     cert, _ = certify(M, regime)
     if cert is not None:
-        return KOutcome("impossible", f"{cert['type']} certificate: {cert['statement']} (proofs/theorem3.md)",
+        return KOutcome(Status.IMPOSSIBLE, f"{cert['type']} certificate: {cert['statement']} (proofs/theorem3.md)",
                         certificate=cert)
     rows, d = M.rows, M.d
     if any(rows[i][j] != 0 for i in range(d) for j in range(d)):
@@ -144,7 +143,7 @@ def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
     pairs = pairs_from_factors(ar, [("E", X), ("F", Y), ("E", -Yi), ("F", ar.zeros(d))],
                                [ar.scalar(x) for x in z.c], [ar.scalar(x) for x in z.b])
     dec = verified_decomposition(ar, ar.from_fractions(rows), pairs, False, 0.0, regime=regime)
-    return KOutcome("exact", "T11 = 0 and -T21 = B T12^-1 C is solvable (proofs/theorem3.md, Lemma 3)",
+    return KOutcome(Status.EXACT, "T11 = 0 and -T21 = B T12^-1 C is solvable (proofs/theorem3.md, Lemma 3)",
                     residual=0.0, decomposition=dec)
 
 
@@ -175,15 +174,15 @@ def _two_pairs(M: MatrixInput, regime: str, starts: int, seed: int, digits: int,
         if full.status in FOUND:
             return full
     first = search_k(M, 2, regime, stages=("reduced",), **search)
-    if first.status == "certified":
+    if first.status == Status.CERTIFIED:
         return first
-    decided = _lp_decision(M, regime, first, lp_degree, lp_seconds) if first.status == "not found" else first
-    if decided.status == "impossible" or M.d > FULL_SEARCH_MAX_D:
+    decided = _lp_decision(M, regime, first, lp_degree, lp_seconds) if first.status == Status.NOT_FOUND else first
+    if decided.status == Status.IMPOSSIBLE or M.d > FULL_SEARCH_MAX_D:
         return decided
     full = full or search_k(M, 2, regime, stages=("full",), **search)  # at most once
-    if full.status in FOUND and not (full.status == "numerical" and first.status == "numerical"):
+    if full.status in FOUND and not (full.status == Status.NUMERICAL and first.status == Status.NUMERICAL):
         return full
-    if first.status == "numerical":
+    if first.status == Status.NUMERICAL:
         return first
     return replace(full, reason=full.reason + decided.reason[len(first.reason):],  # and what the LP tried
                    lp_degree=decided.lp_degree)
@@ -202,7 +201,7 @@ def _lp_decision(M: MatrixInput, regime: str, searched: KOutcome, max_degree: in
     cert, attempt = lp_certificate(M.rows, regime, max_degree=max_degree, Tinv=M.inverse, max_seconds=seconds)
     if cert is not None:
         D = max(attempt.degrees)
-        return KOutcome("impossible", f"lp certificate (degree {D}): {cert['statement']} (proofs/theorem3.md, "
+        return KOutcome(Status.IMPOSSIBLE, f"lp certificate (degree {D}): {cert['statement']} (proofs/theorem3.md, "
                                       "Lemma 6)", starts=searched.starts, certificate=cert)
     return replace(searched, reason=searched.reason + f"; {attempt.reason}",
                    lp_degree=max(attempt.degrees, default=0))
@@ -267,7 +266,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
                     best_x, best_r = sol.x, r
                 if r < 1e-8:  # float64 stalls near 1e-11 for large parameters: mp Newton takes it from here
                     first = _polish_and_certify(M, Ts, s, sol.x, k, d, regime, digits, 0)
-                    if first.status == "certified":
+                    if first.status == Status.CERTIFIED:
                         return first
                     fallback = fallback or first
             if fallback is None:
@@ -277,7 +276,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
     for start in range(starts if best_r >= 1e-11 and "full" in stages else 0):
         used = start + 1
         x0 = rng.standard_normal(m)
-        if regime == "positive":
+        if regime == Regime.POSITIVE:
             x0 = np.where(_scale_mask(k, d), 0.3 * x0, x0)
         sol = least_squares(fun, x0, jac, max_nfev=200)
         r = np.inf if sol is None else float(np.linalg.norm(sol.fun)) / max(float(np.linalg.norm(Tf)), 1e-300)
@@ -288,7 +287,7 @@ def search_k(T: Any, k: int, regime: str, *, starts: int = 20, seed: int = 0,
         if best_r < 1e-11:
             break
     if best_x is None or best_r > 1e-7:
-        return KOutcome("not found", f"best relative residual {best_r:.2e} after {used} starts (not a proof)",
+        return KOutcome(Status.NOT_FOUND, f"best relative residual {best_r:.2e} after {used} starts (not a proof)",
                         residual=best_r, starts=used)
     return _polish_and_certify(M, Ts, s, best_x, k, d, regime, digits, used)
 
@@ -350,7 +349,7 @@ def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k:
     Tn = float(np.linalg.norm(np.array([[float(q) for q in r] for r in Ts])))
     rel = (res or 0.0) / Tn
     if singular:
-        return KOutcome("numerical", f"polished to {rel:.2e}; the gauge-fixed Jacobian is singular, so no "
+        return KOutcome(Status.NUMERICAL, f"polished to {rel:.2e}; the gauge-fixed Jacobian is singular, so no "
                                      "certificate was attempted", residual=rel, starts=starts,
                         decomposition=_mp_decomposition(M, s, theta, k, d, regime, digits, ctx))
     # Krawczyk at the polished point, with Y the inverse of the float Jacobian there
@@ -364,9 +363,9 @@ def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k:
                                  radius, prec)
     dec = _mp_decomposition(M, s, theta, k, d, regime, digits, ctx)
     if cert.passed:
-        return KOutcome("certified", f"Krawczyk's test passed (contraction {cert.contraction:.2e})",
+        return KOutcome(Status.CERTIFIED, f"Krawczyk's test passed (contraction {cert.contraction:.2e})",
                         residual=rel, box_radius=radius, starts=starts, decomposition=dec)
-    return KOutcome("numerical", f"polished to {rel:.2e}, Krawczyk's test failed (contraction {cert.contraction:.2e})",
+    return KOutcome(Status.NUMERICAL, f"polished to {rel:.2e}, Krawczyk's test failed (contraction {cert.contraction:.2e})",
                     residual=rel, starts=starts, decomposition=dec)
 
 
@@ -400,21 +399,21 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
     if det == 0:
         raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
     out = DepthResult(None, regime, T=M.rows)
-    if regime == "positive" and det < 0:
+    if regime == Regime.POSITIVE and det < 0:
         for k in range(1, max_k + 1):
-            out.per_k[k] = KOutcome("impossible", "det T < 0 and positive scales preserve orientation")
+            out.per_k[k] = KOutcome(Status.IMPOSSIBLE, "det T < 0 and positive scales preserve orientation")
         return out
     for k in range(1, max_k + 1):
         if out.k_min is not None:
-            out.per_k[k] = KOutcome("skipped", f"k = {out.k_min} already found")
+            out.per_k[k] = KOutcome(Status.SKIPPED, f"k = {out.k_min} already found")
             continue
         if k == 1:
             found, reason, pairs = one_pair_exact(M.rows, regime)
-            out.per_k[1] = (KOutcome("exact", reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
-                            if found else KOutcome("impossible", reason + " (the k = 1 criterion is exact)"))
+            out.per_k[1] = (KOutcome(Status.EXACT, reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
+                            if found else KOutcome(Status.IMPOSSIBLE, reason + " (the k = 1 criterion is exact)"))
         elif k >= 3:
             dec = _three_pairs(M, regime)
-            out.per_k[k] = KOutcome("exact", "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
+            out.per_k[k] = KOutcome(Status.EXACT, "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
             out.per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree, lp_seconds)
         if out.per_k[k].status in FOUND:

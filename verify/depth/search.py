@@ -33,6 +33,7 @@ import numpy as np
 from ..io.matrix import as_matrix
 from ..theorem3.certificate import certify
 from ..theorem3.lp import lp_certificate
+from ..vocabulary import Regime
 from .minimal import depth
 from .survey import ENSEMBLES as SURVEY_ENSEMBLES
 from .survey import sample as survey_sample
@@ -158,7 +159,7 @@ def _search(d: int, family: str, samples: int, regime: str, seed: int, starts: i
             if sign != 0:
                 break
             out.redrawn_singular += 1
-        if regime == "positive" and sign < 0:
+        if regime == Regime.POSITIVE and sign < 0:
             T[0] = -T[0]
         M = as_matrix(T, source="search")
         x = recall(done, index, T, {"found", "best_residual"})

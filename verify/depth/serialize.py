@@ -6,6 +6,7 @@ from typing import Any
 
 from ..io.outward import up
 from ..theorem2.serialize import num, to_json
+from ..vocabulary import Status
 
 
 def depth_to_json(result: Any) -> dict[str, Any]:
@@ -53,15 +54,15 @@ def summary(result: Any) -> str:
     """One line that says what is proved: ``minimal depth k = K (proved)``, or ``k <= K`` with the
     smaller ``k`` that were only not found, or that nothing was found."""
     if result.k_min is None:
-        if all(o.status == "impossible" for o in result.per_k.values()):
+        if all(o.status == Status.IMPOSSIBLE for o in result.per_k.values()):
             return "no k up to the largest tried is possible (proved)"
         return "no decomposition found up to the largest k tried"
     k = result.k_min
     status = result.per_k[k].status
     if result.proved_minimal:
         return f"minimal depth k = {k} (proved: every smaller k is impossible, k = {k} is {status})"
-    open_ks = [j for j in range(1, k) if result.per_k[j].status != "impossible"]
-    how = "found numerically, not certified" if status == "numerical" else status
+    open_ks = [j for j in range(1, k) if result.per_k[j].status != Status.IMPOSSIBLE]
+    how = "found numerically, not certified" if status == Status.NUMERICAL else status
     text = f"k <= {k} (k = {k} {how})"
     if open_ks:
         text += "; " + ", ".join(f"k = {j} {result.per_k[j].status}" for j in open_ks) + " (not a proof of impossibility)"

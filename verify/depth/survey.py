@@ -27,6 +27,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
+from ..vocabulary import Regime
 from .minimal import depth
 
 ENSEMBLES = ("gaussian", "uniform", "orthogonal", "permutation", "wishart")
@@ -112,7 +113,7 @@ def tasks(ds: list[int], ensemble: str, samples: int, regime: str, seed: int) ->
     for d in ds:
         for _ in range(samples):
             T = sample(ensemble, d, rng)
-            if regime == "positive" and np.linalg.slogdet(T)[0] < 0:
+            if regime == Regime.POSITIVE and np.linalg.slogdet(T)[0] < 0:
                 T[0] *= -1
             out.append((T, int(rng.integers(2**31))))
     return out

@@ -42,12 +42,11 @@ def digits(rng: np.random.Generator) -> np.ndarray:
 
 def dataset(name: str, N: int, rng: np.random.Generator) -> np.ndarray:
     """``N`` points of a named data set (digits: all 1797, ``N`` ignored)."""
-    if name == "moons":
-        x = two_moons(N, rng)
-    elif name == "circles":
-        x = circles(N, rng)
-    elif name == "digits":
-        x = digits(rng)
-    else:
+    make = {"moons": lambda: two_moons(N, rng), "circles": lambda: circles(N, rng), "digits": lambda: digits(rng)}
+    if name not in make:
         raise PaddingInputError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
-    return x
+    return make[name]()
+
+
+#: the data sets that come with their own size (``N`` is ignored)
+FIXED_SIZE = frozenset({"digits"})

@@ -35,7 +35,7 @@ from scipy.special import logsumexp
 from ..flows.diagnostics import condition_number
 from ..flows.flow import Flow, coupling_flow
 from ..flows.train import Adam, fit
-from .data import PaddingInputError, dataset
+from .data import FIXED_SIZE, PaddingInputError, dataset
 
 KINDS = ("none", "zero", "gaussian", "gaussian-clipped")
 
@@ -121,7 +121,7 @@ def train_flow(name: str, kind: str, seed: int, *, N: int = 2000, layers: int = 
     rng = np.random.default_rng(seed)
     x = dataset(name, 2 * N, rng)
     d = x.shape[1]
-    split = len(x) * 3 // 4 if name == "digits" else N
+    split = len(x) * 3 // 4 if name in FIXED_SIZE else N
     train = pad(x[:split], kind, rng)
     cut = int(0.85 * len(train))
     train, val = train[:cut], train[cut:]

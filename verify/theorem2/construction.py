@@ -34,7 +34,7 @@ import numpy as np
 from ..algebra.arith.base import Arithmetic, Mat, Scalar
 from ..algebra.layers import Pair, pairs_from_factors, split
 from ..algebra.triangular import ldu, triangular_inverse, upper_eigenvectors
-from ..errors import ConstructionError  # noqa: F401 -- raised here (decompose catches it); defined with the others
+from ..errors import ConstructionError, Unsupported
 
 
 @dataclass
@@ -199,7 +199,10 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     W = -SB.inv()
     WQ = None
     if Q is None:
-        eig = ar.real_eigenbasis(W.v)
+        try:
+            eig = ar.real_eigenbasis(W.v)
+        except Unsupported:  # exact and mp have no eigenbasis primitive: the caller passes Q there
+            return None
         if eig is None:
             return None
         Q, WQ = ar.mat(eig[0]), ar.mat(eig[1])
@@ -244,7 +247,7 @@ def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator])
             rest = rest * v
         vals[0] = detT / rest
     else:
-        if ar.name == "mp":  # no exponent range to leave: the root of the determinant itself
+        if ar.unbounded_exponent:  # no exponent range to leave (mp): the root of the determinant itself
             r = ar.root(T.det(), 2 * d)
         else:
             _, logdet = np.linalg.slogdet(ar.to_numpy(T.v))
@@ -256,7 +259,7 @@ def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator])
             rest = rest * v
         f[0] = one / rest
         vals = [r * v for v in f]
-        if ar.name == "mp":  # refine so that the product is det T to working precision
+        if ar.unbounded_exponent:  # refine so that the product is det T to working precision
             detT = T.det()
             prod = one
             for v in vals:

@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..algebra.arith import Arithmetic, Mat, get_arithmetic
+from ..algebra.arith import Arithmetic, Mat, as_arithmetic, get_arithmetic
 from ..algebra.layers import (
     Pair,
     apply_pairs,
@@ -33,20 +33,14 @@ from ..algebra.layers import (
     layer_matrices,
     sign_matrix,
 )
-from ..errors import (
-    InputError,
-    MatrixValueError,
-    NegativeDeterminantError,
-    SingularMatrixError,
-    VerificationError,
-    validated_regime,
-)
+from ..errors import InputError, MatrixValueError, NegativeDeterminantError, SingularMatrixError, VerificationError
 from ..io.matrix import MatrixInput, as_matrix
+from ..vocabulary import Method, validated_regime
 from .construction import ConstructionError, one_pair, three_pairs
 from .residual import ARB_MAX_N, residual_bound
 from .stable import stable_pairs
 
-METHODS = ("minimal", "stable")
+METHODS = tuple(m.value for m in Method)  # the names, for callers that list them
 
 
 class MethodError(InputError):
@@ -89,10 +83,10 @@ class Decomposition:
         out = layer_matrices(self.ar, self.pairs)
         return ([sign_matrix(self.ar, 2 * self.d)] if self.sign_layer else []) + out
 
-    def pairs_in(self, arithmetic: str, digits: int = 50) -> list[Pair]:
+    def pairs_in(self, arithmetic: "Arithmetic | str", digits: int = 50) -> list[Pair]:
         """The pairs converted to another arithmetic (``"exact"``, ``"mp"``, ``"float"``); see
         :func:`verify.algebra.layers.convert_pairs`."""
-        return convert_pairs(self.pairs, self.ar, get_arithmetic(arithmetic, digits))
+        return convert_pairs(self.pairs, self.ar, as_arithmetic(arithmetic, digits))
 
     def as_fractions(self) -> list[dict[str, Any]]:
         """The pairs as Python ``Fraction``s, ``[{"A": rows, "b": list, "c": list, "D": rows}, ...]``:
@@ -110,28 +104,22 @@ class Decomposition:
         return flip_first_row(self.ar, P) if self.sign_layer else P
 
 
-FLOAT_OVERFLOW = Fraction(2) ** 1024 - Fraction(2) ** 970  # rounds to inf in float64 from here on
 
 
 def to_matrix(M: MatrixInput, ar: Arithmetic) -> tuple[Mat, bool]:
     """The validated input in ``ar``, and whether the conversion was exact (so the residual bound
     can include the input's rounding when it was not)."""
-    if ar.name == "float" and M.has_array:
+    if ar.float64_arrays and M.has_array:
         return ar.mat(M.array.copy()), M.float_exact
-    if ar.name == "float" and any(abs(q) >= FLOAT_OVERFLOW for r in M.rows for q in r):
-        raise MatrixValueError("an entry is outside float64's range (|x| >= 2^1024)", hints=("exact", "mp"))
+    if not all(ar.in_range(q) for r in M.rows for q in r):
+        raise MatrixValueError(f"an entry is outside {ar.name} arithmetic's range (|x| >= 2^1024: float64's range)",
+                               hints=("exact", "mp"))
     return ar.from_fractions(M.rows), represents_exactly(ar, M.rows)
 
 
 def represents_exactly(ar: Arithmetic, rows: list[list[Fraction]]) -> bool:
     """Whether every exact entry is representable in ``ar`` without rounding."""
-    if ar.exact:
-        return True
-    if ar.name == "float":
-        return all(Fraction(float(q)) == q for r in rows for q in r)
-    prec = getattr(getattr(ar, "ctx", None), "prec", 53)
-    return all(q.denominator & (q.denominator - 1) == 0 and abs(q.numerator).bit_length() <= prec
-               for r in rows for q in r)
+    return all(ar.represents(q) for r in rows for q in r)
 
 
 def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[MatrixInput] = None
@@ -162,27 +150,38 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
 
 def numerically_singular(ar: Arithmetic, what: str) -> SingularMatrixError:
     return SingularMatrixError(f"{what} singular to working precision ({ar.name} arithmetic)",
-                               hints=("exact", "more-digits" if ar.name == "mp" else "mp"))
+                               hints=("exact", "mp" if ar.fixed_precision else "more-digits"))
 
 
-def default_method(arithmetic: str) -> str:
-    """``"stable"`` in float arithmetic, ``"minimal"`` otherwise: exact, and mp, where the fewest pairs
-    are affordable because the digits can be raised (``method="stable"`` runs in mp as well)."""
-    return "stable" if arithmetic == "float" else "minimal"
+def default_method(arithmetic: "Arithmetic | str") -> Method:
+    """The stable method where the precision is fixed (float64), the minimal one otherwise: exact,
+    and mp, where the fewest pairs are affordable because the digits can be raised
+    (``method="stable"`` runs in mp as well)."""
+    return Method.STABLE if as_arithmetic(arithmetic).fixed_precision else Method.MINIMAL
 
 
 class ExactCostError(InputError):
     """Exact work estimated beyond the caller's time or size bound (``max_seconds``, ``max_bytes``)."""
 
 
-def choose_arithmetic(M: MatrixInput) -> str:
+def as_method(method: "Method | str") -> Method:
+    """``method`` as a :class:`~verify.vocabulary.Method` (a member or its name), or :class:`MethodError`."""
+    try:
+        return Method(method)
+    except ValueError:
+        raise MethodError(f"unknown method {' '.join(str(method).split())[:40]!r}; use one of "
+                          f"{', '.join(m.value for m in Method)}") from None
+
+
+def choose_arithmetic(M: MatrixInput) -> Arithmetic:
     """The arithmetic the input asks for: ``"float"`` when its entries are binary floats (a float
     array, Python floats), ``"exact"`` otherwise (integers, fractions, decimals, decimal text) --
     the same choice as the command line's."""
-    return "float" if M.binary_float else "exact"
+    return get_arithmetic("float" if M.binary_float else "exact")
 
 
-def decompose(T: Any, arithmetic: Optional[str] = None, *, method: Optional[str] = None, digits: int = 50,
+def decompose(T: Any, arithmetic: "Arithmetic | str | None" = None, *, method: "Method | str | None" = None,
+              digits: int = 50,
               sign_layer: bool = False, tol: Optional[float] = None, seed: int = 0, attempts: int = 4,
               progress: Any = None, max_seconds: Optional[float] = 60.0, max_bytes: Optional[float] = 1e8
               ) -> Decomposition:
@@ -192,9 +191,11 @@ def decompose(T: Any, arithmetic: Optional[str] = None, *, method: Optional[str]
     ----------
     T : nested sequence, array or :class:`~verify.io.MatrixInput`, ``2d x 2d``
         Entries: ints, floats, ``Fraction``, or strings such as ``"-3/7"``.
-    arithmetic : ``"exact"`` (rational layers, product checked equal to ``T``), ``"mp"``
-        (mpmath with ``digits`` digits) or ``"float"`` (numpy float64). Default (``None``): what the
-        input asks for (:func:`choose_arithmetic`): float for binary floats, exact otherwise.
+    arithmetic : ``Exact()`` (rational layers, product checked equal to ``T``), ``Mp(digits)``
+        (mpmath) or ``Float()`` (numpy float64), from :mod:`verify.algebra.arith`; the names
+        ``"exact"``, ``"mp"`` (with ``digits``) and ``"float"`` are accepted as a convenience.
+        Default (``None``): what the input asks for (:func:`choose_arithmetic`): float for binary
+        floats, exact otherwise.
     method : ``"minimal"`` -- ``k \le 3`` (``k = 1`` when ``T`` is one pair), the fewest pairs
         possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
         ill-conditioned. ``"stable"`` -- ``k = 7`` (``8`` on a lopsided spectrum) with every layer's condition number bounded by a
@@ -221,26 +222,23 @@ def decompose(T: Any, arithmetic: Optional[str] = None, *, method: Optional[str]
         if exact verification fails (a bug).
     """
     M = as_matrix(T)
-    arithmetic = choose_arithmetic(M) if arithmetic is None else arithmetic
-    method = default_method(arithmetic) if method is None else method
-    if method not in METHODS:
-        raise MethodError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
-    if method == "stable" and arithmetic == "exact":
+    ar = choose_arithmetic(M) if arithmetic is None else as_arithmetic(arithmetic, digits)
+    method = default_method(ar) if method is None else as_method(method)
+    if method == Method.STABLE and ar.exact:
         raise MethodError("the stable method needs float or mp arithmetic (its SVDs and Schur forms are not "
                           "rational); exact arithmetic uses the minimal method")
-    ar = get_arithmetic(arithmetic, digits)
     if ar.exact and (max_seconds is not None or max_bytes is not None):
         _refuse_costly_exact(M, max_seconds, max_bytes)
     T0, input_exact = to_matrix(M, ar)
     e = 0 if ar.exact else binary_exponent(M)
     T1, flipped, invertible = check_determinant(ar, scale(ar, T0, -e), sign_layer, M)
-    single = one_pair(ar, T1) if (method == "minimal" or not invertible) else None
+    single = one_pair(ar, T1) if (method == Method.MINIMAL or not invertible) else None
     if not invertible and single is None:  # only the single-pair test is safe on such a T
         raise numerically_singular(ar, "det T != 0, but the matrix is")
     exact = M.rows if (not ar.exact and (not M.has_array or M.n <= ARB_MAX_N)) else None
     if tol is None:
-        tol = 0.0 if ar.exact else (1e-8 if ar.name == "float" else Fraction(1, 10 ** (digits // 2)))
-    if method == "stable" and invertible:
+        tol = ar.default_tolerance()
+    if method == Method.STABLE and invertible:
         pairs = scale_pairs(ar, stable_pairs(ar, T1, progress=progress), e)
         dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact, exact=exact)
         dec.method = "stable"
@@ -304,9 +302,7 @@ def scale(ar: Arithmetic, T: Mat, e: int) -> Mat:
     """``2^e T``: exact in binary floating point unless an entry leaves the exponent range."""
     if e == 0:
         return T
-    if ar.name == "float":
-        return ar.mat(np.ldexp(T.v, e))
-    return T.scale_rows([ar.scalar(Fraction(2) ** e)] * T.shape[0])
+    return ar.mat(ar.ldexp(T.v, e))
 
 
 def scale_shares(e: int, k: int) -> list[int]:
@@ -332,17 +328,11 @@ def scale_pairs(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
         if ei == 0:
             out.append(p)
             continue
-        if ar.name == "float":
-            with np.errstate(over="ignore", under="ignore"):
-                b, c, D = (np.ldexp(np.asarray(x, dtype=float), ei) for x in (p.b, p.c, p.D.v))
-                exact = all(np.array_equal(np.ldexp(y, -ei), np.asarray(x, dtype=float))
-                            for y, x in ((b, p.b), (c, p.c), (D, p.D.v)))
-            if not (exact and np.isfinite(b).all() and np.isfinite(c).all() and np.isfinite(D).all()):
-                raise MatrixValueError("the layers of this T exceed float64's range", hints=("mp", "exact"))
-            out.append(Pair(p.A, tuple(float(x) for x in b), tuple(float(x) for x in c), ar.mat(D)))
-        else:
-            s = ar.scalar(Fraction(2) ** ei)
-            out.append(Pair(p.A, tuple(x * s for x in p.b), tuple(x * s for x in p.c), p.D.scale_rows([s] * p.D.shape[0])))
+        b, c, D = ar.ldexp_scalars(p.b, ei, strict=True), ar.ldexp_scalars(p.c, ei, strict=True), \
+            ar.ldexp(p.D.v, ei, strict=True)
+        if b is None or c is None or D is None:
+            raise MatrixValueError(f"the layers of this T exceed {ar.name} arithmetic's range (float64's range)", hints=("mp", "exact"))
+        out.append(Pair(p.A, b, c, ar.mat(D)))
     return out
 
 
@@ -361,8 +351,7 @@ def verified_decomposition(ar: Arithmetic, T0: Mat, pairs: list[Pair], flipped: 
     else:
         bound, measured = residual_bound(ar, T0, pairs, flipped, exact, input_exact)
         ok = bool(bound <= tol)
-    zero = ar.scalar(0)
-    scales_ok = all((x > zero) if regime == "positive" else (x != zero) for p in pairs for x in (*p.b, *p.c))
+    scales_ok = all(regime.admits(x) for p in pairs for x in (*p.b, *p.c))
     return Decomposition(T=T0, pairs=pairs, arithmetic=ar, sign_layer=flipped, residual=bound,
                          residual_measured=measured, tolerance=tol, max_layer_cond=layer_cond_1(ar, pairs),
                          verified=ok and scales_ok, regime=regime)

@@ -33,7 +33,7 @@ ARB_MAX_N = 256
 
 def _precision(ar: Arithmetic) -> int:
     """Working bits of the enclosure: 256, or 128 more than an mp context's precision."""
-    return max(256, getattr(getattr(ar, "ctx", None), "prec", 0) + 128)
+    return max(256, (ar.precision_bits or 0) + 128)
 
 
 def _arb(ar: Arithmetic, x: Any) -> Any:
@@ -118,7 +118,7 @@ def residual_bound(ar: Arithmetic, T: Mat, pairs: Sequence[Pair], sign_layer: bo
     exact rows ``exact`` when given (the user's ``T``), else about ``T`` as stored in ``ar``
     (``input_exact``: whether that is the user's ``T``)."""
     n = T.shape[0]
-    if ar.name == "float" and n > ARB_MAX_N:  # its evaluation pass is the measured product
+    if ar.float64_arrays and n > ARB_MAX_N:  # its evaluation pass is the measured product
         scaled = _scaled_float(pairs, T.v)
         if scaled is None:
             layers = []

@@ -48,7 +48,7 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
             "residual": up(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
-            "digits": getattr(ar, "digits", None)}
+            "digits": ar.digits}
 
 
 def _latex_entry(s: str) -> str:

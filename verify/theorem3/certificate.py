@@ -7,9 +7,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..errors import SingularMatrixError, validated_regime
+from ..errors import SingularMatrixError
 from ..io.matrix import as_matrix
 from ..io.outward import down
+from ..vocabulary import Regime, validated_regime
 from .obstructions import minors_obstruction, trace_coefficients, trace_obstructs, trace_radius, zero_block
 
 
@@ -38,7 +39,7 @@ def certify(T: Any, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
             cells = [tuple(w["entry"])]
         return {"type": "zero-block",
                 "statement": "T11 = 0, and -T21 = B T12^{-1} C has no diagonal solution "
-                             f"({'positive' if regime == 'positive' else 'nonzero'} B, C)",
+                             f"({Regime(regime).scales} B, C)",
                 "witness": w,
                 "values": [{"entry": [i, j], "T12_inverse": str(z.M[i][j]), "minus_T21": str(z.R[i][j])}
                            for i, j in cells]}, None
@@ -51,14 +52,14 @@ def certify(T: Any, regime: str) -> tuple[Optional[dict], Optional[Fraction]]:
         m, P, Q = minors
         return {"type": "minors", "order": m,
                 "statement": f"e_{m}(T11 C^-1) = e_{m}(B S), S = (T^-1)_22 (sums of principal {m}x{m} minors), has "
-                             f"no solution with {'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
+                             f"no solution with {Regime(regime).scales} diagonal B, C",
                 "T11_minors": [str(x) for x in P], "S_minors": [str(x) for x in Q]}, None
-    radius = trace_radius(T, t, s, Tinv) if regime == "positive" else None
+    radius = trace_radius(T, t, s, Tinv) if regime == Regime.POSITIVE else None
     if radius is not None:  # 3 significant digits, rounded down: a margin over any checker's own tau
         radius = round_down(radius)
     cert = {"type": "trace",
             "statement": "tr(T11 C^-1) = tr(B S), S = (T^-1)_22, has no solution with "
-                         f"{'positive' if regime == 'positive' else 'nonzero'} diagonal B, C",
+                         f"{Regime(regime).scales} diagonal B, C",
             "T11_diagonal": [str(x) for x in t], "S_diagonal": [str(x) for x in s]}
     if radius is not None:
         cert["radius_norm"] = "spectral: every T + E with ||E||_2 < radius (so ||E||_F < radius suffices)"

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Optional
 
-from ..errors import REGIMES, InputError
+from ..errors import InputError
 from ..io.matrix import as_matrix
 from ..theorem2.cost import Estimate
 from ..theorem2.decompose import Decomposition, decompose
 from ..theorem2.serialize import to_json as decomposition_json
+from ..vocabulary import REGIMES, Regime
 from .certificate import certify, decimal
 from .obstructions import exact_inverse
 
@@ -72,7 +73,7 @@ def _shift(d: int) -> Rows:
 def trace_family(d: int, regime: str) -> Rows:
     """The ``trace`` family's ``T`` (module docstring)."""
     X, Y = _pattern(d, 1, 2), _pattern(d, 2, 1)
-    if regime == "positive":
+    if regime == Regime.POSITIVE:
         T11 = [[Fraction(1) if i == j else (Fraction(1, 2) if j == i + 1 else Fraction(0)) for j in range(d)]
                for i in range(d)]
         K = [[Fraction(1) if i == j else (Fraction(1, 2) if i == j + 1 else Fraction(0)) for j in range(d)]
@@ -132,7 +133,7 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
     T = trace_family(d, regime) if family == "trace" else zero_block_family(d)
     M = as_matrix(T, source="family")  # one validated input for the certificate and the k = 3 word
     cert, radius = certify(M, regime)
-    if cert is None or (regime == "positive" and family == "trace" and radius is None):
+    if cert is None or (regime == Regime.POSITIVE and family == "trace" and radius is None):
         raise RuntimeError(f"internal error: the {family} family did not certify at d = {d}")
     k3 = decompose(M, "exact", max_seconds=None, max_bytes=None)  # bounded by counterexample's own estimate
     if not k3.verified or len(k3.pairs) != 3:

@@ -29,7 +29,7 @@ from itertools import combinations_with_replacement, product
 from math import comb
 from typing import Any, Optional
 
-from ..errors import validated_regime
+from ..vocabulary import Regime, validated_regime
 from .system import Rows, Term, block_minors, reduced_system
 
 #: the LP degree budget of :func:`lp_certificate` (the measured hardest Gaussian cases at d <= 5 need 4-5)
@@ -216,7 +216,7 @@ def pattern_certificate(system: list[list[Term]], n: int, D: int, signs: tuple[i
 def sign_patterns(d: int, regime: str) -> list[tuple[int, ...]]:
     """The orthants to exclude: ``(1, ..., 1)`` (positive), or all ``2^{2d}`` patterns up to the
     global sign (signed: first entry ``+1``)."""
-    if regime == "positive":
+    if regime == Regime.POSITIVE:
         return [(1,) * (2 * d)]
     return [(1,) + rest for rest in product((1, -1), repeat=2 * d - 1)]
 
@@ -262,7 +262,7 @@ def lp_certificate(rows: Rows, regime: str, *, max_degree: int = MAX_DEGREE, Tin
             "statement": "every k <= 2 product has scales x = 1/c, y = b solving g_j(x, y) = 0, j = 1..d "
                          "(charpoly(T11 X) = charpoly(Y W), W = (T^-1)_22, coefficients principal minors); "
                          "F = sum_j lambda_j g_j has every coefficient of one sign on each orthant listed "
-                         f"({'the positive one' if regime == 'positive' else 'all, up to the global sign'}) "
+                         f"({'the positive one' if regime == Regime.POSITIVE else 'all, up to the global sign'}) "
                          "and F != 0, so no solution lies there",
             "variables": "z_0..z_{d-1} = 1/c_1..1/c_d, z_d..z_{2d-1} = b_1..b_d",
             "minors_order": "j = 1..d, then itertools.combinations(range(d), j)",

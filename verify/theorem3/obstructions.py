@@ -33,7 +33,7 @@ from fractions import Fraction
 from typing import Optional
 
 from ..algebra.arith import get_arithmetic
-from ..errors import validated_regime
+from ..vocabulary import Regime, validated_regime
 
 Rows = list[list[Fraction]]
 
@@ -65,7 +65,7 @@ def trace_obstructs(t: list[Fraction], s: list[Fraction], regime: str) -> bool:
     (``regime="positive"``) or nonzero (``"signed"``): proofs/theorem3.md, Lemmas 2 and 2'."""
     regime = validated_regime(regime)
     a = list(t) + [-x for x in s]
-    if regime == "signed":
+    if regime == Regime.SIGNED:
         return sum(1 for x in a if x != 0) == 1
     return any(x != 0 for x in a) and (all(x >= 0 for x in a) or all(x <= 0 for x in a))
 
@@ -158,7 +158,7 @@ def zero_block(rows: Rows, regime: str) -> ZeroBlockResult:
             if (M[i][j] == 0) != (R[i][j] == 0):
                 return ZeroBlockResult({"kind": "pattern", "entry": [i, j]}, M, R)
     rho = {(i, j): R[i][j] / M[i][j] for i in range(d) for j in range(d) if M[i][j] != 0}
-    if regime == "positive":
+    if regime == Regime.POSITIVE:
         for (i, j), r in sorted(rho.items()):
             if r < 0:
                 return ZeroBlockResult({"kind": "sign", "entry": [i, j]}, M, R)

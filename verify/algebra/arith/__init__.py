@@ -1,8 +1,12 @@
-"""Arithmetics: one interface (:class:`Arithmetic`), three domains.
+"""Arithmetics: one interface (:class:`Arithmetic`), three domains, passed as objects.
 
->>> from verify.algebra import get_arithmetic
->>> get_arithmetic("exact").name
-'exact'
+``Exact()`` (rationals), ``Mp(digits)`` (mpmath) and ``Float()`` (numpy float64) are the public
+names; a string (``"exact"``, ``"mp"``, ``"float"``) is accepted as a documented convenience and
+converted once by :func:`as_arithmetic`.
+
+>>> from verify.algebra.arith import Mp, as_arithmetic
+>>> as_arithmetic("mp", digits=40) .precision_bits == Mp(40).precision_bits
+True
 """
 from __future__ import annotations
 
@@ -14,14 +18,32 @@ from .base import Arithmetic, Mat
 
 # each domain is imported when first asked for: exact mode needs sympy, mp mpmath, float numpy
 __getattr__, __dir__ = lazy_attributes(__name__, {"ExactArithmetic": ".exact", "FloatArithmetic": ".floating",
-                                                  "MpArithmetic": ".mp"})
+                                                  "MpArithmetic": ".mp", "Exact": ".exact:ExactArithmetic",
+                                                  "Float": ".floating:FloatArithmetic", "Mp": ".mp:MpArithmetic"})
 
 if TYPE_CHECKING:
     from .exact import ExactArithmetic
     from .floating import FloatArithmetic
     from .mp import MpArithmetic
 
-__all__ = ["Arithmetic", "Mat", "ExactArithmetic", "FloatArithmetic", "MpArithmetic", "get_arithmetic"]
+    Exact = ExactArithmetic
+    Float = FloatArithmetic
+    Mp = MpArithmetic
+
+__all__ = ["Arithmetic", "Mat", "Exact", "Float", "Mp", "ExactArithmetic", "FloatArithmetic", "MpArithmetic",
+           "as_arithmetic", "get_arithmetic"]
+
+
+def as_arithmetic(arithmetic: "Arithmetic | str", digits: int = 50) -> Arithmetic:
+    """``arithmetic`` itself when it is an :class:`Arithmetic`; a name (``"exact"``, ``"mp"`` with
+    ``digits``, ``"float"``) converted once by :func:`get_arithmetic`; anything else is an
+    :class:`ArithmeticNameError`."""
+    if isinstance(arithmetic, Arithmetic):
+        return arithmetic
+    if isinstance(arithmetic, str):
+        return get_arithmetic(arithmetic, digits)
+    raise ArithmeticNameError(f"arithmetic must be Exact(), Mp(digits), Float() or one of their names, not "
+                              f"{' '.join(str(arithmetic).split())[:40]!r}")
 
 
 def get_arithmetic(name: str = "exact", digits: int = 50) -> Arithmetic:

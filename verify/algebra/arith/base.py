@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
+
+from ...errors import Unsupported
 
 Scalar = Any
 
@@ -82,12 +84,84 @@ class Mat:
 
 
 class Arithmetic(ABC):
-    """A domain of matrices: the primitive operations each arithmetic provides."""
+    """A domain of matrices: the primitive operations each arithmetic provides, and the answers to
+    what callers would otherwise ask by name (sympy's ``Domain.is_Field`` style): ``exact``,
+    ``fixed_precision``, ``unbounded_exponent``, ``float64_arrays``, :attr:`precision_bits`,
+    :meth:`represents`, :meth:`in_range`, :meth:`ldexp`, :meth:`default_tolerance`. A capability an
+    arithmetic lacks raises :class:`~verify.errors.Unsupported`. ``name`` is for display only."""
 
-    #: "exact", "mp" or "float"
+    #: "exact", "mp" or "float" -- for messages and JSON; never tested by callers
     name: str = ""
     #: True when every operation is exact (so equality is a proof)
     exact: bool = False
+    #: True when the precision cannot be raised (float64): more precision means another arithmetic
+    fixed_precision: bool = False
+    #: True when numbers have no exponent range to leave (rationals, mpmath)
+    unbounded_exponent: bool = True
+    #: True when the native matrices are numpy float64 arrays (the vectorised float64 paths apply)
+    float64_arrays: bool = False
+    #: decimal digits of an mp arithmetic; ``None`` for the others
+    digits: Optional[int] = None
+
+    @property
+    def precision_bits(self) -> Optional[int]:
+        """Bits of the significand (53 for float64, the context's for mp); ``None`` when exact."""
+        return None
+
+    def represents(self, q: Fraction) -> bool:
+        """Whether the rational ``q`` is a number of this arithmetic, without rounding (exact: all;
+        binary floating point: the dyadic rationals with at most :attr:`precision_bits` significant
+        bits, inside the exponent range)."""
+        if self.exact:
+            return True
+        bits = self.precision_bits
+        q = Fraction(q)
+        dyadic = q.denominator & (q.denominator - 1) == 0
+        odd = abs(q.numerator) >> max((abs(q.numerator) & -abs(q.numerator)).bit_length() - 1, 0)  # bits that count
+        return dyadic and bits is not None and odd.bit_length() <= bits and self.in_range(q)
+
+    def in_range(self, q: Fraction) -> bool:
+        """Whether ``|q|`` is inside the exponent range (always, unless :attr:`unbounded_exponent` is
+        False)."""
+        return True
+
+    def default_tolerance(self) -> Any:
+        """The relative residual accepted by default: 0 (equality) when exact; see the subclasses."""
+        return 0.0
+
+    def ldexp(self, v: Any, e: int, strict: bool = False) -> Any:
+        """``2^e v`` for a native matrix ``v``. With ``strict``, ``None`` when a result is not exactly
+        ``2^e`` times its entry (it left the exponent range); exact and mp never leave it."""
+        return self.scale_rows(v, [self.scalar(Fraction(2) ** e)] * self.shape(v)[0]) if e else v
+
+    def ldexp_scalars(self, xs: Sequence[Scalar], e: int, strict: bool = False) -> Optional[tuple]:
+        """``2^e x`` for each scalar; with ``strict``, ``None`` when one leaves the exponent range."""
+        s = self.scalar(Fraction(2) ** e)
+        return tuple(x * s for x in xs)
+
+    def abs_column_sums(self, v: Any, row_weights: Optional[Sequence[Scalar]] = None) -> list[Scalar]:
+        r"""``\sum_i w_i |v_{ij}|`` for every column ``j`` (``w = 1`` by default)."""
+        rows = self.entries(v)
+        w = [self.scalar(1)] * len(rows) if row_weights is None else [abs(x) for x in row_weights]
+        return [sum((w[i] * abs(r[j]) for i, r in enumerate(rows)), self.scalar(0)) for j in range(self.shape(v)[1])]
+
+    def to_unbounded(self, s: Scalar) -> Any:
+        """``s`` as a number for reports with no exponent limit: an ``mpmath.mpf`` (correctly rounded
+        from a rational, or the mp number itself), or a float in float64."""
+        import mpmath
+
+        if self.exact:
+            return mpmath.mpf(int(s.numerator)) / int(s.denominator)
+        return mpmath.mpf(s)
+
+    def to_rational(self, s: Scalar) -> Fraction:
+        """The rational ``s`` stands for: its exact value (exact, float64), or the decimal it prints as
+        (mp: the round-tripping decimal string, as a reader of the output sees it)."""
+        return Fraction(self.to_str(s))
+
+    def equal(self, a: Any, b: Any) -> bool:
+        """Entrywise equality of two native matrices (a proof of equality only when :attr:`exact`)."""
+        return self.shape(a) == self.shape(b) and self.entries(a) == self.entries(b)
 
     # -- construction ---------------------------------------------------------------------
     @abstractmethod
@@ -229,8 +303,9 @@ class Arithmetic(ABC):
 
     def real_eigenbasis(self, W: Any) -> Any:
         """``(K, B)`` with ``W K = K B``, ``K`` real and well conditioned, ``B`` real block diagonal
-        (1x1 and 2x2 blocks); ``None`` when the arithmetic has no such primitive (exact, mp)."""
-        return None
+        (1x1 and 2x2 blocks), or ``None`` when ``W`` has no well-conditioned one; exact and mp
+        arithmetic have no such primitive (:class:`~verify.errors.Unsupported`)."""
+        raise Unsupported(f"{self.name} arithmetic has no real eigenbasis primitive")
 
     def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
         """``(cos angle, sin angle)`` in this arithmetic (inexact arithmetics only)."""
@@ -241,14 +316,14 @@ class Arithmetic(ABC):
     def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
         """``(U, s, Vt)`` with ``v = U diag(s) Vt``, ``U, Vt`` orthogonal and ``s`` descending
         (inexact arithmetics only)."""
-        raise NotImplementedError(f"{self.name} arithmetic has no singular value decomposition")
+        raise Unsupported(f"{self.name} arithmetic has no singular value decomposition")
 
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
         r"""For an orthogonal ``v`` with ``\det v = 1``: ``(V, angles)`` with ``V`` orthogonal and
         ``v = V \operatorname{blkdiag}(R(\alpha_1), \dots, R(\alpha_m), I) V^T``, ``R(\alpha)`` the
         plane rotation by ``\alpha`` and ``I`` of size ``d - 2m \le 1`` (the real Schur form of an
         orthogonal matrix; eigenvalues ``-1`` are paired into rotations by ``\pi``)."""
-        raise NotImplementedError(f"{self.name} arithmetic has no real Schur form")
+        raise Unsupported(f"{self.name} arithmetic has no real Schur form")
 
     def distinct(self, values: Sequence[Scalar]) -> bool:
         """Whether the values are pairwise distinct (to working precision when inexact)."""
@@ -285,6 +360,7 @@ class Arithmetic(ABC):
     #: unit roundoff of the arithmetic (0 when exact)
     unit_roundoff: float = 0.0
 
-    def root(self, s: Scalar, n: int) -> Scalar | None:
-        """The positive real ``n``-th root of ``s > 0``, or None when it is not representable."""
-        return None
+    def root(self, s: Scalar, n: int) -> Scalar:
+        """The positive real ``n``-th root of ``s > 0`` (inexact arithmetics; exact rationals have none
+        in general: :class:`~verify.errors.Unsupported`)."""
+        raise Unsupported(f"{self.name} arithmetic has no n-th roots")

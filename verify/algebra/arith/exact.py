@@ -75,6 +75,9 @@ class ExactArithmetic(Arithmetic):
     def to_fraction(self, s: Scalar) -> Fraction:
         return Fraction(int(s.numerator), int(s.denominator))
 
+    def __repr__(self) -> str:
+        return "Exact()"
+
     def equal(self, a: Any, b: Any) -> bool:
         """Exact equality (dense forms compared: DomainMatrix equality depends on storage)."""
         return a.to_dense() == b.to_dense()

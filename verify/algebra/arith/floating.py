@@ -7,6 +7,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...vocabulary import FLOAT_TOLERANCE
 from .base import Arithmetic, Scalar
 
 
@@ -15,7 +16,54 @@ class FloatArithmetic(Arithmetic):
 
     name = "float"
     exact = False
+    fixed_precision = True
+    unbounded_exponent = False
+    float64_arrays = True
     unit_roundoff = 2.0**-53
+    #: the smallest magnitude that rounds to infinity in float64 (round to nearest)
+    OVERFLOW = Fraction(2) ** 1024 - Fraction(2) ** 970
+
+    @property
+    def precision_bits(self) -> int:
+        return 53
+
+    def in_range(self, q: Fraction) -> bool:
+        return abs(q) < self.OVERFLOW
+
+    def represents(self, q: Fraction) -> bool:
+        return self.in_range(q) and Fraction(float(q)) == q
+
+    def default_tolerance(self) -> float:
+        return float(FLOAT_TOLERANCE)
+
+    def ldexp(self, v: Any, e: int, strict: bool = False) -> Any:
+        with np.errstate(over="ignore", under="ignore"):
+            out = np.ldexp(np.asarray(v, dtype=float), e)
+            if strict and not (np.isfinite(out).all() and np.array_equal(np.ldexp(out, -e), v)):
+                return None
+        return out
+
+    def ldexp_scalars(self, xs: Sequence[Scalar], e: int, strict: bool = False) -> Any:
+        out = self.ldexp(np.asarray(xs, dtype=float), e, strict)
+        return None if out is None else tuple(float(x) for x in out)
+
+    def abs_column_sums(self, v: Any, row_weights: Any = None) -> list[Scalar]:
+        a = np.abs(v)
+        if row_weights is not None:
+            a = a * np.abs(np.asarray(row_weights, dtype=float))[:, None]
+        return list(a.sum(axis=0))
+
+    def to_rational(self, s: Scalar) -> Fraction:
+        return Fraction(float(s))
+
+    def to_unbounded(self, s: Scalar) -> float:
+        return float(s)
+
+    def equal(self, a: Any, b: Any) -> bool:
+        return bool(np.array_equal(a, b))
+
+    def __repr__(self) -> str:
+        return "Float()"
 
     def scalar(self, q: Fraction | int) -> Scalar:
         return float(Fraction(q))

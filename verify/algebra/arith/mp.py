@@ -6,6 +6,7 @@ from typing import Any, Sequence
 
 import mpmath
 
+from ...vocabulary import mp_tolerance
 from .base import Arithmetic, Scalar
 
 
@@ -22,6 +23,17 @@ class MpArithmetic(Arithmetic):
         self.ctx = mpmath.MPContext()
         self.ctx.dps = self.digits
         self.unit_roundoff = 2.0 ** (-self.ctx.prec)
+
+    @property
+    def precision_bits(self) -> int:
+        return int(self.ctx.prec)
+
+    def default_tolerance(self) -> Fraction:
+        r""":math:`10^{-\lfloor digits/2 \rfloor}`, exactly."""
+        return mp_tolerance(self.digits)
+
+    def __repr__(self) -> str:
+        return f"Mp({self.digits})"
 
     def scalar(self, q: Fraction | int) -> Scalar:
         q = Fraction(q)
