@@ -101,7 +101,7 @@ def test_import_verify_loads_no_heavy_library():
     code = ("import sys, verify, verify.cli; from verify.cli import _parser; _parser(); "
             "heavy = [m for m in ('sympy', 'scipy.optimize', 'scipy.linalg', 'ot', 'matplotlib', 'flint') "
             "if m in sys.modules]; print(heavy); assert not heavy, heavy; "
-            "from verify import decompose, depth, check, Pair, InputError; assert callable(depth); "
+            "from verify import decompose, minimal_depth as depth, check, Pair, InputError; assert callable(depth); "
             "assert depth([[2, 0], [0, 3]]).k_min == 1 and decompose([[2, 0], [0, 3]]).k == 1")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -109,3 +109,16 @@ def test_import_verify_loads_no_heavy_library():
         import verify
 
         verify.no_such_name  # noqa: B018
+
+
+def test_the_coupling_layers_are_built_in_one_place():
+    """L(A, b) and U(c, D) are assembled only by verify.coupling_blocks and verify.algebra (and, on
+    purpose, by the independent checker): no module writes the block form out again (issue 23)."""
+    import re
+
+    allowed = ("coupling_blocks.py", "algebra/", "checkers/")
+    pattern = re.compile(r"np\.block\(\[\[|\[\[I, Z\], \[|L\[i, i\] = 1")
+    found = [f"{p.relative_to(ROOT)}:{i}" for p in (ROOT / "verify").rglob("*.py")
+             if not any(a in p.as_posix() for a in allowed)
+             for i, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert not found, found

@@ -21,9 +21,9 @@ from verify.flows import (
     Permutation,
     coupling_flow,
     fit,
-    from_decomposition,
     jacobian,
 )
+from verify.theorem2 import from_decomposition
 from verify.theorem2.serialize import to_json
 
 KINDS = ["coupling-first", "coupling-second", "coupling-mask", "coupling-tanh", "L", "U", "perm", "lu", "actnorm",

@@ -223,9 +223,9 @@ def test_a_null_tolerance_is_no_claim(tmp_path):
 
 def test_check_reads_depth_json(tmp_path):
     """Before: `verify check` and `from_decomposition` could not read `verify depth --json`."""
-    from verify import depth
+    from verify import minimal_depth as depth
     from verify.depth import depth_to_json
-    from verify.flows import from_decomposition
+    from verify.theorem2 import from_decomposition
 
     T = write(tmp_path, "T.json", json.dumps(G4))
     code, out, _ = run_in_process(["depth", T, "--json"])
@@ -242,7 +242,7 @@ def test_check_reads_depth_json(tmp_path):
 
 def test_depth_says_what_is_proved():
     """Before: "minimal depth found: k = 3" when k = 2 was only not found."""
-    from verify import depth
+    from verify import minimal_depth as depth
     from verify.depth import depth_to_text
     from verify.depth.minimal import DepthResult, KOutcome
 
@@ -258,7 +258,7 @@ def test_a_numerical_k2_carries_its_decomposition(monkeypatch):
     """Before: `depth --json` reported k = 2 "numerical" with "decomposition": null, when the
     gauge-fixed Jacobian was singular. Forced here by declaring every Jacobian singular."""
     import verify.depth.minimal as minimal
-    from verify import depth
+    from verify import minimal_depth as depth
 
     monkeypatch.setattr(minimal.np.linalg, "cond", lambda J: 1e300)
     rng = np.random.default_rng(101)
@@ -600,7 +600,7 @@ def test_certificate_k3_checks_by_the_numbers(tmp_path):
 def test_an_unknown_regime_is_refused_everywhere():
     """Before: certify(T, "bogus") returned a trace certificate for a T that depth --signed decomposes
     with k = 2: the regime was never validated."""
-    from verify import depth
+    from verify import minimal_depth as depth
     from verify.errors import InputError
     from verify.theorem3 import certify, counterexample
     from verify.theorem3.obstructions import trace_obstructs
@@ -807,7 +807,8 @@ def test_the_flow_core_validates_its_arguments():
     a seed or None works), LULinear(3, None), fit(batch=0), from_decomposition({}); accepted silently:
     Permutation([0.5, 1.5]), ActNorm.initialize on NaN data, fit(lr=nan)."""
     from verify.errors import InputError
-    from verify.flows import ActNorm, Flow, LULinear, Permutation, fit, from_decomposition
+    from verify.flows import ActNorm, Flow, LULinear, Permutation, fit
+    from verify.theorem2 import from_decomposition
 
     x = np.random.default_rng(0).standard_normal((20, 2))
     flow = Flow(LULinear(2, None))
@@ -831,8 +832,8 @@ def test_a_flow_from_layers_states_its_error_or_refuses(tmp_path):
     """Before: from_decomposition silently built a flow off by a relative 5.4e5 from a certified mp
     decomposition (layer cond 2.7e18), raised "Exceeds the limit (4300 digits)" on exact JSON from
     2d = 32, and an AttributeError on a path."""
-    from verify.flows import FlowInputError, from_decomposition
-    from verify.theorem2 import to_json
+    from verify.flows import FlowInputError
+    from verify.theorem2 import from_decomposition, to_json
 
     small = [[Fraction(1, 10**12), 1, 0, 1], [1, 1, 1, 0], [0, 1, 2, 1], [1, 0, 1, 4]]  # a 1e-12 pivot
     dec = decompose(small, sign_layer=True)  # exact, layer cond 1.6e23

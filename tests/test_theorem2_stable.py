@@ -338,7 +338,7 @@ def test_cli_arithmetic_follows_the_input(tmp_path):
 
 
 def test_flows_accept_stable_decompositions():
-    from verify.flows import from_decomposition
+    from verify.theorem2 import from_decomposition
 
     rng = np.random.default_rng(4)
     T = gaussian_positive(rng, 6)

@@ -15,11 +15,11 @@ an import-linter contract in ``setup.cfg``, checked by the tests):
 * :mod:`verify.checkers` -- independent re-checks of decompositions and certificates;
 * :mod:`verify.cli` -- the ``verify`` command.
 
->>> from verify import decompose, depth
+>>> from verify import decompose, minimal_depth
 >>> dec = decompose([[2, 0], [0, 3]])
 >>> dec.k, dec.verified
 (1, True)
->>> depth([[2, 0], [0, 3]]).k_min
+>>> minimal_depth([[2, 0], [0, 3]]).k_min
 1
 """
 from __future__ import annotations
@@ -32,7 +32,9 @@ from .lazy import lazy_attributes
 #: ``--help`` load no sympy, scipy or python-flint)
 _EXPORTS = {
     "decompose": ".theorem2", "Decomposition": ".theorem2", "Pair": ".algebra.layers",
-    "depth": ".depth:",  # a callable package: depth(T) is the minimal depth with evidence per k
+    "depth": ".depth:",  # the subpackage; its function is verify.depth.depth = verify.minimal_depth
+    "minimal_depth": ".depth.minimal:depth",
+    "from_decomposition": ".theorem2.flow", "Exact": ".algebra.arith:Exact", "Mp": ".algebra.arith:Mp", "Float": ".algebra.arith:Float",
     "counterexample": ".theorem3", "Counterexample": ".theorem3", "certify": ".theorem3",
     "check": ".checkers", "check_certificate": ".checkers",
     "MatrixInput": ".io", "as_matrix": ".io", "read_matrix": ".io",
@@ -44,8 +46,10 @@ __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from . import depth
+    from .algebra.arith import Exact, Float, Mp
     from .algebra.layers import Pair
     from .checkers import check, check_certificate
+    from .depth.minimal import depth as minimal_depth
     from .errors import (
         InputError,
         MatrixFileError,
@@ -59,7 +63,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from .theorem2 import Decomposition, decompose
     from .theorem3 import Counterexample, certify, counterexample
 
-__all__ = ["decompose", "Decomposition", "Pair", "depth", "counterexample", "Counterexample", "certify", "check",
+__all__ = ["decompose", "Decomposition", "Pair", "depth", "minimal_depth", "Exact", "Mp", "Float", "counterexample", "Counterexample", "certify", "check",
            "check_certificate", "MatrixInput", "as_matrix", "read_matrix", "InputError", "MatrixFileError",
            "MatrixShapeError", "MatrixValueError", "SingularMatrixError", "NegativeDeterminantError",
            "VerificationError"]

@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ..coupling_blocks import L_rows, U_rows  # noqa: F401 -- the block form, shared with the flow core
 from .arith.base import Arithmetic, Mat, Scalar
 
 

@@ -11,26 +11,14 @@ Theorem 3 certificate).
   how often ``k = 1, 2, 3`` is needed, and the ``k <= 2`` solver tested against the Theorem 3
   certificates (a certified matrix that the solver decomposes would be a contradiction).
 
-The package is also callable: ``verify.depth(T)`` (and ``from verify import depth``) is
-:func:`~verify.depth.minimal.depth`, so the function and the concept share the paper's name.
+The function is :func:`verify.depth.depth` (:func:`~verify.depth.minimal.depth`), re-exported at
+the top as ``verify.minimal_depth``; ``verify.depth`` itself is this subpackage (a module is not
+callable: an earlier version swapped the module's class to make it so, and no longer does).
 """
 from __future__ import annotations
-
-import sys
-import types
-from typing import Any
 
 from .minimal import DepthResult, KOutcome, depth, search_k
 from .serialize import depth_to_json, depth_to_text
 
 __all__ = ["depth", "DepthResult", "KOutcome", "search_k", "depth_to_json", "depth_to_text"]
 
-
-class _CallablePackage(types.ModuleType):
-    """``verify.depth(T, ...)`` calls :func:`verify.depth.minimal.depth`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> DepthResult:
-        return depth(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallablePackage

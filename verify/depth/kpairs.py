@@ -19,6 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..algebra.layers import L_matrix, U_matrix
 from ..vocabulary import REGIMES, Regime, validated_regime  # noqa: F401
 
 
@@ -94,11 +95,14 @@ def pack(pairs: Sequence[tuple[Any, Sequence, Sequence, Any]], regime: str) -> n
 
 
 def layers_float(theta: np.ndarray, k: int, d: int, regime: str) -> list[np.ndarray]:
-    I, Z = np.eye(d), np.zeros((d, d))
+    """``[L_1, U_1, ..., L_k, U_k]`` as float64 arrays (the algebra's layers in :class:`Float`)."""
+    from ..algebra.arith.floating import FloatArithmetic
+
+    ar = FloatArithmetic()
     out = []
     for A, b, c, D in unpack(theta, k, d, regime):
-        out.append(np.block([[I, Z], [np.array(A), np.diag(b)]]))
-        out.append(np.block([[np.diag(c), np.array(D)], [Z, I]]))
+        out.append(L_matrix(ar, ar.mat(np.asarray(A, dtype=float)), list(b)).v)
+        out.append(U_matrix(ar, list(c), ar.mat(np.asarray(D, dtype=float))).v)
     return out
 
 

@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..algebra.layers import L_rows, U_rows
 from .kpairs import entry_map, unpack
 
 
@@ -49,11 +50,7 @@ def _layers_arb(theta: Sequence[Any], k: int, d: int, regime: str) -> list[Any]:
     one, zero = flint.arb(1), flint.arb(0)
     out = []
     for A, b, c, D in unpack(theta, k, d, regime, exp=lambda x: x.exp()):
-        L = [[one if i == j else zero for j in range(2 * d)] for i in range(d)]
-        L += [list(A[i]) + [b[i] if j == i else zero for j in range(d)] for i in range(d)]
-        U = [[c[i] if j == i else zero for j in range(d)] + list(D[i]) for i in range(d)]
-        U += [[one if i == j else zero for j in range(2 * d)] for i in range(d, 2 * d)]
-        out += [flint.arb_mat(L), flint.arb_mat(U)]
+        out += [flint.arb_mat(L_rows(A, b, one, zero)), flint.arb_mat(U_rows(c, D, one, zero))]
     return out
 
 

@@ -38,10 +38,11 @@ import scipy.linalg
 import scipy.optimize
 
 from ..algebra.arith import get_arithmetic
-from ..algebra.layers import Pair, pairs_from_factors
+from ..algebra.layers import L_rows, Pair, U_rows, pairs_from_factors
 from ..errors import SingularMatrixError
 from ..io.entries import lifts_int_digit_limit
 from ..io.matrix import MatrixInput, as_matrix
+from ..theorem2.construction import one_pair_test
 from ..theorem2.decompose import Decomposition, decompose, verified_decomposition
 from ..theorem3.certificate import certify
 from ..theorem3.lp import MAX_DEGREE as LP_DEGREE
@@ -93,34 +94,16 @@ FOUND = tuple(s for s in Status if s.found)  # exact, certified, numerical
 
 
 def one_pair_exact(rows: list[list[Fraction]], regime: str) -> tuple[bool, str, Any]:
-    """The exact ``k = 1`` decision. Returns (found, reason, pairs as Fractions or None)."""
-    n = len(rows)
-    d = n // 2
-    T11 = [r[:d] for r in rows[:d]]
-    off = [(i, j) for i in range(d) for j in range(d) if i != j and T11[i][j] != 0]
-    if off:
-        return False, f"T11 is not diagonal (entry {off[0][0] + 1},{off[0][1] + 1} is nonzero)", None
-    c = [T11[i][i] for i in range(d)]
-    ok = Regime(regime).admits
-    if not all(ok(x) for x in c):
-        return False, f"a diagonal entry of T11 is not {Regime(regime).scales}", None
-    A = [[rows[d + i][j] / c[j] for j in range(d)] for i in range(d)]
-    T12 = [r[d:] for r in rows[:d]]
-    S = [[rows[d + i][d + j] - sum(A[i][t] * T12[t][j] for t in range(d)) for j in range(d)] for i in range(d)]
-    off = [(i, j) for i in range(d) for j in range(d) if i != j and S[i][j] != 0]
-    if off:
-        return False, "the Schur complement T/T11 is not diagonal", None
-    b = [S[i][i] for i in range(d)]
-    if not all(ok(x) for x in b):
-        return False, f"a diagonal entry of T/T11 is not {Regime(regime).scales}", None
-    return True, "T11 and T/T11 are diagonal", [(A, b, c, T12)]
-
-
-def _exact_decomposition(M: MatrixInput, pairs: list, regime: str) -> Decomposition:
+    """The exact ``k = 1`` decision (:func:`verify.theorem2.construction.one_pair_test` in exact
+    arithmetic). Returns ``(found, reason, pairs or None)``."""
     ar = get_arithmetic("exact")
-    P = [Pair(ar.from_fractions(A), tuple(ar.scalar(x) for x in b), tuple(ar.scalar(x) for x in c),
-              ar.from_fractions(D)) for A, b, c, D in pairs]
-    return verified_decomposition(ar, ar.from_fractions(M.rows), P, False, 0.0, regime=regime)
+    pairs, reason = one_pair_test(ar, ar.from_fractions(rows), regime)
+    return pairs is not None, reason, pairs
+
+
+def _exact_decomposition(M: MatrixInput, pairs: list[Pair], regime: str) -> Decomposition:
+    ar = get_arithmetic("exact")
+    return verified_decomposition(ar, ar.from_fractions(M.rows), pairs, False, 0.0, regime=regime)
 
 
 def _two_pairs_exact(M: MatrixInput, regime: str) -> Optional[KOutcome]:
@@ -314,18 +297,9 @@ def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k:
 
     def G(th: list) -> Any:
         P = ctx.eye(n)
+        one, zero = ctx.mpf(1), ctx.mpf(0)
         for A, b, c, D in unpack(th, k, d, regime, exp=ctx.exp):
-            L = ctx.matrix(n, n)
-            U = ctx.matrix(n, n)
-            for i in range(d):
-                L[i, i] = 1
-                U[d + i, d + i] = 1
-                L[d + i, d + i] = b[i]
-                U[i, i] = c[i]
-                for j in range(d):
-                    L[d + i, j] = A[i][j]
-                    U[i, d + j] = D[i][j]
-            P = P * L * U
+            P = P * ctx.matrix(L_rows(A, b, one, zero)) * ctx.matrix(U_rows(c, D, one, zero))
         return [P[i, j] - Tm[i, j] for i in range(n) for j in range(n)]
 
     Jsq = J[:, free]

@@ -10,10 +10,9 @@ from .base import ComposedTransform, FlowInputError, StandardNormal, Transform
 from .coupling import AffineCoupling
 from .diagnostics import condition_number, jacobian, singular_values
 from .flow import Flow, coupling_flow
-from .from_layers import MeasuredLinearFlow, from_decomposition
 from .linear import ActNorm, LinearL, LinearU, LULinear, Permutation
 from .train import Adam, fit
 
 __all__ = ["Transform", "ComposedTransform", "StandardNormal", "FlowInputError", "AffineCoupling", "LinearL",
-           "LinearU", "Permutation", "LULinear", "ActNorm", "from_decomposition", "MeasuredLinearFlow", "Flow", "coupling_flow", "Adam",
+           "LinearU", "Permutation", "LULinear", "ActNorm", "Flow", "coupling_flow", "Adam",
            "fit", "jacobian", "singular_values", "condition_number"]

@@ -8,6 +8,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..coupling_blocks import L_array, U_array
 from .base import VJP, Array, FlowInputError, Transform, check_batch, optional_rng
 
 
@@ -71,11 +72,8 @@ class _LinearCoupling(_Dense):
         return (slice(d, None), slice(None, d)) if self.updates_second else (slice(None, d), slice(d, None))
 
     def matrix(self) -> Array:
-        own, other = self._slices()
-        M = np.eye(self.n)
-        M[own, other] = self.params[self.block_name]
-        M[own, own] = np.diag(self.params[self.scale_name])
-        return M
+        scale, block = self.params[self.scale_name], self.params[self.block_name]
+        return L_array(block, scale) if self.updates_second else U_array(scale, block)
 
     def log_abs_det(self) -> float:
         return float(np.sum(np.log(np.abs(self.params[self.scale_name]))))

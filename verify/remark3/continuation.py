@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..coupling_blocks import L_array, U_array
+
 
 def _layers(theta: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     A = theta[:d * d].reshape(d, d)
@@ -29,8 +31,7 @@ def _layers(theta: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def _LU(theta: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     A, b, c, D = _layers(theta, d)
-    Z, I = np.zeros((d, d)), np.eye(d)
-    return np.block([[I, Z], [A, np.diag(b)]]), np.block([[np.diag(c), D], [Z, I]])
+    return L_array(A, b), U_array(c, D)
 
 
 def _residual_and_jacobian(theta: np.ndarray, Wh: np.ndarray, d: int, jacobian: bool) -> tuple[np.ndarray, np.ndarray | None]:

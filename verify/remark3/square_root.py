@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..coupling_blocks import L_array, U_array
 from ..errors import InputError
 from .continuation import continuation_root
 
@@ -46,13 +47,11 @@ class SquareRoot:
 
     @property
     def L(self) -> np.ndarray:
-        d = len(self.b)
-        return np.block([[np.eye(d), np.zeros((d, d))], [self.A, np.diag(self.b)]])
+        return L_array(self.A, self.b)
 
     @property
     def U(self) -> np.ndarray:
-        d = len(self.b)
-        return np.block([[np.diag(self.c), self.D], [np.zeros((d, d)), np.eye(d)]])
+        return U_array(self.c, self.D)
 
     @property
     def T(self) -> np.ndarray:

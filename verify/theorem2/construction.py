@@ -35,6 +35,7 @@ from ..algebra.arith.base import Arithmetic, Mat, Scalar
 from ..algebra.layers import Pair, pairs_from_factors, split
 from ..algebra.triangular import ldu, triangular_inverse, upper_eigenvectors
 from ..errors import ConstructionError, Unsupported
+from ..vocabulary import Regime
 
 
 @dataclass
@@ -52,34 +53,52 @@ class Word:
 
 
 # -- k = 1 ------------------------------------------------------------------------------------
-def is_diagonal(ar: Arithmetic, M: Mat) -> bool:
+def off_diagonal(ar: Arithmetic, M: Mat) -> Optional[tuple[int, int]]:
+    """The first off-diagonal entry of ``M`` that is nonzero (exactly, or to working precision when
+    inexact), or ``None`` when ``M`` is diagonal."""
     if ar.exact:
         rows = M.rows()
-        return all(x == 0 for i, r in enumerate(rows) for j, x in enumerate(r) if i != j)
+        return next(((i, j) for i, r in enumerate(rows) for j, x in enumerate(r) if i != j and x != 0), None)
     a = np.abs(ar.to_numpy(M.v))
     off = a - np.diag(np.diag(a))
-    return bool(off.max(initial=0.0) <= 64 * ar.unit_roundoff * max(a.max(initial=0.0), 1e-300))
+    big = np.argwhere(off > 64 * ar.unit_roundoff * max(a.max(initial=0.0), 1e-300))
+    return None if len(big) == 0 else (int(big[0][0]), int(big[0][1]))
 
 
-def one_pair(ar: Arithmetic, T: Mat) -> Optional[list[Pair]]:
-    r"""The ``k = 1`` decomposition if it exists (positive regime), else ``None``.
+def is_diagonal(ar: Arithmetic, M: Mat) -> bool:
+    return off_diagonal(ar, M) is None
+
+
+def one_pair_test(ar: Arithmetic, T: Mat, regime: "Regime | str" = Regime.POSITIVE) -> tuple[Optional[list[Pair]], str]:
+    r"""The ``k = 1`` criterion (exact in exact arithmetic): ``(pairs or None, reason)``.
 
     ``T = L(A,b)U(c,D) = [[\operatorname{diag} c, D], [A \operatorname{diag} c, A D + \operatorname{diag} b]]``,
-    so ``k = 1`` iff ``T_{11}`` is diagonal with positive diagonal and the Schur complement
-    ``\Sigma = T_{22} - T_{21}T_{11}^{-1}T_{12}`` is diagonal with positive diagonal; then
-    ``c = \operatorname{diag} T_{11}``, ``D = T_{12}``, ``A = T_{21}T_{11}^{-1}``, ``b = \operatorname{diag}\Sigma``.
+    so ``k = 1`` iff ``T_{11}`` is diagonal with admissible diagonal (positive, or nonzero in the
+    signed regime) and the Schur complement ``\Sigma = T_{22} - T_{21}T_{11}^{-1}T_{12}`` is diagonal
+    with admissible diagonal; then ``c = \operatorname{diag} T_{11}``, ``D = T_{12}``,
+    ``A = T_{21}T_{11}^{-1}``, ``b = \operatorname{diag}\Sigma``.
     """
+    regime = Regime(regime)
     T11, T12, T21, T22 = split(T)
-    zero = ar.scalar(0)
-    if not is_diagonal(ar, T11) or not all(x > zero for x in T11.diagonal()):
-        return None
+    off = off_diagonal(ar, T11)
+    if off is not None:
+        return None, f"T11 is not diagonal (entry {off[0] + 1},{off[1] + 1} is nonzero)"
     c = T11.diagonal()
+    if not all(regime.admits(x) for x in c):
+        return None, f"a diagonal entry of T11 is not {regime.scales}"
     one = ar.scalar(1)
     A = T21.scale_columns([one / x for x in c])
     Sigma = T22 - A @ T12
-    if not is_diagonal(ar, Sigma) or not all(x > zero for x in Sigma.diagonal()):
-        return None
-    return [Pair(A, tuple(Sigma.diagonal()), tuple(c), T12)]
+    if off_diagonal(ar, Sigma) is not None:
+        return None, "the Schur complement T/T11 is not diagonal"
+    if not all(regime.admits(x) for x in Sigma.diagonal()):
+        return None, f"a diagonal entry of T/T11 is not {regime.scales}"
+    return [Pair(A, tuple(Sigma.diagonal()), tuple(c), T12)], "T11 and T/T11 are diagonal"
+
+
+def one_pair(ar: Arithmetic, T: Mat) -> Optional[list[Pair]]:
+    """The ``k = 1`` decomposition if it exists (positive regime), else ``None``: :func:`one_pair_test`."""
+    return one_pair_test(ar, T)[0]
 
 
 # -- k = 3 ------------------------------------------------------------------------------------

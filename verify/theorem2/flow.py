@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal, localcontext
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .base import ComposedTransform, FlowInputError, Transform
-from .linear import LinearL, LinearU
+from ..flows.base import ComposedTransform, FlowInputError, Transform
+from ..flows.linear import LinearL, LinearU
+from ..io.entries import to_fraction, unlimited_int_digits
 
 #: the default bound on the flow's relative error against the layers' exact product
 MAX_ERROR = 1e-8
@@ -63,49 +64,37 @@ def _layers_of(dec: Any) -> tuple[list[tuple[Any, Any, Any, Any]], bool]:
     return [(p.A.rows(), p.b, p.c, p.D.rows()) for p in dec.pairs], bool(dec.sign_layer)
 
 
+def _exact(v: Any) -> Fraction:
+    """One number of the decomposition, exactly (the input layer's reader: ``"p/q"``, decimal text of
+    any length, ints, floats, mpmath and flint numbers)."""
+    with unlimited_int_digits():
+        return to_fraction(v)
+
+
 def _to_float(v: Any) -> float:
-    """One number as the nearest float64 (whatever its length: no 4300-digit limit, no overflow to a
-    traceback); ``inf`` when it is beyond float64, which is refused by the caller."""
-    if isinstance(v, str):
-        with localcontext() as ctx:
-            ctx.prec = 40
-            p, _, q = v.partition("/")
-            x = Decimal(p) / Decimal(q) if q else Decimal(p)
-        return float(x)
-    if hasattr(v, "numerator") and hasattr(v, "denominator") and not isinstance(v, float):
-        return _to_float(f"{_digits(v.numerator)}/{_digits(v.denominator)}")
-    return float(v)  # float, numpy and mpmath numbers (mpmath rounds to nearest, inf beyond the range)
-
-
-def _digits(x: Any) -> str:
-    """An integer's decimal digits without Python's 4300-digit limit (python-flint prints them)."""
-    import flint
-
-    return str(flint.fmpz(x))
+    """The nearest float64 (``inf`` beyond its range, refused by the caller)."""
+    q = _exact(v)
+    try:
+        return float(q)  # Fraction -> float is correctly rounded
+    except OverflowError:
+        return math.copysign(math.inf, q)
 
 
 def _ball(v: Any) -> Any:
     """A ball (python-flint arb) around the exact value of one number of the decomposition."""
     import flint
 
-    if isinstance(v, str):
-        p, _, q = v.partition("/")
-        if q:
-            return flint.arb(flint.fmpq(flint.fmpz(p.strip()), flint.fmpz(q.strip())))
-        return flint.arb(v)
-    if isinstance(v, (int, float)):
-        return flint.arb(v)
-    if type(v).__name__ == "mpf":
-        sign, man, exp, _ = v._mpf_  # man_exp drops the sign
-        return flint.arb(flint.fmpz(-int(man) if sign else int(man))) * flint.arb(2) ** int(exp)
-    return flint.arb(flint.fmpq(flint.fmpz(int(v.numerator)), flint.fmpz(int(v.denominator))))
+    q = _exact(v)
+    return flint.arb(flint.fmpq(flint.fmpz(q.numerator), flint.fmpz(q.denominator)))
 
 
 def from_decomposition(dec: Any, *, max_error: float = MAX_ERROR) -> MeasuredLinearFlow:
     r"""The linear flow of a Theorem 2 decomposition (a :func:`verify.decompose` result, its JSON as a
     dict or a path, or a ``verify depth`` result or its JSON): ``forward(z) = T z`` (module
     docstring). Its ``error`` bounds ``\|F - \Pi\|_F / \|\Pi\|_F``; above ``max_error`` the layers are
-    too ill-conditioned for a float64 flow and :class:`~verify.flows.base.FlowInputError` says so."""
+    too ill-conditioned for a float64 flow and :class:`~verify.flows.base.FlowInputError` says so.
+    (This lives with Theorem 2, not in :mod:`verify.flows`, so that it reads the numbers with the
+    input layer's exact reader; the flow core stays independent of the constructions.)"""
     pairs, sign = _layers_of(dec)
     layers: list[Transform] = []
     with np.errstate(all="ignore"):
