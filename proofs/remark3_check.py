@@ -8,18 +8,16 @@ noncommutative symbol, as in proofs/theorem2_check.py).
 (4) The free diagonal scaling: P^{-1} L(A, b) U(c, D) = L(P_2^{-1} A P_1, P_2^{-1} b) U(P_1^{-1} c, P_1^{-1} D).
 Step 3 (Ostrowski and Brouwer) is analysis, not an identity; the tests measure it.
 
-Run:  python proofs/remark3_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.remark3_check   (exit code 0 iff every check passes; run by the tests)
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable
 
 from sympy import Matrix
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import inverse_rules, nc, normal_form, one, run, zero  # noqa: E402
+from proofs.engine import inverse_rules, nc, normal_form, one, run, zero
 
 # Sigma_11 = S11 (inverse G, symmetric), Sigma_12 = P, Sigma_21 = Pt, Sigma_22 = R; K and Kt = K^T;
 # B, C diagonal (B^T = B) with inverses Bi, Ci; W and Wt = W^T

@@ -11,18 +11,16 @@
     noncommutative blocks), and their product is e I.
 Lemmas 3 and 4(b)-(d) are inequalities (hull, Minkowski, union bound), not identities.
 
-Run:  python proofs/theorem1_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.theorem1_check   (exit code 0 iff every check passes; run by the tests)
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable
 
 from sympy import Matrix, Max, Rational, asin, diff, integrate, simplify, sqrt, symbols
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import nc, normal_form, one, run, zero  # noqa: E402
+from proofs.engine import nc, normal_form, one, run, zero
 
 
 def relu(x):

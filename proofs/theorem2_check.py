@@ -5,7 +5,8 @@ Each d x d block is a noncommutative symbol, so an identity verified here holds 
 ``X Xi -> 1`` and ``Xi X -> 1``; a defining relation (such as the commutator relation of step 4) is
 used as a substitution. An identity holds when the normal form of ``lhs - rhs`` is zero.
 
-Run:  python proofs/theorem2_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.theorem2_check   (from the repository root; exit code 0 iff every check passes;
+      run by the tests)
 """
 from __future__ import annotations
 
@@ -13,83 +14,9 @@ import sys
 from typing import Callable
 
 import sympy as sp
-from sympy import Matrix, Symbol
+from sympy import Matrix
 
-
-def nc(names: str) -> tuple[Symbol, ...]:
-    return sp.symbols(names, commutative=False)
-
-
-# ---------------------------------------------------------------------------------------------
-# a tiny noncommutative rewriting system
-# ---------------------------------------------------------------------------------------------
-Rule = tuple[tuple[Symbol, ...], sp.Expr]
-
-
-def inverse_rules(*pairs: tuple[Symbol, Symbol]) -> list[Rule]:
-    rules: list[Rule] = []
-    for X, Xi in pairs:
-        rules += [((X, Xi), sp.Integer(1)), ((Xi, X), sp.Integer(1))]
-    return rules
-
-
-def _factors(term: sp.Expr) -> tuple[sp.Expr, list[sp.Expr]]:
-    coeff, ncpart = term.args_cnc() if isinstance(term, sp.Mul) else (([term], []) if term.is_commutative else ([], [term]))
-    seq: list[sp.Expr] = []
-    for f in ncpart:
-        if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp > 0:
-            seq += [f.base] * int(f.exp)
-        else:
-            seq.append(f)
-    return sp.Mul(*coeff), seq
-
-
-def normal_form(expr: sp.Expr, rules: list[Rule], max_rounds: int = 200) -> sp.Expr:
-    """Expand and rewrite with ``rules`` (subword -> expression) until nothing changes."""
-    expr = sp.expand(expr)
-    for _ in range(max_rounds):
-        changed = False
-        out = []
-        for term in sp.Add.make_args(expr):
-            coeff, seq = _factors(term)
-            hit = None
-            for pattern, repl in rules:
-                m = len(pattern)
-                for i in range(len(seq) - m + 1):
-                    if tuple(seq[i:i + m]) == pattern:
-                        hit = (i, m, repl)
-                        break
-                if hit:
-                    break
-            if hit:
-                i, m, repl = hit
-                out.append(coeff * sp.Mul(*seq[:i]) * repl * sp.Mul(*seq[i + m:]))
-                changed = True
-            else:
-                out.append(term)
-        expr = sp.expand(sp.Add(*out))
-        if not changed:
-            return expr
-    raise RuntimeError("rewriting did not terminate")
-
-
-def blocks_equal(lhs: Matrix, rhs: Matrix, rules: list[Rule]) -> bool:
-    return all(normal_form(a - b, rules) == 0 for a, b in zip(lhs, rhs))
-
-
-one, zero = sp.Integer(1), sp.Integer(0)
-
-
-def E(X):  # [[I, 0], [X, I]]
-    return Matrix([[one, zero], [X, one]])
-
-
-def F(Y):  # [[I, Y], [0, I]]
-    return Matrix([[one, Y], [zero, one]])
-
-
-def diag2(P, Q):
-    return Matrix([[P, zero], [zero, Q]])
+from proofs.engine import E, F, blocks_equal, diag2, inverse_rules, nc, normal_form, one, run, zero  # noqa: F401
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,16 +153,6 @@ def check_det_W_numerically() -> bool:
 CHECKS: list[Callable[[], bool]] = [check_pair_reduction, check_delta_moves, check_udl, check_EF_diagonal,
                                     check_main_word, check_shift_F, check_commutator_lemma, check_cyclic_diagonal,
                                     check_det_W_numerically]
-
-
-def run(checks: list[Callable[[], bool]]) -> int:
-    """Run every check, print one line each, and return the exit code (0 iff all pass)."""
-    failed = 0
-    for chk in checks:
-        ok = chk()
-        failed += not ok
-        print(f"{'ok  ' if ok else 'FAIL'} {chk.__name__}: {chk.__doc__.strip().splitlines()[0]}")
-    return 1 if failed else 0
 
 
 def main() -> int:

@@ -5,19 +5,17 @@ noncommutative symbol with an inverse symbol, so an identity checked here holds 
 commutator lemma is about explicit plane rotations: it is checked with symbolic angles for 1, 2
 and 3 planes (with and without a fixed axis); the general case is the induction in the proof.
 
-Run:  python proofs/theorem2_stable_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.theorem2_stable_check   (exit code 0 iff every check passes; run by the tests)
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable
 
 import sympy as sp
 from sympy import Matrix
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import E, F, _factors, blocks_equal, inverse_rules, nc, normal_form, one, run, zero  # noqa: E402
+from proofs.engine import E, F, _factors, blocks_equal, inverse_rules, nc, normal_form, one, run, zero
 
 
 def check_two_pairs() -> bool:

@@ -5,19 +5,17 @@ is a noncommutative symbol, so they hold for every d). The trace identity is che
 matrix symbols of symbolic size n (index sums). Statements about the families' determinants are
 checked in exact rationals for d <= 12 (a weaker form, said so in the output).
 
-Run:  python proofs/theorem3_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.theorem3_check   (exit code 0 iff every check passes; run by the tests)
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable
 
 import sympy as sp
 from sympy import Matrix
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import E, F, blocks_equal, diag2, inverse_rules, nc, normal_form, one, run, zero  # noqa: E402
+from proofs.engine import E, F, blocks_equal, diag2, inverse_rules, nc, normal_form, one, run, zero
 
 
 def check_two_pairs_reduce() -> bool:

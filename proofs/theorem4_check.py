@@ -6,18 +6,16 @@
     (gamma sqrt(2 pi)) over the line is 1 (so q, an average of products of these, integrates to 1).
 The plateau identity of the generator is Lemma 1 of proofs/theorem1.md (checked by theorem1_check.py).
 
-Run:  python proofs/theorem4_check.py   (exit code 0 iff every check passes; run by the tests)
+Run:  python -m proofs.theorem4_check   (exit code 0 iff every check passes; run by the tests)
 """
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Callable
 
 from sympy import exp, integrate, oo, pi, simplify, sqrt, symbols
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from theorem2_check import run  # noqa: E402
+from proofs.engine import run
 
 
 def packing_limit(k, d, R):

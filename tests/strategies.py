@@ -4,6 +4,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+from hypothesis import assume
 from hypothesis import strategies as st
 
 small_fraction = st.builds(Fraction, st.integers(-10, 10), st.integers(1, 12))
@@ -17,11 +18,13 @@ def _det(rows: list[list[Fraction]]) -> Fraction:
     return Fraction(str(DomainMatrix([[QQ(x.numerator, x.denominator) for x in r] for r in rows], (n, n), QQ).det()))
 
 
-def positive_det(rows: list[list[Fraction]]) -> list[list[Fraction]] | None:
-    """Flip the first row if det < 0; None if singular."""
+def positive_det(rows: list[list[Fraction]]) -> list[list[Fraction]]:
+    """Flip the first row if det < 0. A singular draw is rejected with ``assume`` (inside a
+    strategy: the example is discarded, never passed to the test as a placeholder); the strategies
+    below are invertible by construction except the adversarial ones, where singular draws are
+    rare."""
     det = _det(rows)
-    if det == 0:
-        return None
+    assume(det != 0)
     if det < 0:
         rows = [[-x for x in rows[0]]] + rows[1:]
     return rows
@@ -98,3 +101,48 @@ def structured_matrices(draw, d_max: int = 4):
     elif kind == "near_singular":
         M[0] = [x + Fraction(1, 10**12) * (j == 0) for j, x in enumerate(M[1])]
     return positive_det(M)
+
+
+KINDS = ["gaussian", "orthogonal", "permutation", "half_swap", "identity", "diagonal", "T11_zero", "cond1e8",
+         "lopsided", "huge", "tiny", "rotation_pi"]
+
+
+def _orthogonal(rng, n):
+    Q, R = np.linalg.qr(rng.standard_normal((n, n)))
+    return Q * np.sign(np.diag(R))
+
+
+@st.composite
+def float_matrices(draw, d_max: int = 6):
+    """Random and adversarial float T with det T > 0."""
+    d = draw(st.integers(1, d_max))
+    n = 2 * d
+    kind = draw(st.sampled_from(KINDS))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if kind == "gaussian":
+        T = rng.standard_normal((n, n))
+    elif kind == "orthogonal":
+        T = _orthogonal(rng, n)
+    elif kind == "permutation":
+        T = np.eye(n)[rng.permutation(n)]
+    elif kind == "half_swap":
+        T = np.block([[np.zeros((d, d)), -np.eye(d)], [np.eye(d), np.zeros((d, d))]])
+    elif kind == "identity":
+        T = np.eye(n)
+    elif kind == "diagonal":
+        T = np.diag(np.exp(rng.uniform(-5, 5, n)))
+    elif kind == "T11_zero":
+        T = rng.standard_normal((n, n))
+        T[:d, :d] = 0
+        if np.linalg.matrix_rank(T) < n:
+            T = np.block([[np.zeros((d, d)), -np.eye(d)], [np.eye(d), rng.standard_normal((d, d))]])
+    elif kind in ("cond1e8", "lopsided"):
+        s = np.logspace(0, -8, n) if kind == "cond1e8" else np.r_[np.ones(n - 1), 1e-6]
+        T = _orthogonal(rng, n) @ np.diag(s) @ _orthogonal(rng, n).T
+    elif kind in ("huge", "tiny"):
+        T = rng.standard_normal((n, n)) * (1e150 if kind == "huge" else 1e-150)
+    else:  # rotation by pi in every plane: -I, eigenvalues -1 only
+        T = -np.eye(n)
+    if np.linalg.slogdet(T)[0] < 0:
+        T[0] = -T[0]
+    return T

@@ -11,8 +11,7 @@ from verify import decompose
 from verify.bounds import normwise
 from verify.theorem2.residual import arb_residual
 
-from .strategies import gaussian_positive
-from .test_theorem2_stable import float_matrices
+from .strategies import float_matrices, gaussian_positive
 
 
 def _layers(dec):

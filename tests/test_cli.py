@@ -2,27 +2,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from .helpers import CMD, VERIFY, assert_input_error, run  # noqa: F401
+
 T4 = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
-VERIFY = shutil.which("verify")
-CMD = [VERIFY] if VERIFY else [sys.executable, "-m", "verify.cli"]
-
-
-def run(*args, stdin=None):
-    return subprocess.run(CMD + [str(a) for a in args], input=stdin, capture_output=True, text=True, timeout=300)
-
-
-def assert_input_error(r):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("verify: error:"), r.stderr
-    assert "Traceback" not in r.stderr and r.stdout == ""
 
 
 def write_formats(tmp_path, M):

@@ -4,7 +4,6 @@ text, directories. The command must exit 0, or 2 with exactly one stderr line, a
 (Exit 1, a float result missing its tolerance, is allowed only with that message.)"""
 from __future__ import annotations
 
-import contextlib
 import io
 import tempfile
 from pathlib import Path
@@ -13,30 +12,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from verify.cli import main
+from .helpers import assert_clean, run_in_process
 
 FORMATS = [".npy", ".csv", ".txt", ".mtx", ".json"]
-
-
-def run_in_process(args: list[str]) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(args)
-        except SystemExit as e:  # argparse
-            code = int(e.code)
-    return code, out.getvalue(), err.getvalue()
-
-
-def assert_clean(code: int, out: str, err: str) -> None:
-    assert "Traceback" not in err
-    if code == 2:
-        assert len(err.strip().splitlines()) == 1 and err.startswith("verify: error:"), err
-        assert out == ""
-    elif code == 1:
-        assert "exceeds the tolerance" in err
-    else:
-        assert code == 0, (code, err)
 
 
 def npy_bytes(a: np.ndarray) -> bytes:

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from tests.test_cli import assert_input_error, run
+from .helpers import assert_input_error, run
 
 
 def test_theorem1_json_and_plot(tmp_path) -> None:

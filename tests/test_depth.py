@@ -14,15 +14,7 @@ from verify.depth.kpairs import jacobian, n_params, pack, product_float
 from verify.depth.krawczyk import krawczyk
 from verify.theorem2.serialize import to_json
 
-
-def random_pair(rng, d, signed=False):
-    A = rng.integers(-3, 4, size=(d, d))
-    D = rng.integers(-3, 4, size=(d, d))
-    b = rng.integers(1, 4, size=d) * (rng.choice([-1, 1], size=d) if signed else 1)
-    c = rng.integers(1, 4, size=d) * (rng.choice([-1, 1], size=d) if signed else 1)
-    L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]])
-    U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]])
-    return L @ U
+from .helpers import random_pair
 
 
 @given(st.integers(1, 5), st.integers(0, 2**32 - 1), st.booleans())

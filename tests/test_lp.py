@@ -20,7 +20,7 @@ from verify.theorem3.counterexample import counterexample
 from verify.theorem3.lp import lp_certificate, sign_patterns
 from verify.theorem3.system import reduced_system
 
-from .test_theorem3 import fr, two_pair_product
+from .helpers import fr, two_pair_product
 
 # an integer T with no trace, minors or zero-block obstruction that an LP of degree 2 proves is not k <= 2
 T_LP = [[-2, 0, 1, -1, -2, 2], [3, -3, 0, -1, -2, 0], [-2, 3, -2, 1, 0, 1], [1, 3, 0, -2, 0, 1],

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from verify import decompose
 from verify.io import read_matrix
 
+from .helpers import assert_clean, run_in_process
 from .strategies import rational_matrices
-from .test_cli_fuzz import assert_clean, run_in_process
 
 
 def write(tmp_path: Path, name: str, content: bytes | str) -> str:
@@ -262,7 +262,7 @@ def test_a_numerical_k2_carries_its_decomposition(monkeypatch):
 
     monkeypatch.setattr(minimal.np.linalg, "cond", lambda J: 1e300)
     rng = np.random.default_rng(101)
-    from .test_depth import random_pair
+    from .helpers import random_pair
 
     T = (random_pair(rng, 1) @ random_pair(rng, 1)).tolist()
     r = depth(T, starts=20)

@@ -9,7 +9,7 @@ import pytest
 from verify.depth import depth
 from verify.depth.survey import SurveyRow, sample, survey, tasks
 
-from .test_cli import run
+from .helpers import run
 
 
 def _counts(rows):

@@ -26,27 +26,8 @@ from verify.theorem3.counterexample import (
 )
 from verify.theorem3.obstructions import trace_coefficients, trace_obstructs, zero_block
 
+from .helpers import fr, two_pair_product
 from .strategies import _det
-
-
-def fr(a) -> list[list[Fraction]]:
-    return [[Fraction(int(x)) for x in r] for r in np.asarray(a)]
-
-
-def two_pair_product(rng, d: int, signed: bool, sparse: bool) -> np.ndarray:
-    """L1 U1 L2 U2 with integer entries; sparse A, D give zero diagonals in T11 and S often."""
-    out = np.eye(2 * d, dtype=object)
-    for _ in range(2):
-        mask = rng.random((d, d)) < (0.3 if sparse else 1.0)
-        A = rng.integers(-3, 4, size=(d, d)) * mask
-        D = rng.integers(-3, 4, size=(d, d)) * (rng.random((d, d)) < (0.3 if sparse else 1.0))
-        sign = (lambda: rng.choice([-1, 1], size=d)) if signed else (lambda: np.ones(d, dtype=int))
-        b, c = rng.integers(1, 4, size=d) * sign(), rng.integers(1, 4, size=d) * sign()
-        L = np.block([[np.eye(d, dtype=int), np.zeros((d, d), int)], [A, np.diag(b)]]).astype(object)
-        U = np.block([[np.diag(c), D], [np.zeros((d, d), int), np.eye(d, dtype=int)]]).astype(object)
-        out = out.dot(L).dot(U)
-    return out
-
 
 # --- 1. every d from 2 to 8, both regimes, both families: emitted, certified, k = 3 checked -----
 
