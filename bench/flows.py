@@ -130,8 +130,11 @@ def main() -> None:
     diff = float(np.max(np.abs(lp_z - flow2.log_prob(x))))
     print(f"{'verify (best)':>16} {a.batch / t_lp:>19,.0f} {'-':>14} {'-':>16}")
     print(f"{'zuko (best)':>16} {a.batch / t_z:>19,.0f} {'-':>14} {diff:>16.2e}")
-    print(f"ratio ours / zuko (log_prob throughput, best of 3 x repeat each): {t_z / t_lp:.2f}x   (torch {torch.__version__}, zuko {zuko.__version__}, "
-          f"{torch.get_num_threads()} threads)")
+    print(
+        f"ratio ours / zuko (log_prob throughput, best of 3 x repeat each): {t_z / t_lp:.2f}x   "
+        f"(torch {torch.__version__}, zuko {zuko.__version__}, "
+        f"{torch.get_num_threads()} threads)"
+    )
     training_table(a, zuko)
 
 

@@ -37,8 +37,10 @@ def main() -> None:
                     seconds = time.perf_counter() - t0
                     result = check(T, to_json(dec), tol=dec.tolerance)
                     checked = result.message.split("<= ")[1].split(" ")[0] if "<=" in result.message else "-"
-                    print(f"{n:>3} {scale:>6.0e}  {arithmetic:>5}  {method:<8} {seconds:>11.2f}  {dec.residual:>12.3e}  "
-                          f"{checked:>13}  {dec.tolerance:>9.0e}  {dec.verified!s:>8}")
+                    print(
+                        f"{n:>3} {scale:>6.0e}  {arithmetic:>5}  {method:<8} {seconds:>11.2f}  {dec.residual:>12.3e}  "
+                        f"{checked:>13}  {dec.tolerance:>9.0e}  {dec.verified!s:>8}"
+                    )
 
 
 if __name__ == "__main__":

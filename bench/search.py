@@ -34,7 +34,9 @@ def main() -> None:
             kinds: dict[str, int] = {}
             for c in r.candidates:
                 if c.certificate is not None:
-                    k = c.certificate["type"] + (f"/{c.certificate['witness']['kind']}" if "witness" in c.certificate else "")
+                    k = c.certificate["type"] + (
+                        f"/{c.certificate['witness']['kind']}" if "witness" in c.certificate else ""
+                    )
                     kinds[k] = kinds.get(k, 0) + 1
             print(f"| {fam} | {d} | {regime} | {r.samples} | {r.k_le_2_found} | {len(r.candidates)} | {r.certified} "
                   f"| {r.uncertified} | {len(r.contradictions)} | {r.seconds:.0f} |"

@@ -8,7 +8,8 @@ verification) next to one DomainMatrix QQ inverse of the same T. Target: 2d = 32
 Float mode, 2d = 64 ... 2048 (Gaussian T rescaled so cond(T) <= 1e3): decompose next to
 scipy.linalg.lu_factor of the same T, with the relative backward error (certified: an arb
 enclosure up to 2d = 512, the a-priori rounding bound beyond; measured: evaluated in float64) and
-the largest layer condition number. The decompose time includes the certification. Target: <= 10x LU at 2d = 1024 with backward error <= 1e-10.
+the largest layer condition number. The decompose time includes the certification. Target: <= 10x LU at 2d = 1024
+with backward error <= 1e-10.
 """
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def float_table(sizes):
         t_lu, _ = timed(lambda: scipy.linalg.lu_factor(T), 3)
         try:
             t_dec, dec = timed(lambda: decompose(T, "float", method="minimal", attempts=1))
-            row = f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>10.2e} {dec.residual_measured:>9.2e} {cond(dec.max_layer_cond):>15} {str(dec.verified):>9}"
+            row = (f"{t_dec:>12.3f} {t_lu:>8.4f} {t_dec / t_lu:>8.1f} {dec.residual:>10.2e} "
+                   f"{dec.residual_measured:>9.2e} {cond(dec.max_layer_cond):>15} {str(dec.verified):>9}")
         except RuntimeError as e:  # no numerically nondegenerate choice
             row = f"{'-':>12} {t_lu:>8.4f} {'-':>8} {'-':>13} {'-':>15}   failed: {e}"
         print(f"{n:>5} {np.linalg.cond(T):>9.1f} {row}")

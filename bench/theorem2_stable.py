@@ -5,7 +5,8 @@ lopsided spectrum). Prints one table; never run as a test.
 
 Columns: 2d; the matrix; cond(T); k; the largest 2-norm condition number over the 2k layers and its
 ratio to max(1, sqrt(cond T)); the scale factor max(g, 1/g)^(1/k), g = |det T|^(1/2d), below which
-no k-pair factorisation can go (proofs/theorem2_stable.md, Scale); the backward error ||prod - T||_F / ||T||_F of the returned layers,
+no k-pair factorisation can go (proofs/theorem2_stable.md, Scale); the backward error ||prod - T||_F / ||T||_F of the
+returned layers,
 measured (evaluated in float64) and the certified bound that ``residual`` reports (arb balls up to
 2d = 256, the normwise a-posteriori bound beyond); the decompose time (construction plus that
 certification) and its ratio to scipy.linalg.lu_factor on the same T (best of 3).
@@ -56,7 +57,11 @@ def sklearn_matrices():
     X = load_digits().data
     C = np.cov(X, rowvar=False) + 1e-3 * np.eye(X.shape[1])
     w, V = np.linalg.eigh(C)
-    return [("digits covariance", C), ("digits whitening", V @ np.diag(w ** -0.5) @ V.T), ("digits PCA basis", V[:, ::-1])]
+    return [
+        ("digits covariance", C),
+        ("digits whitening", V @ np.diag(w**-0.5) @ V.T),
+        ("digits PCA basis", V[:, ::-1]),
+    ]
 
 
 def layer_conds(dec, exact):

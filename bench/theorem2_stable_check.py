@@ -52,7 +52,10 @@ def main():
             mb = os.path.getsize(out) / 1e6
             c, tc = run(["check", path, out])
             verdict = (c.stdout.strip() or c.stderr.strip()).splitlines()[-1] if (c.stdout or c.stderr) else ""
-            print(f"{T.shape[0]:>5}  {name:<20} {td:11.2f}  {mb:8.1f}  {tc:8.2f}  exit {c.returncode}: {verdict}", flush=True)
+            print(
+                f"{T.shape[0]:>5}  {name:<20} {td:11.2f}  {mb:8.1f}  {tc:8.2f}  exit {c.returncode}: {verdict}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

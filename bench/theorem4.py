@@ -30,7 +30,10 @@ def main() -> None:
             rows.append(depth_row(gen, depth, a.samples, list(range(a.seeds)), a.steps, a.hidden))
             secs.append((time.perf_counter() - t) / a.seeds)
         print(to_text(gen, rows, a.samples, a.seeds, a.steps, a.hidden))
-        print("seconds per seed (training + measurement): " + ", ".join(f"depth {dp}: {s:.1f}" for dp, s in zip(DEPTHS, secs)))
+        print(
+            "seconds per seed (training + measurement): "
+            + ", ".join(f"depth {dp}: {s:.1f}" for dp, s in zip(DEPTHS, secs))
+        )
         print(flush=True)
 
 

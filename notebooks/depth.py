@@ -43,7 +43,8 @@ def pair(d, signed=False):
 
 # %% [markdown]
 # ## k = 1: decided exactly
-# $L(A,b)U(c,D) = \begin{bmatrix}\operatorname{diag}c & D\\ A\operatorname{diag}c & AD+\operatorname{diag}b\end{bmatrix}$,
+# $L(A,b)U(c,D) = \begin{bmatrix}\operatorname{diag}c & D\\ A\operatorname{diag}c &
+# AD+\operatorname{diag}b\end{bmatrix}$,
 # so $T$ is one pair iff $T_{11}$ and the Schur complement $T/T_{11}$ are diagonal and positive.
 
 # %%

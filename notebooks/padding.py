@@ -85,7 +85,9 @@ plt.show()
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(14, 3.3), sharex=True, sharey=True)
 for ax, kind in zip(axes, KINDS):
-    flow, _, rng = train_flow("moons", kind, 0, N=300 if QUICK else 800, layers=4, hidden=16, steps=60 if QUICK else 500)
+    flow, _, rng = train_flow(
+        "moons", kind, 0, N=300 if QUICK else 800, layers=4, hidden=16, steps=60 if QUICK else 500
+    )
     s = flow.sample(1500, rng)
     ax.scatter(s[:, 0], s[:, 1], s=2)
     ax.set(title=f"{kind}", xlim=(-1.5, 2.5), ylim=(-1.2, 1.6))

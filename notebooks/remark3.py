@@ -44,7 +44,9 @@ rng = np.random.default_rng(0)
 Sigma = random_covariance(6, 1e3, rng)
 r = single_pair_square_root(Sigma)
 d = 3
-print("T = L U, T11 = diag c:", np.allclose(r.T[:d, :d], np.diag(r.c)), "  b, c > 0:", (r.b > 0).all() and (r.c > 0).all())
+print(
+    "T = L U, T11 = diag c:", np.allclose(r.T[:d, :d], np.diag(r.c)), "  b, c > 0:", (r.b > 0).all() and (r.c > 0).all()
+)
 print(f"||T T^T - Sigma|| / ||Sigma|| = {r.residual:.1e};  KL = {gaussian_kl(Sigma, r.T @ r.T.T):.1e};  "
       f"layer condition {r.layer_cond:.1e}")
 
@@ -61,8 +63,11 @@ print(f"||T T^T - Sigma|| / ||Sigma|| = {r.residual:.1e};  KL = {gaussian_kl(Sig
 for n, cond in [(8, 1e4), (16, 1e4), (16, 1e6)]:
     S = random_covariance(n, cond, np.random.default_rng(n))
     r = single_pair_square_root(S)
-    print(f"2d = {n:2d}, cond {cond:.0e}: route {r.route:12s} residual {r.residual:.1e}  layer condition {r.layer_cond:.1e}  "
-          f"KL {gaussian_kl(S, r.T @ r.T.T):.1e}")
+    print(
+        f"2d = {n:2d}, cond {cond:.0e}: route {r.route:12s} residual {r.residual:.1e}  "
+        f"layer condition {r.layer_cond:.1e}  "
+        f"KL {gaussian_kl(S, r.T @ r.T.T):.1e}"
+    )
 
 # %% [markdown]
 # ## Many $\Sigma$: the residual of the one-pair construction

@@ -132,7 +132,10 @@ plt.show()
 rows = table(target("square"), [0.2], [1e-1, 1e-2, 1e-3, 1e-4], N=300, seeds=[0], cond_points=200)
 print("   eps     1/eps   sigma_min   cond median   Lip(g) >=   kappa >=")
 for r in rows:
-    print(f"{r.eps:7.0e} {1 / r.eps:8.0e}  {r.sigma_min_median:9.2e}  {r.cond_median:11.2f}  {r.lip_lower:10.1e}  {r.kappa:9.1e}")
+    print(
+        f"{r.eps:7.0e} {1 / r.eps:8.0e}  {r.sigma_min_median:9.2e}  {r.cond_median:11.2f}  "
+        f"{r.lip_lower:10.1e}  {r.kappa:9.1e}"
+    )
 inv = [1 / r.eps for r in rows]
 plt.figure(figsize=(5, 3.5))
 plt.loglog(inv, [1 / r.sigma_min_median for r in rows], "s-", label="Lip(g^-1) >= 1/sigma_min")

@@ -109,7 +109,13 @@ M = rng.integers(-3, 4, size=(8, 8))
 if round(np.linalg.det(M)) < 0:
     M[0] *= -1
 dec8 = decompose(M.tolist())
-print("k =", dec8.k, " verified:", dec8.verified, " max layer condition number (1-norm): %.2e" % float(dec8.max_layer_cond))
+print(
+    "k =",
+    dec8.k,
+    " verified:",
+    dec8.verified,
+    " max layer condition number (1-norm): %.2e" % float(dec8.max_layer_cond),
+)
 show("A_1", dec8.pairs[0].A)
 
 # %% [markdown]

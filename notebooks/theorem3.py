@@ -181,9 +181,18 @@ print(depth_to_text(depth(ce.T, "positive")))
 
 # %%
 rng = np.random.default_rng(1)
-held = sum(check_certificate({"regime": "positive", "T": [[str(x) for x in r] for r in perturbation(ce.T, ce.radius, rng)],
-                              "certificate": {"type": "trace"}, "radius": None}, require_k3=False).ok
-           for _ in range(50))
+held = sum(
+    check_certificate(
+        {
+            "regime": "positive",
+            "T": [[str(x) for x in r] for r in perturbation(ce.T, ce.radius, rng)],
+            "certificate": {"type": "trace"},
+            "radius": None,
+        },
+        require_k3=False,
+    ).ok
+    for _ in range(50)
+)
 print(f"{held}/50 perturbations with |E_ij| < r/2d (r = {float(ce.radius)}) certified")
 
 # %% [markdown]
@@ -265,7 +274,8 @@ print(search_table(search(2, "gaussian", 8, seed=3, starts=4)))
 # sample the solver could not represent had a trace certificate; at $d \ge 3$ the sign rules alone
 # leave part of the misses *uncertified*. The LP certificates of notebooks/depth (proofs/theorem3.md,
 # Lemma 6), which `verify search` now also tries, certify most of those: on
-# `verify search --d 3 --family gaussian --samples 40`, 8 of the 9 candidates (4 by the LP), against 4. In the signed regime no
+# `verify search --d 3 --family gaussian --samples 40`, 8 of the 9 candidates (4 by the LP), against 4. In the signed
+# regime no
 # Gaussian, orthogonal or rotation sample was missed; the certified signed counterexamples come
 # from structured families: $T_{11} = 0$ blocks, and permutation matrices. A permutation matrix
 # with exactly one fixed point has exactly one nonzero entry in $a$ (a fixed point $i \le d$ puts a 1

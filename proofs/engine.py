@@ -27,7 +27,9 @@ def inverse_rules(*pairs: tuple[Symbol, Symbol]) -> list[Rule]:
 
 
 def _factors(term: sp.Expr) -> tuple[sp.Expr, list[sp.Expr]]:
-    coeff, ncpart = term.args_cnc() if isinstance(term, sp.Mul) else (([term], []) if term.is_commutative else ([], [term]))
+    coeff, ncpart = (
+        term.args_cnc() if isinstance(term, sp.Mul) else (([term], []) if term.is_commutative else ([], [term]))
+    )
     seq: list[sp.Expr] = []
     for f in ncpart:
         if isinstance(f, sp.Pow) and f.exp.is_Integer and f.exp > 0:

@@ -19,7 +19,8 @@ from proofs.engine import E, F, _factors, blocks_equal, inverse_rules, nc, norma
 
 
 def check_two_pairs() -> bool:
-    """(1) Lemma 1: E(X1) F(Y1) E(H) F(Y2) = M when X1 = (M21 - H) M11^-1, Y1 = (M11 - I) H^-1, Y2 = M11^-1 (M12 - Y1) and M22 = M21 M11^-1 M12 + H M11^-1 H^-1."""
+    """(1) Lemma 1: E(X1) F(Y1) E(H) F(Y2) = M when X1 = (M21 - H) M11^-1, Y1 = (M11 - I) H^-1, Y2 = M11^-1 (M12 -
+    Y1) and M22 = M21 M11^-1 M12 + H M11^-1 H^-1."""
     M11, M11i, M12, M21, H, Hi = nc("M11 M11i M12 M21 H Hi")
     rules = inverse_rules((M11, M11i), (H, Hi))
     X1 = (M21 - H) * M11i
@@ -31,7 +32,8 @@ def check_two_pairs() -> bool:
 
 
 def check_lemma1_needs_similarity() -> bool:
-    """(2) Lemma 1, converse: in any word E(X1) F(Y1) E(H) F(Y2), the Schur complement of the (1,1) block is (H (I + Y1 H) H^-1)^-1, so (M^-1)_22 = H M11 H^-1."""
+    """(2) Lemma 1, converse: in any word E(X1) F(Y1) E(H) F(Y2), the Schur complement of the (1,1) block is (H (I +
+    Y1 H) H^-1)^-1, so (M^-1)_22 = H M11 H^-1."""
     X1, Y1, Y2, H, Hi, P, Pi = nc("X1 Y1 Y2 H Hi P Pi")
     # P = I + Y1 H is the (1,1) block; its inverse symbol Pi
     rules = inverse_rules((H, Hi), (P, Pi))
@@ -47,7 +49,8 @@ def check_lemma1_needs_similarity() -> bool:
 
 
 def check_core_blocks() -> bool:
-    """(3) Lemma 2: for M = T' F(-Y) E(-X), Y = P^-1 T12 - R, R = X^-1 (I - Om): M11 = P X^-1 Om X, M12 = P R, and (M^-1)_22 = Om S^-1 with S = T22 - T21 P^-1 T12."""
+    """(3) Lemma 2: for M = T' F(-Y) E(-X), Y = P^-1 T12 - R, R = X^-1 (I - Om): M11 = P X^-1 Om X, M12 = P R, and
+    (M^-1)_22 = Om S^-1 with S = T22 - T21 P^-1 T12."""
     P, Pi, T12, T21, T22, X, Xi, Om, Omi, Si = nc("P Pi T12 T21 T22 X Xi Om Omi Si")
     rules = inverse_rules((P, Pi), (X, Xi), (Om, Omi))
     R = Xi * (one - Om)
@@ -70,7 +73,8 @@ def check_core_blocks() -> bool:
 
 
 def check_core_similarity() -> bool:
-    """(4) Lemma 2: with P = A D B, S^-1 = C D Et, Psi = C A^-1, X = N Psi, H = Om Psi and N^-1 Om N Om^-1 = C A^-1 B^-1 Et: H M11 H^-1 = Om S^-1."""
+    """(4) Lemma 2: with P = A D B, S^-1 = C D Et, Psi = C A^-1, X = N Psi, H = Om Psi and N^-1 Om N Om^-1 = C A^-1
+    B^-1 Et: H M11 H^-1 = Om S^-1."""
     A, Ai, B, Bi, C, Ci, D, Et, N, Ni, Om, Omi = nc("A Ai B Bi C Ci D Et N Ni Om Omi")
     rules = inverse_rules((A, Ai), (B, Bi), (C, Ci), (N, Ni), (Om, Omi))
     # the commutator relation, solved for N^-1 Om N (a rewrite rule)
@@ -83,7 +87,8 @@ def check_core_similarity() -> bool:
 
 
 def check_orthogonal_start() -> bool:
-    """(5) Lemma 4: Q = diag(A1, A2) [[C, -S], [S, C]] diag(B1, B2)^T and Z = -B2 B1^T give T'11 = Q11 + Q12 Z = A1 (C + S) B1^T and Q22^T - Z Q21^T = B2 (C + S) A2^T."""
+    """(5) Lemma 4: Q = diag(A1, A2) [[C, -S], [S, C]] diag(B1, B2)^T and Z = -B2 B1^T give T'11 = Q11 + Q12 Z = A1
+    (C + S) B1^T and Q22^T - Z Q21^T = B2 (C + S) A2^T."""
     A1, A1t, A2, A2t, B1, B1t, B2, B2t, C, S = nc("A1 A1t A2 A2t B1 B1t B2 B2t C S")
     rules = inverse_rules((A1, A1t), (A2, A2t), (B1, B1t), (B2, B2t))
     Q11, Q12 = A1 * C * B1t, -A1 * S * B2t  # and Q21 = A2 S B1^T, Q22 = A2 C B2^T:
@@ -133,7 +138,8 @@ def check_commutator_planes() -> bool:
 
 
 def check_pair_scaling() -> bool:
-    """(7) Assembly: a scalar moves into a pair, a L(A,b) U(c,D) = L(A, a b) U(a c, a D); and E(A) diag(c, b) F(Y) = L(A, b) U(c, c Y)."""
+    """(7) Assembly: a scalar moves into a pair, a L(A,b) U(c,D) = L(A, a b) U(a c, a D); and E(A) diag(c, b) F(Y) =
+    L(A, b) U(c, c Y)."""
     A, D, Y, b, c = nc("A D Y b c")
     a = sp.Symbol("a", positive=True)
 
@@ -149,7 +155,8 @@ def check_pair_scaling() -> bool:
 
 
 def check_middle_split() -> bool:
-    """Lopsided spectra, the middle diagonal split over two pairs: E(A) diag(c1 c2, b1 b2) F(Y) = L(A, b1) U(c1, 0) L(0, b2) U(c2, c2 Y)."""
+    """Lopsided spectra, the middle diagonal split over two pairs: E(A) diag(c1 c2, b1 b2) F(Y) = L(A, b1) U(c1, 0)
+    L(0, b2) U(c2, c2 Y)."""
     A, Y, b1, b2, c1, c2 = nc("A Y b1 b2 c1 c2")
 
     def L(A_, b_):

@@ -19,7 +19,8 @@ from proofs.engine import E, F, blocks_equal, diag2, inverse_rules, nc, normal_f
 
 
 def check_two_pairs_reduce() -> bool:
-    """(1) L(A1,b1) U(c1,D1) L(A2,b2) U(c2,D2) = E(A1) F(D1 b1^-1) E(b1 A2 c1^-1) F(c1 D2 b2^-1 b1^-1) diag(c1 c2, b1 b2)."""
+    """(1) L(A1,b1) U(c1,D1) L(A2,b2) U(c2,D2) = E(A1) F(D1 b1^-1) E(b1 A2 c1^-1) F(c1 D2 b2^-1 b1^-1) diag(c1 c2,
+    b1 b2)."""
     A1, A2, D1, D2, b1, b1i, b2, b2i, c1, c1i, c2, c2i = nc("A1 A2 D1 D2 b1 b1i b2 b2i c1 c1i c2 c2i")
     rules = inverse_rules((b1, b1i), (b2, b2i), (c1, c1i), (c2, c2i))
 
@@ -83,7 +84,8 @@ def check_trace_of_diagonal_scaling() -> bool:
 
 
 def check_charpoly_minors() -> bool:
-    """(5') WEAK FORM, d <= 3 with symbolic entries: charpoly(YZ) = charpoly(ZY), and e_m(T X) = sum_{|I|=m} det T[I,I] x^I
+    """(5') WEAK FORM, d <= 3 with symbolic entries: charpoly(YZ) = charpoly(ZY), and e_m(T X) = sum_{|I|=m} det
+    T[I,I] x^I
     for diagonal X = diag(x) (the coefficients behind the minors certificate)."""
     from itertools import combinations
 

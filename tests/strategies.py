@@ -44,9 +44,15 @@ def rational_matrices(draw, d_min: int = 1, d_max: int = 6):
     d = draw(st.integers(d_min, d_max))
     n = 2 * d
     perm = draw(st.permutations(list(range(n))))
-    Lo = [[Fraction(1) if i == j else (draw(small_fraction) if j < i else Fraction(0)) for j in range(n)] for i in range(n)]
+    Lo = [
+        [Fraction(1) if i == j else (draw(small_fraction) if j < i else Fraction(0)) for j in range(n)]
+        for i in range(n)
+    ]
     nonzero = small_fraction.filter(lambda x: x != 0)
-    Up = [[draw(nonzero) if i == j else (draw(small_fraction) if j > i else Fraction(0)) for j in range(n)] for i in range(n)]
+    Up = [
+        [draw(nonzero) if i == j else (draw(small_fraction) if j > i else Fraction(0)) for j in range(n)]
+        for i in range(n)
+    ]
     LU = [[sum((Lo[i][k] * Up[k][j] for k in range(n)), Fraction(0)) for j in range(n)] for i in range(n)]
     rows = [LU[perm[i]] for i in range(n)]
     return positive_det(rows)

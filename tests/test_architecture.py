@@ -57,11 +57,15 @@ PROBES = {
     # the flow core importing the algebra, a sibling in the same layer
     "flows": ({"verify/flows/_probe.py": "import verify.algebra.layers\n"}, {LAYERS, FLOWS}),
     # the vocabulary reaching for the input layer (the checkers share the vocabulary, so it must stay words)
-    "vocabulary": ({"verify/vocabulary.py": (ROOT / "verify/vocabulary.py").read_text() + "import verify.io.matrix\n"},
-                   {VOCABULARY, LAYERS}),
+    "vocabulary": (
+        {"verify/vocabulary.py": (ROOT / "verify/vocabulary.py").read_text() + "import verify.io.matrix\n"},
+        {VOCABULARY, LAYERS},
+    ),
     # a cycle inside one subpackage, which no layer sees
-    "cycle": ({"verify/io/_probe_a.py": "from . import _probe_b\n", "verify/io/_probe_b.py": "from . import _probe_a\n"},
-              {ACYCLIC}),
+    "cycle": (
+        {"verify/io/_probe_a.py": "from . import _probe_b\n", "verify/io/_probe_b.py": "from . import _probe_a\n"},
+        {ACYCLIC},
+    ),
 }
 
 

@@ -25,14 +25,29 @@ def npy_bytes(a: np.ndarray) -> bytes:
 
 entries = st.one_of(st.integers(-10, 10), st.floats(allow_nan=True, allow_infinity=True, width=64),
                     st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, 1e-300]))
-matrices = st.integers(0, 4).flatmap(lambda n: st.lists(st.lists(entries, min_size=n, max_size=n), min_size=n, max_size=n))
+matrices = st.integers(0, 4).flatmap(
+    lambda n: st.lists(st.lists(entries, min_size=n, max_size=n), min_size=n, max_size=n)
+)
 
 
 def hostile_contents():
     text_matrix = matrices.map(lambda m: "\n".join(",".join(repr(x) for x in r) for r in m).encode())
-    json_matrix = matrices.map(lambda m: ("[" + ",".join("[" + ",".join(repr(x) for x in r) + "]" for r in m) + "]").encode())
-    huge = st.sampled_from([b"1e999,0\n0,1", b"[[\"1e-99999\", 1], [0, 1]]", b"-0,0\n0,-0", b"1", b"", b"\xff\xfe\x00bad",
-                            b"%%MatrixMarket matrix array real general\n2 2\n1\n0\n0\n", b"1,2\n3", b"a,b\nc,d"])
+    json_matrix = matrices.map(
+        lambda m: ("[" + ",".join("[" + ",".join(repr(x) for x in r) + "]" for r in m) + "]").encode()
+    )
+    huge = st.sampled_from(
+        [
+            b"1e999,0\n0,1",
+            b'[["1e-99999", 1], [0, 1]]',
+            b"-0,0\n0,-0",
+            b"1",
+            b"",
+            b"\xff\xfe\x00bad",
+            b"%%MatrixMarket matrix array real general\n2 2\n1\n0\n0\n",
+            b"1,2\n3",
+            b"a,b\nc,d",
+        ]
+    )
     arrays = st.sampled_from([np.zeros((0, 0)), np.ones((1, 1)), np.eye(2, dtype=bool), np.eye(2, dtype=np.complex128),
                               np.array([["1", "0"], ["0", "1"]]), np.eye(3), np.arange(8.0).reshape(2, 2, 2),
                               np.array([[1e308, 1e308], [-1e308, 1e308]]), np.array([[np.nan, 1.0], [0.0, 1.0]]),
@@ -41,7 +56,9 @@ def hostile_contents():
     return st.one_of(text_matrix, json_matrix, huge, arrays, truncated, st.binary(max_size=200))
 
 
-@given(content=hostile_contents(), ext=st.sampled_from(FORMATS), mode=st.sampled_from([[], ["--float"], ["--mp", "20"]]))
+@given(
+    content=hostile_contents(), ext=st.sampled_from(FORMATS), mode=st.sampled_from([[], ["--float"], ["--mp", "20"]])
+)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_hostile_files_exit_0_or_2_with_one_line(content: bytes, ext: str, mode: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
@@ -64,12 +81,16 @@ def test_found_by_the_fuzzer() -> None:
     power-of-two normalisation, -1e308 I decomposes), and T with condition number 1e616 and
     det T = 1 (ZeroDivisionError, ValueError in the float and mp constructions)."""
     with tempfile.TemporaryDirectory() as tmp:
-        cases = [("m.npy", b"", [], 2), ("m.csv", b"1e999,0\n0,1", ["--float"], 2),
-                 ("m.json", b"[[-1e+308,0],[0,-1e+308]]", ["--mp", "20"], 0),
-                 ("m.json", b"[[0,1],[-1,1e+308]]", ["--float"], 2), ("m.json", b"[[0,1],[-1,1e+308]]", ["--mp", "20"], 2),
-                 ("m.json", b"[[0,0,0,1.0],[0,0,-1,0],[-1,0,0,0],[0,-1,1e+308,0]]", ["--float"], 2),
-                 # a JSON number is a decimal, read exactly: exact mode (the default) carries cond 1e616
-                 ("m.json", b"[[0,1],[-1,1e+308]]", [], 0)]
+        cases = [
+            ("m.npy", b"", [], 2),
+            ("m.csv", b"1e999,0\n0,1", ["--float"], 2),
+            ("m.json", b"[[-1e+308,0],[0,-1e+308]]", ["--mp", "20"], 0),
+            ("m.json", b"[[0,1],[-1,1e+308]]", ["--float"], 2),
+            ("m.json", b"[[0,1],[-1,1e+308]]", ["--mp", "20"], 2),
+            ("m.json", b"[[0,0,0,1.0],[0,0,-1,0],[-1,0,0,0],[0,-1,1e+308,0]]", ["--float"], 2),
+            # a JSON number is a decimal, read exactly: exact mode (the default) carries cond 1e616
+            ("m.json", b"[[0,1],[-1,1e+308]]", [], 0),
+        ]
         for name, content, mode, expected in cases:
             path = Path(tmp) / name
             path.write_bytes(content)
@@ -90,11 +111,19 @@ def assert_checked(code: int, out: str, err: str) -> None:
         assert out.startswith("OK" if code == 0 else ("MISMATCH", "FAILED")), out
 
 
-json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30), st.floats(allow_nan=False),
-                        st.text(max_size=12), st.sampled_from(["nan", "inf", "-1", "1e9999999", "1/0", "0", "2", "1e-300"]))
-json_values = st.recursive(json_leaves, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                 st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                           max_leaves=12)
+json_leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(["nan", "inf", "-1", "1e9999999", "1/0", "0", "2", "1e-300"]),
+)
+json_values = st.recursive(
+    json_leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=12,
+)
 
 
 def _valid_files() -> tuple[str, dict, dict]:
@@ -132,7 +161,9 @@ def hostile_json(valid: dict, fields: list[str]):
     import json
 
     mutated = st.tuples(st.sampled_from(fields), json_values).map(lambda fv: json.dumps(_mutate(valid, *fv)).encode())
-    dropped = st.sampled_from(sorted(valid)).map(lambda k: json.dumps({x: v for x, v in valid.items() if x != k}).encode())
+    dropped = st.sampled_from(sorted(valid)).map(
+        lambda k: json.dumps({x: v for x, v in valid.items() if x != k}).encode()
+    )
     text = json.dumps(valid).encode()
     truncated = st.integers(0, len(text) - 1).map(lambda k: text[:k])
     other = st.sampled_from([b"", b"[" * 5000 + b"]" * 5000, b"{}", b"[]", b"null", b"\xff\xfe", b'{"layers": 1}'])
@@ -140,7 +171,9 @@ def hostile_json(valid: dict, fields: list[str]):
                      st.binary(max_size=100))
 
 
-@given(content=hostile_json(VALID[1], DEC_FIELDS), extra=st.sampled_from([[], ["--tol", "1e-12"], ["--regime", "signed"]]))
+@given(
+    content=hostile_json(VALID[1], DEC_FIELDS), extra=st.sampled_from([[], ["--tol", "1e-12"], ["--regime", "signed"]])
+)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_check_on_hostile_decompositions(content: bytes, extra: list[str]) -> None:
     import time

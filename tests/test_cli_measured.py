@@ -67,7 +67,9 @@ def test_kl_sigma_file_text(tmp_path) -> None:
     assert "Adam" in r.stdout and "one-pair construction" in r.stdout
 
 
-@pytest.mark.parametrize("matrix", [[[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.5], [0.0, 1.0]], [[1.0, 0, 0], [0, 1, 0], [0, 0, 1]]])
+@pytest.mark.parametrize(
+    "matrix", [[[1.0, 2.0], [2.0, 1.0]], [[1.0, 0.5], [0.0, 1.0]], [[1.0, 0, 0], [0, 1, 0], [0, 0, 1]]]
+)
 def test_kl_bad_sigma(tmp_path, matrix) -> None:
     path = tmp_path / "s.npy"
     np.save(path, np.array(matrix))

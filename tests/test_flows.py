@@ -143,7 +143,9 @@ def test_gradient_check_handles_a_relu_kink():
     assert _grad_check(flow, x) < 1
 
 
-@given(st.tuples(st.sampled_from(KINDS), st.integers(2, 6), st.integers(0, 2**32 - 1), st.sampled_from([0.1, 0.5, 1.0])))
+@given(
+    st.tuples(st.sampled_from(KINDS), st.integers(2, 6), st.integers(0, 2**32 - 1), st.sampled_from([0.1, 0.5, 1.0]))
+)
 @settings(max_examples=25)
 def test_gradients_match_finite_differences(case):
     """(Parameter scale <= 1: at scale 2 the composed flows reach log p ~ -1e7 with gradients ~1e9,

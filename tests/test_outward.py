@@ -47,8 +47,15 @@ def _exact_product(dec_json: dict, n: int):
         b, c = [Fraction(x) for x in layer["b"]], [Fraction(x) for x in layer["c"]]
         L = [[Fraction(int(i == j)) if i < d else (A[i - d][j] if j < d else (b[i - d] if i == j else Fraction(0)))
               for j in range(n)] for i in range(n)]
-        U = [[(c[i] if i == j else Fraction(0)) if (i < d and j < d) else (D[i][j - d] if i < d else Fraction(int(i == j)))
-              for j in range(n)] for i in range(n)]
+        U = [
+            [
+                (c[i] if i == j else Fraction(0))
+                if (i < d and j < d)
+                else (D[i][j - d] if i < d else Fraction(int(i == j)))
+                for j in range(n)
+            ]
+            for i in range(n)
+        ]
         P = _matmul(_matmul(P, L), U)
     return P
 

@@ -78,5 +78,8 @@ def test_training_lowers_the_nll(kind: str) -> None:
 
 def test_zero_padding_is_worse_conditioned_on_moons() -> None:
     """The paper's finding, at a small fixed-seed size (the bench has 5 seeds at full size)."""
-    rows = [run_kind("moons", k, [0, 1], N=600, layers=4, hidden=16, steps=400, cond_points=100) for k in ("zero", "gaussian")]
+    rows = [
+        run_kind("moons", k, [0, 1], N=600, layers=4, hidden=16, steps=400, cond_points=100)
+        for k in ("zero", "gaussian")
+    ]
     assert gaussian_vs_zero(rows)["verdict"] == "holds"

@@ -459,8 +459,15 @@ def exact_residual(T: list, data: dict) -> Fraction:
     layers = [{key: ([[Fraction(x) for x in r] for r in v] if key in "AD" else [Fraction(x) for x in v])
                for key, v in layer.items()} for layer in data["layers"]]
     for p in layers:
-        L = [[Fraction(int(i == j)) if i < d else (p["A"][i - d][j] if j < d else (p["b"][i - d] if i == j else Fraction(0)))
-              for j in range(n)] for i in range(n)]
+        L = [
+            [
+                Fraction(int(i == j))
+                if i < d
+                else (p["A"][i - d][j] if j < d else (p["b"][i - d] if i == j else Fraction(0)))
+                for j in range(n)
+            ]
+            for i in range(n)
+        ]
         U = [[(p["c"][i] if i == j else Fraction(0)) if j < d else p["D"][i][j - d] if i < d else Fraction(int(i == j))
               for j in range(n)] for i in range(n)]
         P = mul(mul(P, L), U)

@@ -158,4 +158,4 @@ def test_search_resume_from_the_command_line(tmp_path):
     assert first.returncode == 0 and json.loads(first.stdout)["resumed"] == 0, first.stderr
     again = run(*args)
     assert again.returncode == 0 and json.loads(again.stdout)["resumed"] == 2, again.stderr
-    assert run(*args[:-3], "--resume", str(journal)).stdout.count("read from the --resume journal") == 1
+    assert run(*args[:-3], "--resume", str(journal)).stdout.count("read from the resume journal") == 1

@@ -119,7 +119,9 @@ histograms = arrays(np.float64, st.sampled_from([(2, 2), (3, 3), (4, 2), (5, 5)]
 
 
 @settings(max_examples=25, deadline=None)
-@given(p=histograms.filter(lambda a: a.sum() > 0), M=st.sampled_from([2, 3, 4, 6]), eps=st.sampled_from([1e-1, 1e-2, 1e-4]))
+@given(
+    p=histograms.filter(lambda a: a.sum() > 0), M=st.sampled_from([2, 3, 4, 6]), eps=st.sampled_from([1e-1, 1e-2, 1e-4])
+)
 def test_histograms(p: np.ndarray, M: int, eps: float) -> None:
     """Any histogram: masses kept are Q's, sample points land only in cells of positive mass (or within
     eps-noise of one), and the coupling stays within the bound."""
@@ -134,7 +136,9 @@ def test_histograms(p: np.ndarray, M: int, eps: float) -> None:
     z = np.random.default_rng(0).standard_normal((400, 2))
     x = net.flow.transform.forward_and_log_det(z)[0]
     J = np.searchsorted(net.knots, z[:, 0], side="right")
-    assert np.sqrt(np.mean(np.sum((x - (net.cells[J] + 0.5) / M) ** 2, axis=1))) <= 1.2 * (net.bound.total - net.bound.cells)
+    assert np.sqrt(np.mean(np.sum((x - (net.cells[J] + 0.5) / M) ** 2, axis=1))) <= 1.2 * (
+        net.bound.total - net.bound.cells
+    )
 
 
 @pytest.mark.parametrize("h,eps", [(0.3, 1e-3), (0.0, 1e-3), (float("nan"), 1e-3), (0.1, 0.0), (0.1, 1.0),

@@ -1,4 +1,5 @@
-"""The stable Theorem 2 (k = 7, or 8 on a lopsided spectrum; float): every T with det T > 0 decomposes, the product is certified
+"""The stable Theorem 2 (k = 7, or 8 on a lopsided spectrum; float): every T with det T > 0 decomposes, the product
+is certified
 close to T, the independent checker agrees, and the layers stay conditioned as
 proofs/theorem2_stable.md bounds them. Also its pieces: the commutator and the orthogonal words."""
 from __future__ import annotations

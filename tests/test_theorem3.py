@@ -222,7 +222,9 @@ def trace_counterexamples(draw, d_max: int = 5):
     d = draw(st.integers(2, d_max))
     small = st.integers(-3, 3)
     pos = st.integers(1, 4)
-    T11 = [[Fraction(draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)]
+    T11 = [
+        [Fraction(draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)
+    ]
     S = [[Fraction(-draw(pos) if i == j else draw(small), draw(st.integers(1, 3))) for j in range(d)] for i in range(d)]
     X = [[Fraction(draw(small)) for _ in range(d)] for _ in range(d)]
     Y = [[Fraction(draw(small)) for _ in range(d)] for _ in range(d)]

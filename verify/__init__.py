@@ -31,15 +31,29 @@ from .lazy import lazy_attributes
 #: every public name, imported on first use (``import verify`` stays cheap: the CLI's ``--version`` and
 #: ``--help`` load no sympy, scipy or python-flint)
 _EXPORTS = {
-    "decompose": ".theorem2", "Decomposition": ".theorem2", "Pair": ".algebra.layers",
+    "decompose": ".theorem2",
+    "Decomposition": ".theorem2",
+    "Pair": ".algebra.layers",
     "depth": ".depth:",  # the subpackage; its function is verify.depth.depth = verify.minimal_depth
     "minimal_depth": ".depth.minimal:depth",
-    "from_decomposition": ".theorem2.flow", "Exact": ".algebra.arith:Exact", "Mp": ".algebra.arith:Mp", "Float": ".algebra.arith:Float",
-    "counterexample": ".theorem3", "Counterexample": ".theorem3", "certify": ".theorem3",
-    "check": ".checkers", "check_certificate": ".checkers",
-    "MatrixInput": ".io", "as_matrix": ".io", "read_matrix": ".io",
-    "InputError": ".errors", "MatrixFileError": ".errors", "MatrixShapeError": ".errors",
-    "MatrixValueError": ".errors", "SingularMatrixError": ".errors", "NegativeDeterminantError": ".errors",
+    "from_decomposition": ".theorem2.flow",
+    "Exact": ".algebra.arith:Exact",
+    "Mp": ".algebra.arith:Mp",
+    "Float": ".algebra.arith:Float",
+    "counterexample": ".theorem3",
+    "Counterexample": ".theorem3",
+    "certify": ".theorem3",
+    "check": ".checkers",
+    "check_certificate": ".checkers",
+    "MatrixInput": ".io",
+    "as_matrix": ".io",
+    "read_matrix": ".io",
+    "InputError": ".errors",
+    "MatrixFileError": ".errors",
+    "MatrixShapeError": ".errors",
+    "MatrixValueError": ".errors",
+    "SingularMatrixError": ".errors",
+    "NegativeDeterminantError": ".errors",
     "VerificationError": ".errors",
 }
 __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
@@ -63,8 +77,29 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from .theorem2 import Decomposition, decompose
     from .theorem3 import Counterexample, certify, counterexample
 
-__all__ = ["decompose", "Decomposition", "Pair", "depth", "minimal_depth", "Exact", "Mp", "Float", "counterexample", "Counterexample", "certify", "check",
-           "check_certificate", "MatrixInput", "as_matrix", "read_matrix", "InputError", "MatrixFileError",
-           "MatrixShapeError", "MatrixValueError", "SingularMatrixError", "NegativeDeterminantError",
-           "VerificationError"]
+__all__ = [
+    "decompose",
+    "Decomposition",
+    "Pair",
+    "depth",
+    "minimal_depth",
+    "Exact",
+    "Mp",
+    "Float",
+    "counterexample",
+    "Counterexample",
+    "certify",
+    "check",
+    "check_certificate",
+    "MatrixInput",
+    "as_matrix",
+    "read_matrix",
+    "InputError",
+    "MatrixFileError",
+    "MatrixShapeError",
+    "MatrixValueError",
+    "SingularMatrixError",
+    "NegativeDeterminantError",
+    "VerificationError",
+]
 __version__ = "0.1.0"

@@ -11,11 +11,12 @@ from typing import Sequence
 
 #: hint -> (how the Python API says it, how the command line says it)
 HINTS: dict[str, tuple[str, str]] = {
-    "exact": ("exact arithmetic (arithmetic='exact')", "--exact"),
-    "mp": ("mpmath arithmetic (arithmetic='mp')", "--mp DIGITS"),
+    "exact": ("exact arithmetic (arithmetic=Exact())", "--exact"),
+    "mp": ("mpmath arithmetic (arithmetic=Mp(digits))", "--mp DIGITS"),
     "more-digits": ("mpmath with more digits", "--mp with more digits"),
     "sign-layer": ("a leading sign layer diag(-1, 1, ..., 1) (sign_layer=True)", "--sign-layer"),
     "stable": ("the stable method (method='stable')", "--method stable"),
+    "go-ahead": ("no work bound (max_minors=None)", "--yes"),
 }
 
 

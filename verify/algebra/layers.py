@@ -228,7 +228,8 @@ def equals_product(ar: Arithmetic, pairs: Sequence[Pair], T: Mat) -> bool:
 
 def convert_pairs(pairs: Sequence[Pair], source: Arithmetic, target: Arithmetic) -> list[Pair]:
     """The same pairs in another arithmetic, explicitly: every entry goes through the rational it
-    stands for (:meth:`~verify.algebra.arith.base.Arithmetic.to_rational`), then is rounded once by ``target``. Exact -> float
+    stands for (:meth:`~verify.algebra.arith.base.Arithmetic.to_rational`), then is rounded once by ``target``. Exact
+    -> float
     is therefore correctly rounded, and float -> exact is exact."""
 
     from ..io.entries import unlimited_int_digits

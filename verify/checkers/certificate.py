@@ -18,14 +18,16 @@ Independent of :mod:`verify.theorem3` (it shares only the package's input layer,
 * ``lp``: with ``g_j(z) = \sum_{|S|=j} \det T_{11}[S] z^S - \sum_{|S|=j} \det W[S] z^{d+S}`` (``W = (T^{-1})_{22}``,
   every minor recomputed here), each listed pattern's ``F = \sum_j \lambda_j g_j`` is expanded
   exactly from its multipliers (the certificate's ``T11_minors`` and ``W_minors`` must equal the
-  recomputed ones, so the file is bound to its ``T``); an orthant ``\tau`` is excluded when the numbers ``\tau^\alpha F_\alpha``
+  recomputed ones, so the file is bound to its ``T``); an orthant ``\tau`` is excluded when the numbers ``\tau^\alpha
+  F_\alpha``
   are all ``>= 0`` or all ``<= 0`` and not all zero (tested for ``\tau = \sigma`` and ``-\sigma``).
   Positive regime: the orthant ``(+, ..., +)`` must be excluded; signed: all ``2^{2d}`` of them;
 * ``radius`` (positive ``trace`` only): ``0 < radius <= \min(m_1, m_2/(\tau(\tau + m_2)))`` with
   ``\tau`` a rational upper bound of ``||T^{-1}||_F`` (computed here from an integer square root).
 
 A ``verify depth --json`` file is read the same way (its ``T``, its ``k = 2`` certificate, and its
-decomposition as ``k3`` when ``k_min = 3``). The regime is the caller's (positive by default); the file's ``regime`` is a claim, reported when it
+decomposition as ``k3`` when ``k_min = 3``). The regime is the caller's (positive by default); the file's ``regime``
+is a claim, reported when it
 differs. The ``k3`` member is required (unless ``require_k3=False``) and checked by
 :func:`verify.checkers.decomposition.check` with its default tolerance.
 """
@@ -147,8 +149,8 @@ def check_certificate(data: Any, *, regime: str | None = "positive", require_k3:
         return res
     if "k3" not in data or data["k3"] is None:
         if require_k3:
-            return CertificateResult(False, res.message + "; but the file carries no k = 3 decomposition "
-                                            "(--no-k3 accepts that)", claims)
+            return CertificateResult(False, res.message + "; but the file carries no k = 3 decomposition (a check "
+                                            "that does not require the k = 3 decomposition accepts that)", claims)
         return res
     k3 = check(T, data["k3"], regime=regime)
     if not k3.ok:
@@ -189,7 +191,9 @@ def _certificate(T: list[list[Fraction]], d: int, regime: str, kind: Any, cert: 
     if kind == "zero-block":
         res = _check_zero_block(T, d, regime, cert)
         if res.ok and radius is not None:
-            return CertificateResult(False, "a zero-block certificate does not hold on an open set; radius must be null")
+            return CertificateResult(
+                False, "a zero-block certificate does not hold on an open set; radius must be null"
+            )
         return res
     raise CertificateFormatError(f"unknown certificate type {str(kind)[:40]!r}")
 
@@ -241,7 +245,7 @@ def _check_minors(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_
     if max_minors is not None and count > max_minors:
         raise CertificateWorkError(f"a minors certificate of order {m} at d = {d} asks for {count} determinants "
                                    f"of {m} x {m} matrices (about {count * 1e-4 * m:.0f} s), beyond the bound of "
-                                   f"{max_minors}; --yes goes ahead")
+                                   f"{max_minors}", hints=("go-ahead",))
     Tinv = _inverse(T)
     P = _minors([r[:d] for r in T[:d]], m)
     Q = _minors([r[d:] for r in Tinv[d:]], m)
@@ -310,7 +314,7 @@ def _check_lp(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_mino
         parsed.append((tuple(signs), mults))
     if max_minors is not None and work > MAX_LP_PRODUCTS:
         raise CertificateWorkError(f"this lp certificate asks for {work} products of terms, beyond the bound of "
-                                   f"{MAX_LP_PRODUCTS}; --yes goes ahead")
+                                   f"{MAX_LP_PRODUCTS}", hints=("go-ahead",))
     g, P, Q = _system(T, d)
     for key, values in (("T11_minors", P), ("W_minors", Q)):
         given = cert.get(key)
@@ -336,13 +340,19 @@ def _check_lp(T: list[list[Fraction]], d: int, regime: str, cert: dict, max_mino
         return CertificateResult(False, f"lp: the orthant {''.join('+' if v > 0 else '-' for v in missing[0])} is "
                                         f"not excluded ({len(missing)} of {len(need)} are not): some F = sum_j "
                                         "lambda_j g_j there has coefficients of both signs, or is 0")
-    return CertificateResult(True, f"lp: F = sum_j lambda_j g_j, re-expanded exactly from minors of T11 and "
-                                   f"(T^-1)_22, has coefficients of one sign on {'the positive orthant' if regime == Regime.POSITIVE else f'all {len(need)} orthants'}, "
-                                   "so charpoly(T11 C^-1) = charpoly(B (T^-1)_22) has no solution with "
-                                   f"{Regime(regime).scales} scales")
+    return CertificateResult(
+        True,
+        f"lp: F = sum_j lambda_j g_j, re-expanded exactly from minors of T11 and "
+        f"(T^-1)_22, has coefficients of one sign on "
+        f"{'the positive orthant' if regime == Regime.POSITIVE else f'all {len(need)} orthants'}, "
+        "so charpoly(T11 C^-1) = charpoly(B (T^-1)_22) has no solution with "
+        f"{Regime(regime).scales} scales",
+    )
 
 
-def _check_radius(T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult) -> CertificateResult:
+def _check_radius(
+    T: list[list[Fraction]], d: int, regime: str, radius: Any, res: CertificateResult
+) -> CertificateResult:
     if radius is None:
         return res
     if regime != Regime.POSITIVE:

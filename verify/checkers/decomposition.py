@@ -215,7 +215,9 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
     if not isinstance(sign, bool):
         raise DecompositionFormatError("sign_layer must be true or false")
     digits = data.get("digits")
-    if digits is not None and (not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= MAX_DIGITS):
+    if digits is not None and (
+        not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= MAX_DIGITS
+    ):
         raise DecompositionFormatError(f"digits must be an integer in 1..{MAX_DIGITS} or null")
     claimed_tol, claimed_residual = _claim_number(data, "tolerance"), _claim_number(data, "residual")
     kind = layer_kind(raw)
@@ -286,8 +288,10 @@ def _decide(M: Any, raw: list, kind: LayerKind, sign: bool, regime: str, tol: Fr
         floats = _float_pairs(raw)
         if floats is not None:
             return _check_floats(M, floats, sign, regime, tol, claimed, raw)
-    pairs = [([[_fr(x) for x in r] for r in A], [_fr(x) for x in b], [_fr(x) for x in c], [[_fr(x) for x in r] for r in D])
-             for A, b, c, D in raw]
+    pairs = [
+        ([[_fr(x) for x in r] for r in A], [_fr(x) for x in b], [_fr(x) for x in c], [[_fr(x) for x in r] for r in D])
+        for A, b, c, D in raw
+    ]
     if not all(Regime(regime).admits(x) for _, b, c, _ in pairs for x in b + c):
         return _Found(False, _scale_refusal(regime))
     if kind.exact or tol == 0:

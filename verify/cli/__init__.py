@@ -2,13 +2,15 @@
 
     verify decompose PATH [--exact | --mp DIGITS | --float] [--method minimal|stable] [--json | --latex] [--sign-layer]
     verify check MATRIX_PATH DECOMPOSITION.json [--tol TOL] [--regime positive|signed]
-    verify depth PATH [--regime positive|signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--lp-degree D] [--json]
+    verify depth PATH [--regime positive|signed] [--max-k K] [--starts N] [--seed S] [--digits P] [--lp-degree D]
+    [--json]
     verify survey --d D [D ...] [--ensemble E] [--samples N] [--regime R] [--seed S] [--jobs N] [--dask ADDR]
                   [--resume F.jsonl] [--json] [--plot F.png]
     verify counterexample --d D [--regime positive|signed] [--family F] [--json]
     verify check-certificate FILE.json [--regime positive|signed] [--no-k3] [--perturb N] [--seed S]
     verify search --d D --family NAME --samples N [--regime R] [--seed S] [--starts K] [--resume F.jsonl] [--json]
-    verify theorem1 [--target NAME | HIST.npy] [--h H ...] [--eps E ...] [--samples N] [--seeds S] [--json] [--plot F.png]
+    verify theorem1 [--target NAME | HIST.npy] [--h H ...] [--eps E ...] [--samples N] [--seeds S] [--json] [--plot
+    F.png]
     verify theorem4 [--d D] [--k K] [--depths L ...] [--gamma G] [--samples N] [--seeds S] [--json] [--plot F.png]
     verify padding [--data moons|circles|digits] [--kinds K ...] [--seeds S] [--json] [--plot F.png]
     verify kl [--d D | --sigma SIGMA.npy] [--pairs K ...] [--methods M ...] [--samples N] [--seeds S] [--json]

@@ -46,10 +46,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help=f"mpmath with DIGITS digits (15..{MAX_DIGITS})")
     mode.add_argument("--float", dest="arithmetic", action="store_const", const="float",
                       help="numpy float64 (default for binary-float input)")
-    d.add_argument("--method", choices=["minimal", "stable"], default=None,
-                   help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 (8 on a lopsided spectrum) with layer "
-                        "condition numbers bounded by a constant times sqrt(cond T) (default in float; "
-                        "also runs in mp)")
+    d.add_argument(
+        "--method",
+        choices=["minimal", "stable"],
+        default=None,
+        help="minimal: k <= 3, the fewest pairs (default in exact and mp); stable: k = 7 (8 on a lopsided spectrum) "
+        "with layer "
+        "condition numbers bounded by a constant times sqrt(cond T) (default in float; "
+        "also runs in mp)",
+    )
     out = d.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     out.add_argument("--latex", action="store_true", help="every layer as a LaTeX bmatrix")
@@ -61,13 +66,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     cost_args(d)
     d.set_defaults(func=run_decompose)
 
-    c = sub.add_parser("check", help="independently re-multiply a JSON decomposition",
-                       description="Re-multiplies the layers in the JSON (exact rationals, or ball arithmetic for "
-                                   "float/mp layers) and decides by the terms given here: --tol and --regime. The "
-                                   "file's own fields (tolerance, residual, k, regime, verified) are claims, "
-                                   "compared and reported, never used to decide.",
-                       epilog=examples("verify check T.mtx dec.json", "verify check T.npy dec.json --tol 1e-12",
-                                        "verify check T.json depth.json   # the decomposition of 'verify depth --json'"))
+    c = sub.add_parser(
+        "check",
+        help="independently re-multiply a JSON decomposition",
+        description="Re-multiplies the layers in the JSON (exact rationals, or ball arithmetic for "
+        "float/mp layers) and decides by the terms given here: --tol and --regime. The "
+        "file's own fields (tolerance, residual, k, regime, verified) are claims, "
+        "compared and reported, never used to decide.",
+        epilog=examples(
+            "verify check T.mtx dec.json",
+            "verify check T.npy dec.json --tol 1e-12",
+            "verify check T.json depth.json   # the decomposition of 'verify depth --json'",
+        ),
+    )
     c.add_argument("matrix", help="the matrix file")
     c.add_argument("decomposition", help="the JSON written by 'verify decompose --json' (or 'verify depth --json', "
                                          "or 'verify counterexample --json': its k = 3 member)")

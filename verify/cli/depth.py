@@ -67,11 +67,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     cost_args(ce)
     ce.set_defaults(func=run_counterexample)
 
-    cc = sub.add_parser("check-certificate", help="re-derive a counterexample's certificate from T alone",
-                        description="Re-derives the certificate from T with exact rationals and checks the k = 3 "
-                                    "decomposition it carries; decides by the terms given here (--regime, --no-k3). "
-                                    "The file's regime and values are claims, compared and reported.",
-                        epilog=examples("verify check-certificate ce.json", "verify check-certificate ce.json --perturb 20"))
+    cc = sub.add_parser(
+        "check-certificate",
+        help="re-derive a counterexample's certificate from T alone",
+        description="Re-derives the certificate from T with exact rationals and checks the k = 3 "
+        "decomposition it carries; decides by the terms given here (--regime, --no-k3). "
+        "The file's regime and values are claims, compared and reported.",
+        epilog=examples("verify check-certificate ce.json", "verify check-certificate ce.json --perturb 20"),
+    )
     cc.add_argument("path", help="the JSON written by 'verify counterexample --json'")
     regime_option(cc, ": the regime in which k <= 2 must be impossible (a signed certificate proves both)")
     cc.add_argument("--no-k3", dest="require_k3", action="store_false",

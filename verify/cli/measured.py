@@ -7,12 +7,14 @@ from .common import command_bar, emit, err, examples, measurement_output, plot_d
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    t1 = sub.add_parser("theorem1", help="build Theorem 1's depth-3 ReLU coupling network for a target; bound and "
-                                         "measure W2 and conditioning",
-                        description="Builds g (no training) for each h and eps, computes the proved bound B on "
-                                    "W2(g#N(0,I), Q), and measures W2 by exact optimal transport (POT) beside the "
-                                    "estimator's floor (two samples of Q), the cell masses and the Jacobian.",
-                        epilog=examples("verify theorem1 --target annulus --h 0.2 0.1", "verify theorem1 --target hist.npy --json"))
+    t1 = sub.add_parser(
+        "theorem1",
+        help="build Theorem 1's depth-3 ReLU coupling network for a target; bound and measure W2 and conditioning",
+        description="Builds g (no training) for each h and eps, computes the proved bound B on "
+        "W2(g#N(0,I), Q), and measures W2 by exact optimal transport (POT) beside the "
+        "estimator's floor (two samples of Q), the cell masses and the Jacobian.",
+        epilog=examples("verify theorem1 --target annulus --h 0.2 0.1", "verify theorem1 --target hist.npy --json"),
+    )
     t1.add_argument("--target", default="square",
                     help="square, two-boxes, annulus (n = 2); cube, box-mixture (n = 4); or a .npy histogram of "
                          "cell masses (an even number of axes)")
@@ -58,11 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     measurement_output(pd, "condition numbers by padding kind")
     pd.set_defaults(func=run_padding)
 
-    kl = sub.add_parser("kl", help="Remark 3: maximum likelihood with k linear coupling pairs on samples of N(0, Sigma)",
-                        description="Trains linear coupling flows with k pairs by maximum likelihood and reports "
-                                    "KL(N(0,Sigma) || model) beside the sample optimum's KL (the floor), and the "
-                                    "exact one-pair construction for Sigma.",
-                        epilog=examples("verify kl --d 4 --cond 1e4 --pairs 1 2", "verify kl --sigma Sigma.npy --json"))
+    kl = sub.add_parser(
+        "kl",
+        help="Remark 3: maximum likelihood with k linear coupling pairs on samples of N(0, Sigma)",
+        description="Trains linear coupling flows with k pairs by maximum likelihood and reports "
+        "KL(N(0,Sigma) || model) beside the sample optimum's KL (the floor), and the "
+        "exact one-pair construction for Sigma.",
+        epilog=examples("verify kl --d 4 --cond 1e4 --pairs 1 2", "verify kl --sigma Sigma.npy --json"),
+    )
     src = kl.add_mutually_exclusive_group()
     src.add_argument("--d", type=int, default=2, help="block size: a random 2d x 2d Sigma")
     src.add_argument("--sigma", metavar="SIGMA.npy", help="a symmetric positive definite 2d x 2d matrix")

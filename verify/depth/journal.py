@@ -2,7 +2,8 @@
 
 The first line holds the run's settings (its *header*); each further line is one finished sample,
 ``{"index": i, "T": digest, ...}``, written and flushed as the sample finishes; ``digest`` is a hash
-of the sample's exact entries, so a line is used only for the very matrix it was computed for. Opened again with the same
+of the sample's exact entries, so a line is used only for the very matrix it was computed for. Opened again with the
+same
 header, the samples already written are returned and not recomputed; a file with another header
 is refused (its samples answer another question), and a last line cut short by the stop is
 dropped (that sample is done again).
@@ -35,7 +36,7 @@ def open_journal(path: Any, header: dict[str, Any], what: str) -> tuple[dict[int
             first = None
         if first != header:
             raise JournalError(f"{str(path)[:80]} holds another {what} (its first line is not this {what}'s "
-                               "settings); choose another --resume file")
+                               "settings); choose another journal file")
         for line in lines[1:]:
             try:
                 row = json.loads(line)

@@ -339,8 +339,13 @@ def _polish_and_certify(M: MatrixInput, Ts: list, s: Fraction, x: np.ndarray, k:
     if cert.passed:
         return KOutcome(Status.CERTIFIED, f"Krawczyk's test passed (contraction {cert.contraction:.2e})",
                         residual=rel, box_radius=radius, starts=starts, decomposition=dec)
-    return KOutcome(Status.NUMERICAL, f"polished to {rel:.2e}, Krawczyk's test failed (contraction {cert.contraction:.2e})",
-                    residual=rel, starts=starts, decomposition=dec)
+    return KOutcome(
+        Status.NUMERICAL,
+        f"polished to {rel:.2e}, Krawczyk's test failed (contraction {cert.contraction:.2e})",
+        residual=rel,
+        starts=starts,
+        decomposition=dec,
+    )
 
 
 def _mp_decomposition(M: MatrixInput, s: Fraction, theta: list, k: int, d: int, regime: str, digits: int,
@@ -383,8 +388,11 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
             continue
         if k == 1:
             found, reason, pairs = one_pair_exact(M.rows, regime)
-            out.per_k[1] = (KOutcome(Status.EXACT, reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
-                            if found else KOutcome(Status.IMPOSSIBLE, reason + " (the k = 1 criterion is exact)"))
+            out.per_k[1] = (
+                KOutcome(Status.EXACT, reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
+                if found
+                else KOutcome(Status.IMPOSSIBLE, reason + " (the k = 1 criterion is exact)")
+            )
         elif k >= 3:
             dec = _three_pairs(M, regime)
             out.per_k[k] = KOutcome(Status.EXACT, "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)

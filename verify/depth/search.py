@@ -191,15 +191,19 @@ def search_table(r: SearchResult) -> str:
     kinds: dict[str, int] = {}
     for c in r.candidates:
         if c.certificate is not None:
-            kind = c.certificate["type"] + (f" ({c.certificate['witness']['kind']})" if "witness" in c.certificate else "")
+            kind = c.certificate["type"] + (
+                f" ({c.certificate['witness']['kind']})" if "witness" in c.certificate else ""
+            )
             kinds[kind] = kinds.get(kind, 0) + 1
     if kinds:
         lines.append("certificates: " + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
     if r.uncertified:
-        lines.append("uncertified candidates: the solver found no k <= 2, and no obstruction or LP certificate applies -- "
-                     "open (they may still be k = 2)")
+        lines.append(
+            "uncertified candidates: the solver found no k <= 2, and no obstruction or LP certificate applies -- "
+            "open (they may still be k = 2)"
+        )
     if r.resumed:
-        lines.append(f"{r.resumed} samples' solver outcomes were read from the --resume journal (certificates derived "
+        lines.append(f"{r.resumed} samples' solver outcomes were read from the resume journal (certificates derived "
                      "again)")
     if r.contradictions:
         lines.append(f"CONTRADICTION: certified samples {r.contradictions} were decomposed with k <= 2")

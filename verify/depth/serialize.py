@@ -65,5 +65,7 @@ def summary(result: Any) -> str:
     how = "found numerically, not certified" if status == Status.NUMERICAL else status
     text = f"k <= {k} (k = {k} {how})"
     if open_ks:
-        text += "; " + ", ".join(f"k = {j} {result.per_k[j].status}" for j in open_ks) + " (not a proof of impossibility)"
+        text += (
+            "; " + ", ".join(f"k = {j} {result.per_k[j].status}" for j in open_ks) + " (not a proof of impossibility)"
+        )
     return text

@@ -226,19 +226,33 @@ def survey_table(rows: list[SurveyRow], ensemble: str, regime: str) -> str:
                "are neither, and the intervals cover every way they could fall. The probabilities are estimates.")
     resumed = sum(r.resumed for r in rows)
     if resumed:
-        out.append(f"{resumed} decisions were read from the --resume journal (proved when that run wrote them), "
+        out.append(f"{resumed} decisions were read from the resume journal (proved when that run wrote them), "
                    "the rest computed now.")
     return "\n".join(out)
 
 
 def survey_json(rows: list[SurveyRow], ensemble: str, regime: str, seed: int) -> dict[str, Any]:
-    return {"ensemble": ensemble, "regime": regime, "seed": seed,
-            "rows": [{"d": r.d, "samples": r.samples, "proved": dict(r.proved), "undecided": r.undecided,
-                      "probability": {k: dict(zip(("estimate", "low", "high"), r.interval(k))) for k in KS},
-                      "certificates": r.certificates, "lp_degrees": {str(k): v for k, v in sorted(r.lp_degrees.items())},
-                      "undecided_lp_degrees": r.undecided_lp_degrees, "resumed": r.resumed,
-                      "seconds_median": round(float(np.median(r.seconds)), 3) if r.seconds else None,
-                      "seconds_max": round(max(r.seconds), 3) if r.seconds else None} for r in rows]}
+    return {
+        "ensemble": ensemble,
+        "regime": regime,
+        "seed": seed,
+        "rows": [
+            {
+                "d": r.d,
+                "samples": r.samples,
+                "proved": dict(r.proved),
+                "undecided": r.undecided,
+                "probability": {k: dict(zip(("estimate", "low", "high"), r.interval(k))) for k in KS},
+                "certificates": r.certificates,
+                "lp_degrees": {str(k): v for k, v in sorted(r.lp_degrees.items())},
+                "undecided_lp_degrees": r.undecided_lp_degrees,
+                "resumed": r.resumed,
+                "seconds_median": round(float(np.median(r.seconds)), 3) if r.seconds else None,
+                "seconds_max": round(max(r.seconds), 3) if r.seconds else None,
+            }
+            for r in rows
+        ],
+    }
 
 
 def survey_plot(rows: list[SurveyRow], ensemble: str, regime: str, path: Any) -> None:

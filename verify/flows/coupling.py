@@ -21,7 +21,8 @@ from .mlp import MLP
 
 
 class AffineCoupling(Transform):
-    """Affine coupling layer (forward = generative, latent ``z`` to data ``x``); ``split="first"`` conditions on the first half and transforms the
+    """Affine coupling layer (forward = generative, latent ``z`` to data ``x``); ``split="first"`` conditions on the
+    first half and transforms the
     second (the paper's ``L``-type update), ``"second"`` the reverse (``U``-type); or pass a boolean
     ``mask`` (True = conditioning coordinate)."""
 

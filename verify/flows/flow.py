@@ -61,9 +61,18 @@ class Flow:
             x, _ = t.inverse_and_log_det(x)
 
 
-def coupling_flow(n: int, n_layers: int, hidden: Sequence[int] | int, rng: Optional[np.random.Generator | int] = None, *,
-                  identity_init: bool = False, activation: str = "relu", scale_bound: float = 3.0,
-                  init_scale: float = 0.5, actnorm_data: Optional[Array] = None) -> Flow:
+def coupling_flow(
+    n: int,
+    n_layers: int,
+    hidden: Sequence[int] | int,
+    rng: Optional[np.random.Generator | int] = None,
+    *,
+    identity_init: bool = False,
+    activation: str = "relu",
+    scale_bound: float = 3.0,
+    init_scale: float = 0.5,
+    actnorm_data: Optional[Array] = None,
+) -> Flow:
     """The paper's architecture: ``n_layers`` affine couplings alternating the fixed halves (the
     first layer applied to the latent conditions on the first half). With ``identity_init=False``
     every parameter is random and nonzero (weights ``N(0, init_scale^2 / fan_in)``; the default 0.5

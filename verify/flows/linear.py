@@ -85,7 +85,8 @@ class _LinearCoupling(_Dense):
 
 
 class LinearL(_LinearCoupling):
-    r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2), forward = generative (``x = L z``): ``x_1 = z_1``, ``x_2 = A z_1 + b \odot z_2``.
+    r"""``L(A, b) = [[I, 0], [A, diag b]]`` (Theorem 2), forward = generative (``x = L z``): ``x_1 = z_1``, ``x_2 = A
+    z_1 + b \odot z_2``.
     ``b`` must be nonzero (positive for a flow with positive scales)."""
 
     scale_name, block_name, updates_second = "b", "A", True
@@ -95,7 +96,8 @@ class LinearL(_LinearCoupling):
 
 
 class LinearU(_LinearCoupling):
-    r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2), forward = generative (``x = U z``): ``x_1 = c \odot z_1 + D z_2``, ``x_2 = z_2``."""
+    r"""``U(c, D) = [[diag c, D], [0, I]]`` (Theorem 2), forward = generative (``x = U z``): ``x_1 = c \odot z_1 + D
+    z_2``, ``x_2 = z_2``."""
 
     scale_name, block_name, updates_second = "c", "D", False
 
@@ -104,7 +106,8 @@ class LinearU(_LinearCoupling):
 
 
 class Permutation(Transform):
-    """A fixed permutation of coordinates, forward = generative: ``x[:, i] = z[:, perm[i]]``; log-det 0, no parameters."""
+    """A fixed permutation of coordinates, forward = generative: ``x[:, i] = z[:, perm[i]]``; log-det 0, no
+    parameters."""
 
     def __init__(self, perm: Sequence[int]) -> None:
         raw = np.asarray(perm)
@@ -130,7 +133,8 @@ class Permutation(Transform):
 
 
 class LULinear(_Dense):
-    r"""Glow's invertible 1x1 convolution in dense form, forward = generative ``x = W z``: ``W = P L (U + diag(sign \cdot e^{log\_s}))``
+    r"""Glow's invertible 1x1 convolution in dense form, forward = generative ``x = W z``: ``W = P L (U + diag(sign
+    \cdot e^{log\_s}))``
     with a fixed permutation ``P`` and signs, unit lower-triangular ``L`` and strictly upper ``U``
     (parameters ``L``, ``U``, ``log_s``; only the strict triangles of ``L`` and ``U`` are used).
     ``log|det W| = \sum log\_s``."""
@@ -171,7 +175,8 @@ class LULinear(_Dense):
 
 
 class ActNorm(Transform):
-    r"""ActNorm, forward = generative: ``x = z \odot e^{log\_scale} + bias``; data-dependent initialisation (:meth:`initialize`) sets
+    r"""ActNorm, forward = generative: ``x = z \odot e^{log\_scale} + bias``; data-dependent initialisation
+    (:meth:`initialize`) sets
     ``bias`` and ``log_scale`` so the *inverse* maps the given data to zero mean and unit variance per
     coordinate."""
 

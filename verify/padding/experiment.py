@@ -111,8 +111,18 @@ def _nll_data(flow: Flow, x: np.ndarray, kind: str, rng: np.random.Generator, K:
     return -(logsumexp(logw, axis=0) - math.log(K))
 
 
-def train_flow(name: str, kind: str, seed: int, *, N: int = 2000, layers: int = 6, hidden: int = 32,
-               steps: int = 1500, lr: float = 1e-3, check_every: int = 100) -> tuple[Flow, np.ndarray, np.random.Generator]:
+def train_flow(
+    name: str,
+    kind: str,
+    seed: int,
+    *,
+    N: int = 2000,
+    layers: int = 6,
+    hidden: int = 32,
+    steps: int = 1500,
+    lr: float = 1e-3,
+    check_every: int = 100,
+) -> tuple[Flow, np.ndarray, np.random.Generator]:
     """One trained flow: ``(flow, held-out data x (unpadded), the seed's generator for what follows)``.
     The width is ``hidden`` for padded models and the count-matched width for ``none``. Adam runs for
     ``steps`` steps on 85% of the training split; every ``check_every`` steps the NLL on the other 15%

@@ -34,10 +34,12 @@ def to_text(rows: Sequence[PaddingRow]) -> str:
              "kind               dims  hidden  params   NLL data: mean            median              "
              "NLL joint (nats/dim)   cond mean              cond p90"]
     for r in rows:
-        lines.append(f"{r.kind:<18} {r.dims:4d} {r.hidden:7d} {r.params:7d}   {_pm(r.nll_data, r.nll_data_std, '8.3f'):>21}  "
-                     f"{_pm(r.nll_data_median, r.nll_data_median_std, '8.3f'):>21}   "
-                     f"{_pm(r.nll_joint, r.nll_joint_std, '7.3f'):>19}   {_pm(r.cond_mean, r.cond_mean_std, '9.1f'):>21}  "
-                     f"{_pm(r.cond_p90, r.cond_p90_std, '9.1f'):>21}")
+        lines.append(
+            f"{r.kind:<18} {r.dims:4d} {r.hidden:7d} {r.params:7d}   {_pm(r.nll_data, r.nll_data_std, '8.3f'):>21}  "
+            f"{_pm(r.nll_data_median, r.nll_data_median_std, '8.3f'):>21}   "
+            f"{_pm(r.nll_joint, r.nll_joint_std, '7.3f'):>19}   {_pm(r.cond_mean, r.cond_mean_std, '9.1f'):>21}  "
+            f"{_pm(r.cond_p90, r.cond_p90_std, '9.1f'):>21}"
+        )
     cmp = gaussian_vs_zero(rows)
     if cmp:
         lines.append(f"'Gaussian padding gives better conditioned flows than zero padding': {cmp['verdict']} here "

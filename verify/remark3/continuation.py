@@ -34,7 +34,9 @@ def _LU(theta: np.ndarray, d: int) -> tuple[np.ndarray, np.ndarray]:
     return L_array(A, b), U_array(c, D)
 
 
-def _residual_and_jacobian(theta: np.ndarray, Wh: np.ndarray, d: int, jacobian: bool) -> tuple[np.ndarray, np.ndarray | None]:
+def _residual_and_jacobian(
+    theta: np.ndarray, Wh: np.ndarray, d: int, jacobian: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
     r"""``F`` and ``dF/d\theta``. Every parameter moves ``K = W_h T`` by a rank-one ``u v^T``, so its
     column of ``dF`` is the upper triangle of ``u (Kv)^T + (Kv) u^T``."""
     n = 2 * d
@@ -101,7 +103,9 @@ def continuation_root(Sigma: np.ndarray, tol: float = 1e-10, min_step: float = 1
         else:
             dt /= 2
             if dt < min_step:
-                raise ArithmeticError(f"the continuation stalled at t = {t:.4f} (Sigma too ill-conditioned for float64)")
+                raise ArithmeticError(
+                    f"the continuation stalled at t = {t:.4f} (Sigma too ill-conditioned for float64)"
+                )
     A, b, c, D = _layers(theta, d)
     # undo the equilibration P = diag(p): T' T'^T = P Sigma P, T = P^{-1} T' is again one pair
     p1, p2 = p[:d], p[d:]

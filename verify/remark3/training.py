@@ -22,7 +22,9 @@ from ..flows.train import fit
 def gaussian_kl(Sigma: np.ndarray, M: np.ndarray) -> float:
     r"""``KL(N(0, \Sigma) \| N(0, M)) = \frac12(\operatorname{tr}(M^{-1}\Sigma) - n + \log\det M - \log\det\Sigma)``."""
     n = Sigma.shape[0]
-    return float(0.5 * (np.trace(np.linalg.solve(M, Sigma)) - n + np.linalg.slogdet(M)[1] - np.linalg.slogdet(Sigma)[1]))
+    return float(
+        0.5 * (np.trace(np.linalg.solve(M, Sigma)) - n + np.linalg.slogdet(M)[1] - np.linalg.slogdet(Sigma)[1])
+    )
 
 
 def linear_coupling_flow(d: int, k: int, rng: np.random.Generator, noise: float = 0.01) -> Flow:

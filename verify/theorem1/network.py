@@ -217,7 +217,10 @@ def construct(target: BoxMixture | Annulus, h: float, eps: float, ramp: float | 
                          v1[:, 1:].min(axis=0)])
     hi = np.concatenate([[float(max(t)) for t in t2], [v1[:, 0].max() + float(b3 + sum(max(t) for t in t3))],
                          v1[:, 1:].max(axis=0)])
-    R = float(np.sqrt(np.sum(np.maximum(hi - centres.min(axis=0), centres.max(axis=0) - lo) ** 2))) * (1 + 1e-12) + 1e-12
+    R = (
+        float(np.sqrt(np.sum(np.maximum(hi - centres.min(axis=0), centres.max(axis=0) - lo) ** 2))) * (1 + 1e-12)
+        + 1e-12
+    )
 
     if ramp is None:
         ramp = (eps * math.sqrt(n) / (2 * R)) ** 2 / (max(K - 1, 1) / math.sqrt(2 * math.pi))

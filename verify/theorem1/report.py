@@ -46,15 +46,19 @@ def to_text(Q: BoxMixture | Annulus, rows: Sequence[Row], N: int, seeds: int) ->
              "     h       eps  cells   bound B  (cells)   W2 mean +- std    floor +- std   coupling rms <= bound"
              "  mass err  chi2 p   cond med/p99/max   sigma_min  Lip(g)>=  kappa>="]
     for r in rows:
-        lines.append(f"{r.h:6.3f} {r.eps:9.1e} {r.cells:6d}  {r.bound:8.4f} ({r.bound_cells:7.4f})  "
-                     f"{r.w2_mean:7.4f} +- {r.w2_std:6.4f}  {r.w2_floor:6.4f} +- {r.w2_floor_std:6.4f}  "
-                     f"{r.coupling_rms:9.2e} <= {r.coupling_bound:8.2e}  {r.cell_mass_error:8.1e}  {r.chi2_pvalue:5.2f}  "
-                     f"{r.cond_median:4.2g}/{r.cond_p99:4.2g}/{r.cond_max:4.2g}  {r.sigma_min_median:9.2e}  "
-                     f"{r.lip_lower:8.1e}  {r.kappa:8.1e}")
+        lines.append(
+            f"{r.h:6.3f} {r.eps:9.1e} {r.cells:6d}  {r.bound:8.4f} ({r.bound_cells:7.4f})  "
+            f"{r.w2_mean:7.4f} +- {r.w2_std:6.4f}  {r.w2_floor:6.4f} +- {r.w2_floor_std:6.4f}  "
+            f"{r.coupling_rms:9.2e} <= {r.coupling_bound:8.2e}  {r.cell_mass_error:8.1e}  {r.chi2_pvalue:5.2f}  "
+            f"{r.cond_median:4.2g}/{r.cond_p99:4.2g}/{r.cond_max:4.2g}  {r.sigma_min_median:9.2e}  "
+            f"{r.lip_lower:8.1e}  {r.kappa:8.1e}"
+        )
     s = slopes(rows)
     if s["bound_vs_h"] is not None:
-        lines.append(f"log-log slope against h (eps = {s['eps']:.0e}): bound {s['bound_vs_h']:.2f}, measured W2 "
-                     f"{s['w2_vs_h']:.2f} (the measured W2 levels off at the floor: two samples of Q are that far apart)")
+        lines.append(
+            f"log-log slope against h (eps = {s['eps']:.0e}): bound {s['bound_vs_h']:.2f}, measured W2 "
+            f"{s['w2_vs_h']:.2f} (the measured W2 levels off at the floor: two samples of Q are that far apart)"
+        )
     lines += ["cond: pointwise, at samples (1 on the plateaus, where J_g = eps I, as proved); Lip(g): largest "
               "sigma_max at samples and ramp midpoints; kappa = Lip(g) / min sigma_min, a lower estimate of "
               "Lip(g) Lip(g^-1)."]
@@ -74,7 +78,9 @@ def plot(Q: BoxMixture | Annulus, rows: Sequence[Row], path: str) -> None:
     ax = axes[0]
     ax.loglog(h, [r.bound for r in sel], "o-", label="proved bound B")
     ax.errorbar(h, [r.w2_mean for r in sel], yerr=[r.w2_std for r in sel], fmt="s-", label="W2 of samples")
-    ax.errorbar(h, [r.w2_floor for r in sel], yerr=[r.w2_floor_std for r in sel], fmt="--", label="floor: two samples of Q")
+    ax.errorbar(
+        h, [r.w2_floor for r in sel], yerr=[r.w2_floor_std for r in sel], fmt="--", label="floor: two samples of Q"
+    )
     ax.loglog(h, [r.coupling_rms for r in sel], "^:", label="coupling rms (no OT)")
     ax.set(xlabel="cell side h", ylabel="W2", title=f"{Q.name}: eps = {eps:.0e}")
     ax.legend(fontsize=8)

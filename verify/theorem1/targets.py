@@ -138,7 +138,8 @@ def _disc_rect(r: float, x0: mpmath.mpf, x1: mpmath.mpf, y0: mpmath.mpf, y1: mpm
 
 
 def _disc_corner(r: mpmath.mpf, X: mpmath.mpf, Y: mpmath.mpf) -> mpmath.mpf:
-    r"""Area of ``\{x \le X, y \le Y, x^2 + y^2 \le r^2\}``: ``\int_{-r}^{\min(X, r)} (\mathrm{clamp}(Y, -s, s) + s) dx``
+    r"""Area of ``\{x \le X, y \le Y, x^2 + y^2 \le r^2\}``: ``\int_{-r}^{\min(X, r)} (\mathrm{clamp}(Y, -s, s) + s)
+    dx``
     with ``s = \sqrt{r^2 - x^2}``, integrated piecewise in closed form."""
     F = lambda x: (x * mpmath.sqrt(max(r * r - x * x, 0)) + r * r * mpmath.asin(x / r)) / 2  # \int s dx  # noqa: E731
     top = min(X, r)

@@ -5,8 +5,10 @@ For ``T`` in ``R^{2d x 2d}`` with ``det T > 0`` it returns ``k`` pairs (positive
 ``b_i, c_i > 0``) with ``T = L(A_1,b_1)U(c_1,D_1) \cdots L(A_k,b_k)U(c_k,D_k)``:
 ``k = 1`` when ``T`` is a single pair (criterion in :func:`~verify.theorem2.construction.one_pair`),
 otherwise ``k = 3`` (:func:`~verify.theorem2.construction.three_pairs`), which Theorem 3 of the paper shows cannot be
-lowered to 2 for every ``T`` (method ``"minimal"``). Method ``"stable"`` (float) returns ``k = 7`` (``8`` on a lopsided spectrum)
-pairs whose layers are conditioned like ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`). With ``sign_layer=True`` a matrix with ``det T < 0`` is written as
+lowered to 2 for every ``T`` (method ``"minimal"``). Method ``"stable"`` (float) returns ``k = 7`` (``8`` on a
+lopsided spectrum)
+pairs whose layers are conditioned like ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`). With
+``sign_layer=True`` a matrix with ``det T < 0`` is written as
 ``T = S \cdot (\text{pairs})`` with ``S = \operatorname{diag}(-1, 1, \dots, 1)``.
 
 Verification: exact mode checks the product equals ``T`` entry by entry. mp/float mode states an
@@ -127,7 +129,8 @@ def check_determinant(ar: Arithmetic, T: Mat, sign_layer: bool, M: Optional[Matr
     """``(T or its first row flipped, flipped, invertible to working precision)``: refuse ``det T = 0``;
     for ``det T < 0`` refuse, or flip the first row when ``sign_layer``. The sign of ``det T`` is
     read from the input's exact determinant when ``M`` is given and that is cheap (exact mode, or
-    ``2d <= 64``: 0.03 s for a 64 x 64 float matrix), so "det T = 0" is said only when it is true; without it a ``T`` singular to
+    ``2d <= 64``: 0.03 s for a 64 x 64 float matrix), so "det T = 0" is said only when it is true; without it a ``T``
+    singular to
     working precision is refused as such."""
     exact_sign = M is not None and (ar.exact or M.n <= 64)
     sign = M.det_sign if exact_sign else None
@@ -198,7 +201,8 @@ def decompose(T: Any, arithmetic: "Arithmetic | str | None" = None, *, method: "
         floats, exact otherwise.
     method : ``"minimal"`` -- ``k \le 3`` (``k = 1`` when ``T`` is one pair), the fewest pairs
         possible (:mod:`~verify.theorem2.construction`); exact, but its layers can be very
-        ill-conditioned. ``"stable"`` -- ``k = 7`` (``8`` on a lopsided spectrum) with every layer's condition number bounded by a
+        ill-conditioned. ``"stable"`` -- ``k = 7`` (``8`` on a lopsided spectrum) with every layer's condition number
+        bounded by a
         constant times ``\sqrt{\kappa(T)}`` (:mod:`~verify.theorem2.stable`): backward stable in
         floating point; float or mp. Default: stable in float, minimal otherwise.
     sign_layer : allow ``det T < 0`` by a leading ``S = diag(-1, 1, ..., 1)``.
@@ -331,7 +335,9 @@ def scale_pairs(ar: Arithmetic, pairs: list[Pair], e: int) -> list[Pair]:
         b, c, D = ar.ldexp_scalars(p.b, ei, strict=True), ar.ldexp_scalars(p.c, ei, strict=True), \
             ar.ldexp(p.D.v, ei, strict=True)
         if b is None or c is None or D is None:
-            raise MatrixValueError(f"the layers of this T exceed {ar.name} arithmetic's range (float64's range)", hints=("mp", "exact"))
+            raise MatrixValueError(
+                f"the layers of this T exceed {ar.name} arithmetic's range (float64's range)", hints=("mp", "exact")
+            )
         out.append(Pair(p.A, b, c, ar.mat(D)))
     return out
 

@@ -46,7 +46,9 @@ def _layers_of(dec: Any) -> tuple[list[tuple[Any, Any, Any, Any]], bool]:
             text = Path(dec).read_text(encoding="utf-8")
             dec = json.loads(text, parse_float=str)  # decimals kept as their text
         except (OSError, UnicodeDecodeError, ValueError) as e:
-            raise FlowInputError(f"cannot read a decomposition from {str(dec)[:80]}: {' '.join(str(e).split())[:120]}") from None
+            raise FlowInputError(
+                f"cannot read a decomposition from {str(dec)[:80]}: {' '.join(str(e).split())[:120]}"
+            ) from None
     if isinstance(dec, dict) and "layers" not in dec and "per_k" in dec:  # `verify depth --json`
         dec = dec.get("decomposition")
     elif not isinstance(dec, dict) and hasattr(dec, "per_k"):  # a DepthResult

@@ -85,8 +85,11 @@ def to_latex(dec: Decomposition) -> str:
 def to_text(dec: Decomposition) -> str:
     """A human-readable summary followed by the pairs."""
     ar = dec.ar
-    head = (f"T is {2 * dec.d}x{2 * dec.d} (d = {dec.d}); k = {dec.k} pair(s), positive regime, "
-            f"{ar.name} arithmetic, {dec.method} method" + (" (with the sign layer S = diag(-1,1,...,1) in front)" if dec.sign_layer else ""))
+    head = (
+        f"T is {2 * dec.d}x{2 * dec.d} (d = {dec.d}); k = {dec.k} pair(s), positive regime, "
+        f"{ar.name} arithmetic, {dec.method} method"
+        + (" (with the sign layer S = diag(-1,1,...,1) in front)" if dec.sign_layer else "")
+    )
     if ar.exact:
         check = "verified: the exact product of the layers equals T" if dec.verified else "NOT verified"
     else:

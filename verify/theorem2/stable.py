@@ -169,8 +169,11 @@ def stable_pairs(ar: Arithmetic, T: Mat, progress: Any = None) -> list[Pair]:
         c_half, b_half = [ar.root(x, 2) for x in top], [ar.root(x, 2) for x in bottom]
         diagonals = {3: (c_half, b_half), 4: (c_half, b_half)}
         zero = ar.zeros(d)
-        shears = [(words[2 * i][1], words[2 * i + 1][1]) for i in range(3)] + [(words[6][1], zero), (zero, words[7][1])] \
+        shears = (
+            [(words[2 * i][1], words[2 * i + 1][1]) for i in range(3)]
+            + [(words[6][1], zero), (zero, words[7][1])]
             + [(words[2 * i][1], words[2 * i + 1][1]) for i in range(4, 7)]
+        )
     assert all(kind == ("E" if j % 2 == 0 else "F") for j, (kind, _) in enumerate(words))
     pairs = []
     for i, (X, Y) in enumerate(shears):

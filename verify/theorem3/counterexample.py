@@ -129,7 +129,7 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
     if family not in FAMILIES:
         raise CounterexampleError(f"unknown family {family!r}; use one of {', '.join(FAMILIES)}")
     if not isinstance(d, int) or d < 2:
-        raise CounterexampleError("--d must be an integer >= 2 (for d = 1 the families do not exist)")
+        raise CounterexampleError("d must be an integer >= 2 (for d = 1 the families do not exist)")
     T = trace_family(d, regime) if family == "trace" else zero_block_family(d)
     M = as_matrix(T, source="family")  # one validated input for the certificate and the k = 3 word
     cert, radius = certify(M, regime)

@@ -24,7 +24,8 @@ def to_json(gen: HardGenerator, rows: Sequence[DepthRow], N: int, seeds: int, st
 def to_text(gen: HardGenerator, rows: Sequence[DepthRow], N: int, seeds: int, steps: int, hidden: int) -> str:
     sep = separation(gen)
     lines = [
-        f"Theorem 4: q = mixture of k = {gen.k} Gaussians N(mu_j, gamma^2 I_{gen.d}), |mu_j| = 10 gamma^2 d = {gen.radius:g}",
+        f"Theorem 4: q = mixture of k = {gen.k} Gaussians N(mu_j, gamma^2 I_{gen.d}), "
+        f"|mu_j| = 10 gamma^2 d = {gen.radius:g}",
         f"generator g(z, u) = gamma z + staircase(u): {gen.n_params} nonzero parameters, depth {gen.depth}, "
         f"ramp mass {gen.ramp_mass:.1e} (= a bound on TV(g#N, q))",
         f"means: min distance {sep['min_distance']:.1f}; typical sqrt(2) R = {sep['typical_distance']:.1f}; packing "

@@ -214,7 +214,8 @@ class FloatArithmetic(Arithmetic):
         return U, [float(x) for x in s], Vt
 
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
-        r"""Real Schur form of an orthogonal ``v``, fast path first: ``v + v^T = V \operatorname{diag}(2\cos\theta) V^T``
+        r"""Real Schur form of an orthogonal ``v``, fast path first: ``v + v^T = V \operatorname{diag}(2\cos\theta)
+        V^T``
         (``eigh``) makes ``B = V^T v V`` block diagonal, one block per cluster of equal ``\cos\theta``
         (a plane, an eigenvalue ``\pm 1``, or a few nearly equal planes, put in real Schur form
         locally). The blocks dropped are measured; if their norm exceeds ``u\, d^{3/2}`` (clusters near

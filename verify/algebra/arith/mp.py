@@ -113,7 +113,8 @@ class MpArithmetic(Arithmetic):
 
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
         r"""The real Schur form of an orthogonal ``v`` from mpmath's complex Schur form, computed at
-        twice the precision after re-orthogonalising ``v`` there: ``v = Q \Lambda Q^H`` (``\Lambda`` diagonal to rounding, ``v`` being
+        twice the precision after re-orthogonalising ``v`` there: ``v = Q \Lambda Q^H`` (``\Lambda`` diagonal to
+        rounding, ``v`` being
         normal). An eigenvalue ``e^{i\theta}`` with ``\operatorname{Im} > \tau = 2^{-p}`` and
         eigenvector ``q`` gives the plane ``\sqrt2 (\operatorname{Re} q, \operatorname{Im} q)``
         (orthogonal to the other planes up to ``2^{-2p}/\tau``); the eigenvalues within ``\tau`` of
