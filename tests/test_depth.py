@@ -113,3 +113,34 @@ def test_least_squares_start_that_overflows_is_a_failed_start():
     assert least_squares(fun, np.array([1.0, 1.0]), jac, max_nfev=10) is None
     sol = least_squares(fun, np.array([0.001, 1.0]), jac, max_nfev=50)
     assert sol is not None and np.abs(sol.fun).max() < 1e-8
+
+
+def test_depth_results_and_certificates_are_immutable_records():
+    """Issue 23: depth results and certificates are frozen records with to_json (and, for the pure
+    data of a certificate, from_json); statuses and regimes are vocabulary members."""
+    import dataclasses
+    import json
+
+    from verify.depth import depth_to_json
+    from verify.theorem3.certificate import Certificate, CertificateRecordError
+    from verify.theorem3.counterexample import counterexample
+    from verify.vocabulary import Regime, Status
+
+    ce = counterexample(2, "positive", "trace")
+    r = depth(ce.T)
+    assert r.k_min == 3 and r.regime is Regime.POSITIVE and r.per_k[2].status is Status.IMPOSSIBLE
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.k_min = 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.per_k[2].status = Status.EXACT
+    assert r.to_json() == depth_to_json(r)
+    assert json.loads(json.dumps(r.to_json()))["per_k"]["2"]["status"] == "impossible"
+    cert = r.per_k[2].certificate
+    assert isinstance(cert, Certificate) and cert.type == "trace" and cert["type"] == "trace"
+    with pytest.raises(TypeError):
+        cert["type"] = "lp"  # the record refuses item assignment
+    body = cert.to_json()
+    body["T11_diagonal"][0] = "0"  # a copy: the record is unchanged
+    assert cert["T11_diagonal"][0] != "0" and Certificate.from_json(cert.to_json()) == cert
+    with pytest.raises(CertificateRecordError):
+        Certificate.from_json({"statement": "no type"})

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from verify.checkers import check_certificate
 from verify.cli import main
 from verify.depth import depth, depth_to_json
-from verify.theorem3.certificate import certify
+from verify.theorem3.certificate import as_json, certify
 from verify.theorem3.counterexample import counterexample
 from verify.theorem3.lp import lp_certificate, sign_patterns
 from verify.theorem3.system import reduced_system
@@ -28,7 +28,7 @@ T_LP = [[-2, 0, 1, -1, -2, 2], [3, -3, 0, -1, -2, 0], [-2, 3, -2, 1, 0, 1], [1, 
 
 
 def as_data(rows, cert, regime="positive") -> dict:
-    return {"regime": regime, "T": [[str(x) for x in r] for r in rows], "certificate": cert, "radius": None}
+    return {"regime": regime, "T": [[str(x) for x in r] for r in rows], "certificate": as_json(cert), "radius": None}
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,9 @@ def test_signed_lp_certificate_covers_every_orthant():
     cert, attempt = lp_certificate(ce.T, "signed")
     assert cert is not None and len(cert["patterns"]) == 2 ** 3 == len(sign_patterns(2, "signed"))
     assert check_certificate(as_data(ce.T, cert, "signed"), regime="signed", require_k3=False).ok
-    cert["patterns"] = cert["patterns"][1:]
-    res = check_certificate(as_data(ce.T, cert, "signed"), regime="signed", require_k3=False)
+    tampered = cert.to_json()  # the certificate is an immutable record: tamper with a copy
+    tampered["patterns"] = tampered["patterns"][1:]
+    res = check_certificate(as_data(ce.T, tampered, "signed"), regime="signed", require_k3=False)
     assert not res.ok and "2 of 16 are not" in res.message
 
 

@@ -103,7 +103,8 @@ def test_minors_certificate_checked_and_tamper_refused():
         if cert is None or cert["type"] != "minors":
             continue
         seen += 1
-        data = {"regime": "positive", "T": [[str(x) for x in r] for r in rows], "certificate": cert, "radius": None}
+        data = {"regime": "positive", "T": [[str(x) for x in r] for r in rows], "certificate": cert.to_json(),
+                "radius": None}
         assert radius is None and check_certificate(data, require_k3=False).ok
         bad = json.loads(json.dumps(data))
         bad["certificate"]["order"] = 1  # the trace does not obstruct this T

@@ -29,6 +29,7 @@ scales preserve orientation).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Optional
@@ -55,9 +56,10 @@ from .kpairs import jacobian, least_squares, n_params, product_float, unpack
 from .krawczyk import Certificate, krawczyk
 
 
-@dataclass
+@dataclass(frozen=True)
 class KOutcome:
-    """The evidence for one ``k``."""
+    """The evidence for one ``k`` (immutable; ``status`` is a :class:`~verify.vocabulary.Status`, its
+    value accepted too)."""
 
     status: Status  # exact | certified | numerical | not found | impossible | skipped
     reason: str = ""
@@ -65,16 +67,31 @@ class KOutcome:
     box_radius: Optional[float] = None
     starts: int = 0
     decomposition: Optional[Decomposition] = None  # exact or mp, when found
-    certificate: Optional[dict] = None  # a Theorem 3 certificate, when status is "impossible" at k = 2
+    certificate: Optional[Mapping[str, Any]] = None  # a Theorem 3 Certificate, when status is "impossible" at k = 2
     lp_degree: Optional[int] = None  # the highest LP degree tried without a certificate (k = 2 undecided)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
 
-@dataclass
+
+@dataclass(frozen=True)
 class DepthResult:
+    """The minimal-depth result: the fewest pairs found (``k_min``), the evidence per ``k``, the
+    regime and the exact input. Immutable; :meth:`to_json` is the ``verify depth --json`` schema."""
+
     k_min: Optional[int]
-    regime: str
+    regime: Regime
     per_k: dict[int, KOutcome] = field(default_factory=dict)
     T: Optional[list[list[Fraction]]] = None  # the input, exact
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regime", validated_regime(self.regime))
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable ``verify depth --json`` schema (:func:`verify.depth.serialize.depth_to_json`)."""
+        from .serialize import depth_to_json
+
+        return depth_to_json(self)
 
     @property
     def decomposition(self) -> Optional[Decomposition]:
@@ -377,27 +394,28 @@ def depth(T: Any, regime: str = "positive", max_k: int = 3, *, starts: int = 20,
     det = M.det
     if det == 0:
         raise SingularMatrixError("the matrix is singular (det T = 0); only invertible T decompose")
-    out = DepthResult(None, regime, T=M.rows)
+    per_k: dict[int, KOutcome] = {}
     if regime == Regime.POSITIVE and det < 0:
         for k in range(1, max_k + 1):
-            out.per_k[k] = KOutcome(Status.IMPOSSIBLE, "det T < 0 and positive scales preserve orientation")
-        return out
+            per_k[k] = KOutcome(Status.IMPOSSIBLE, "det T < 0 and positive scales preserve orientation")
+        return DepthResult(None, regime, per_k, T=M.rows)
+    k_min: Optional[int] = None
     for k in range(1, max_k + 1):
-        if out.k_min is not None:
-            out.per_k[k] = KOutcome(Status.SKIPPED, f"k = {out.k_min} already found")
+        if k_min is not None:
+            per_k[k] = KOutcome(Status.SKIPPED, f"k = {k_min} already found")
             continue
         if k == 1:
             found, reason, pairs = one_pair_exact(M.rows, regime)
-            out.per_k[1] = (
+            per_k[1] = (
                 KOutcome(Status.EXACT, reason, residual=0.0, decomposition=_exact_decomposition(M, pairs, regime))
                 if found
                 else KOutcome(Status.IMPOSSIBLE, reason + " (the k = 1 criterion is exact)")
             )
         elif k >= 3:
             dec = _three_pairs(M, regime)
-            out.per_k[k] = KOutcome(Status.EXACT, "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
+            per_k[k] = KOutcome(Status.EXACT, "the constructive Theorem 2 (k = 3)", residual=0.0, decomposition=dec)
         else:
-            out.per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree, lp_seconds)
-        if out.per_k[k].status in FOUND:
-            out.k_min = k
-    return out
+            per_k[k] = _two_pairs(M, regime, starts, seed, digits, progress, certificates, lp_degree, lp_seconds)
+        if per_k[k].status in FOUND:
+            k_min = k
+    return DepthResult(k_min, regime, per_k, T=M.rows)

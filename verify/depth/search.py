@@ -31,7 +31,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..io.matrix import as_matrix
-from ..theorem3.certificate import certify
+from ..theorem3.certificate import as_json, certify
 from ..theorem3.lp import lp_certificate
 from ..vocabulary import Regime
 from .minimal import depth
@@ -215,5 +215,6 @@ def search_json(r: SearchResult) -> dict[str, Any]:
             "k_le_2_found": r.k_le_2_found, "candidates": len(r.candidates), "certified": r.certified,
             "uncertified": r.uncertified, "contradictions": r.contradictions,
             "redrawn_singular": r.redrawn_singular, "resumed": r.resumed, "seconds": round(r.seconds, 3),
-            "candidate_list": [{"index": c.index, "certificate": c.certificate, "best_residual": c.best_residual,
-                                "T": [[str(x) for x in row] for row in c.T]} for c in r.candidates]}
+            "candidate_list": [{"index": c.index, "certificate": as_json(c.certificate),
+                                "best_residual": c.best_residual, "T": [[str(x) for x in row] for row in c.T]}
+                               for c in r.candidates]}

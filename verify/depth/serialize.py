@@ -6,6 +6,7 @@ from typing import Any
 
 from ..io.outward import up
 from ..theorem2.serialize import num, to_json
+from ..theorem3.certificate import as_json
 from ..vocabulary import Status
 
 
@@ -28,7 +29,7 @@ def depth_to_json(result: Any) -> dict[str, Any]:
         per_k[str(k)] = {"status": o.status, "reason": o.reason,
                          "residual": None if o.residual is None else num(o.residual),
                          "box_radius": None if o.box_radius is None else up(o.box_radius),
-                         "starts": o.starts, "certificate": getattr(o, "certificate", None)}
+                         "starts": o.starts, "certificate": as_json(o.certificate)}
     dec = result.decomposition
     T = None if result.T is None else [[str(x) for x in r] for r in result.T]
     return {"k_min": result.k_min, "proved_minimal": result.proved_minimal, "regime": result.regime, "T": T,

@@ -27,7 +27,7 @@ from ..theorem2.cost import Estimate
 from ..theorem2.decompose import Decomposition, decompose
 from ..theorem2.serialize import to_json as decomposition_json
 from ..vocabulary import REGIMES, Regime
-from .certificate import certify, decimal
+from .certificate import as_json, certify, decimal
 from .obstructions import exact_inverse
 
 FAMILIES = ("trace", "zero-block")
@@ -144,7 +144,7 @@ def counterexample(d: int, regime: str = "positive", family: str = "trace") -> C
 def to_json(ce: Counterexample) -> dict[str, Any]:
     """The stable schema: ``{"d", "regime", "T", "certificate", "radius", "k3"}``."""
     return {"d": ce.d, "regime": ce.regime, "T": [[str(x) for x in r] for r in ce.T],
-            "certificate": ce.certificate, "radius": decimal(ce.radius) if ce.radius is not None else None,
+            "certificate": as_json(ce.certificate), "radius": decimal(ce.radius) if ce.radius is not None else None,
             "k3": decomposition_json(ce.k3)}
 
 

@@ -30,6 +30,7 @@ from math import comb
 from typing import Any, Optional
 
 from ..vocabulary import Regime, validated_regime
+from .certificate import Certificate
 from .system import Rows, Term, block_minors, reduced_system
 
 #: the LP degree budget of :func:`lp_certificate` (the measured hardest Gaussian cases at d <= 5 need 4-5)
@@ -268,4 +269,4 @@ def lp_certificate(rows: Rows, regime: str, *, max_degree: int = MAX_DEGREE, Tin
             "minors_order": "j = 1..d, then itertools.combinations(range(d), j)",
             "T11_minors": [str(v) for v in minors[0].values()], "W_minors": [str(v) for v in minors[1].values()],
             "patterns": patterns}
-    return cert, LPAttempt(degrees, time.perf_counter() - t0)
+    return Certificate(cert), LPAttempt(degrees, time.perf_counter() - t0)
