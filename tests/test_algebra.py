@@ -178,6 +178,10 @@ def test_arithmetics_are_objects_that_answer_capabilities():
         Exact().svd(Exact().eye(2).v)
     with pytest.raises(Unsupported):
         Mp(30).real_eigenbasis(Mp(30).eye(2).v)
+    with pytest.raises(Unsupported):
+        Exact().cos_sin(0.5)  # no silent float from an exact arithmetic
+    with pytest.raises(Unsupported):
+        Exact().root(Fraction(2), 2)
     with pytest.raises(ValueError, match="arithmetic must be"):
         as_arithmetic(3.5)
 

@@ -308,10 +308,9 @@ class Arithmetic(ABC):
         raise Unsupported(f"{self.name} arithmetic has no real eigenbasis primitive")
 
     def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
-        """``(cos angle, sin angle)`` in this arithmetic (inexact arithmetics only)."""
-        import math
-
-        return math.cos(angle), math.sin(angle)
+        """``(cos angle, sin angle)`` in this arithmetic (inexact arithmetics only: an exact rational
+        arithmetic has no cosines, :class:`~verify.errors.Unsupported`, rather than a silent float)."""
+        raise Unsupported(f"{self.name} arithmetic has no cosines")
 
     def svd(self, v: Any) -> tuple[Any, list[Scalar], Any]:
         """``(U, s, Vt)`` with ``v = U diag(s) Vt``, ``U, Vt`` orthogonal and ``s`` descending

@@ -53,6 +53,9 @@ class FloatArithmetic(Arithmetic):
             a = a * np.abs(np.asarray(row_weights, dtype=float))[:, None]
         return list(a.sum(axis=0))
 
+    def cos_sin(self, angle: Any) -> tuple[Scalar, Scalar]:
+        return math.cos(angle), math.sin(angle)
+
     def to_rational(self, s: Scalar) -> Fraction:
         return Fraction(float(s))
 
