@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 from ..io.outward import up
 from ..vocabulary import Method
@@ -28,6 +30,10 @@ from .common import (
 )
 
 CHECK_BAR_BYTES = 5_000_000  # `verify check` shows its stages for decompositions above this size (2d >= 256 or so)
+#: plain text with more layer entries than this is not printed on a terminal (about 400 kB of text;
+#: 2d = 128 in float, 2d = 96 exact): the summary is, with how to get the layers
+TERMINAL_MAX_ENTRIES = 20_000
+OUTPUT_SUFFIXES = (".json", ".npz")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,6 +64,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     out = d.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="the stable JSON schema on stdout")
     out.add_argument("--latex", action="store_true", help="every layer as a LaTeX bmatrix")
+    d.add_argument("-o", "--output", metavar="FILE",
+                   help="write the layers to FILE, as JSON (.json) or NumPy arrays (.npz: float64 values, or the "
+                        "exact and mp entries as text), by its suffix; stdout then gets the summary")
     d.add_argument("--sign-layer", action="store_true",
                    help="allow det T < 0 with a leading S = diag(-1, 1, ..., 1)")
     d.add_argument("--tol", type=tolerance_type, default=None,
@@ -100,7 +109,17 @@ def run_decompose(args: argparse.Namespace) -> int:
     from ..io import read_matrix
     from ..theorem2 import decompose, to_json, to_latex, to_text
     from ..theorem2.decompose import as_method, choose_arithmetic, default_method
+    from ..theorem2.serialize import summary_text
 
+    output = None
+    if args.output is not None:  # refused before any work: a run must not end in a file it cannot write
+        output = Path(args.output)
+        if output.suffix.lower() not in OUTPUT_SUFFIXES:
+            return err(f"-o: {args.output[:80]} must end in .json or .npz (the suffix chooses the format)")
+        if not output.resolve().parent.is_dir():
+            return err(f"-o: no such directory for {args.output[:80]}")
+        if args.latex:
+            return err("-o writes JSON or .npz; --latex prints to stdout: use one of them")
     T = read_matrix(args.path)
     if args.digits is not None or args.arithmetic:  # the flags' strings become an arithmetic here, once
         ar = get_arithmetic("mp" if args.digits is not None else args.arithmetic, args.digits or 50)
@@ -124,7 +143,13 @@ def run_decompose(args: argparse.Namespace) -> int:
         dec = decompose(T, ar, method=method, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None,
                         max_seconds=None, max_bytes=None)  # the cost was weighed above (--max-bytes, --yes)
-        text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+        if output is not None:
+            text = _write_output(dec, output, args.json)
+        elif not args.json and not args.latex and sys.stdout.isatty() and _entries(dec) > TERMINAL_MAX_ENTRIES:
+            text = (summary_text(dec) + f"\nthe {_entries(dec)} layer entries are not printed on a terminal: "
+                    "-o FILE.npz (or FILE.json) writes them, and a redirected stdout gets them all")
+        else:
+            text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
         bar.update(0 if slow_stable else 1)
     print(text)
     print(f"verify: {ar.name} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
@@ -134,15 +159,35 @@ def run_decompose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _entries(dec: Any) -> int:
+    return dec.k * 2 * (dec.d * dec.d + dec.d)
+
+
+def _write_output(dec: Any, path: Path, as_json: bool) -> str:
+    """Write the layers to ``path`` (the format by its suffix) and return what stdout gets: the
+    summary (text, or the schema without its layers under ``--json``) and where the layers went."""
+    from ..theorem2.serialize import meta_json, summary_text, to_json, to_npz
+
+    if path.suffix.lower() == ".npz":
+        size = to_npz(dec, path)
+    else:
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(to_json(dec), f)
+            size = f.tell()
+    if as_json:
+        return json.dumps({**meta_json(dec), "output": str(path), "output_bytes": size})
+    return summary_text(dec) + f"\nlayers written to {path} ({size} bytes)"
+
+
 def run_check(args: argparse.Namespace) -> int:
     from ..checkers import check
-    from ..io import read_json, read_matrix
+    from ..io import read_decomposition, read_matrix
 
     big = file_size(args.decomposition) > CHECK_BAR_BYTES
     with command_bar(args, 3, "check", "stage", enabled=big) as bar:
         T = read_matrix(args.matrix)
         bar.update(1)
-        data = read_json(args.decomposition)
+        data = read_decomposition(args.decomposition)  # JSON, or .npz by its suffix
         bar.update(1)
         result = check(T, data, tol=args.tol, regime=args.regime)
         bar.update(1)

@@ -41,7 +41,14 @@ class MeasuredLinearFlow(ComposedTransform):
 
 
 def _layers_of(dec: Any) -> tuple[list[tuple[Any, Any, Any, Any]], bool]:
-    if isinstance(dec, (str, Path)):
+    if isinstance(dec, (str, Path)) and Path(dec).suffix.lower() == ".npz":
+        from ..io.npz import read_decomposition
+
+        try:
+            dec = read_decomposition(dec)
+        except ValueError as e:
+            raise FlowInputError(str(e)) from None
+    elif isinstance(dec, (str, Path)):
         try:
             text = Path(dec).read_text(encoding="utf-8")
             dec = json.loads(text, parse_float=str)  # decimals kept as their text

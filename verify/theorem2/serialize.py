@@ -43,12 +43,42 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
     ar = dec.ar
     layers = [{"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b],
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
+    meta = _meta(dec)
+    return {**{k: meta[k] for k in ("d", "k", "regime", "arithmetic", "method")}, "layers": layers,
+            **{k: v for k, v in meta.items() if k not in ("d", "k", "regime", "arithmetic", "method")}}
+
+
+def _meta(dec: Decomposition) -> dict[str, Any]:
+    """Every field of the JSON schema but the layers."""
+    ar = dec.ar
     return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "method": dec.method,
-            "layers": layers,
             "residual": up(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
             "digits": ar.digits}
+
+
+def to_npz(dec: Decomposition, path: Any) -> int:
+    """Write ``dec`` as ``.npz`` (:mod:`verify.io.npz`: the JSON schema, layers as stacked arrays;
+    float64 values as they are, exact and mp entries as their text); returns the bytes written. It
+    reads back (:func:`verify.io.read_decomposition`) as exactly the dict :func:`to_json` gives."""
+    import numpy as np
+
+    from ..io.npz import write_npz
+
+    ar = dec.ar
+    if ar.float64_arrays:
+        arrays = {"A": np.stack([np.asarray(p.A.v, dtype=np.float64) for p in dec.pairs]),
+                  "b": np.array([p.b for p in dec.pairs], dtype=np.float64),
+                  "c": np.array([p.c for p in dec.pairs], dtype=np.float64),
+                  "D": np.stack([np.asarray(p.D.v, dtype=np.float64) for p in dec.pairs])}
+    else:
+        text = lambda rows: np.char.encode(np.array(rows, dtype=str), "ascii")  # noqa: E731
+        arrays = {"A": text([ar.to_strings(p.A) for p in dec.pairs]),
+                  "b": text([[ar.to_str(x) for x in p.b] for p in dec.pairs]),
+                  "c": text([[ar.to_str(x) for x in p.c] for p in dec.pairs]),
+                  "D": text([ar.to_strings(p.D) for p in dec.pairs])}
+    return write_npz(_meta(dec), arrays, path)
 
 
 def _latex_entry(s: str) -> str:
@@ -82,8 +112,18 @@ def to_latex(dec: Decomposition) -> str:
     return "\n".join(f"$$ {line} $$" for line in lines)
 
 
-def to_text(dec: Decomposition) -> str:
-    """A human-readable summary followed by the pairs."""
+def summary_text(dec: Decomposition) -> str:
+    """The first lines of :func:`to_text`: size, k, arithmetic and method, the verification, the
+    largest layer condition number."""
+    return "\n".join(_summary_lines(dec))
+
+
+def meta_json(dec: Decomposition) -> dict[str, Any]:
+    """The JSON schema without its layers."""
+    return _meta(dec)
+
+
+def _summary_lines(dec: Decomposition) -> list[str]:
     ar = dec.ar
     head = (
         f"T is {2 * dec.d}x{2 * dec.d} (d = {dec.d}); k = {dec.k} pair(s), positive regime, "
@@ -95,7 +135,13 @@ def to_text(dec: Decomposition) -> str:
     else:
         check = (f"{'verified' if dec.verified else 'NOT verified'}: relative residual <= {up(dec.residual)} "
                  f"(tolerance {num(dec.tolerance)}; measured {num(dec.residual_measured)})")
-    out = [head, check, f"max layer condition number (1-norm): {cond(dec.max_layer_cond)}"]
+    return [head, check, f"max layer condition number (1-norm): {cond(dec.max_layer_cond)}"]
+
+
+def to_text(dec: Decomposition) -> str:
+    """A human-readable summary followed by the pairs."""
+    ar = dec.ar
+    out = _summary_lines(dec)
     for i, p in enumerate(dec.pairs, 1):
         out.append(f"pair {i}: L(A_{i}, b_{i}) U(c_{i}, D_{i})")
         out.append(f"  b_{i} = [{', '.join(ar.to_str(x) for x in p.b)}]")

@@ -1,0 +1,122 @@
+"""Binary outputs (issue 24, items 3-4): ``-o FILE.npz`` round-trips through ``verify check``,
+``from_decomposition`` and :func:`verify.io.read_decomposition`; a tampered or malformed file is
+refused by what its numbers are; large text is not printed on a terminal."""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from verify import decompose, from_decomposition
+from verify.io import read_decomposition
+from verify.theorem2.serialize import to_json, to_npz
+
+from .helpers import assert_input_error, run, run_in_process
+from .strategies import rational_matrices
+
+T4 = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
+
+
+def _as_read(data: dict) -> dict:
+    """The JSON schema as ``json`` reads it, float layers as numbers (an .npz stores them as float64)."""
+    data = json.loads(json.dumps(data))
+    if data["arithmetic"] == "float":
+        data["layers"] = [{k: np.array(v, dtype=float).tolist() for k, v in L.items()} for L in data["layers"]]
+    return data
+
+
+@settings(max_examples=12, deadline=None)
+@given(rational_matrices(d_max=3), st.sampled_from(["exact", "mp", "float"]))
+def test_npz_reads_back_as_the_json_schema_and_checks(tmp_path_factory, T, arithmetic):
+    from verify.checkers import check
+
+    dec = decompose(T, arithmetic, digits=30)
+    path = tmp_path_factory.mktemp("npz") / "dec.npz"
+    to_npz(dec, path)
+    back = read_decomposition(path)
+    assert back == _as_read(to_json(dec))
+    result = check(T, back)
+    assert result.ok == dec.verified, result.message
+
+
+def test_cli_output_npz_and_json_round_trip(tmp_path):
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+    for suffix, extra in ((".npz", []), (".json", []), (".npz", ["--float"]), (".npz", ["--mp", "30"])):
+        out = tmp_path / f"dec{len(extra)}{suffix}"
+        r = run("decompose", m, "-o", out, *extra)
+        assert r.returncode == 0, r.stderr
+        assert f"layers written to {out}" in r.stdout and "pair 1" not in r.stdout  # the summary only
+        c = run("check", m, out)
+        assert c.returncode == 0 and c.stdout.startswith("OK"), c.stdout + c.stderr
+    r = run("decompose", m, "-o", tmp_path / "d.npz", "--json")
+    meta = json.loads(r.stdout)
+    assert "layers" not in meta and meta["output_bytes"] == (tmp_path / "d.npz").stat().st_size
+    flow = from_decomposition(tmp_path / "dec1.npz")  # the float one
+    assert flow.error_kind == "certified" and flow.error < 1e-12
+    assert np.allclose(flow.forward_and_log_det(np.eye(4))[0].T, np.array(T4, dtype=float))
+
+
+def test_a_tampered_npz_is_refused_by_its_numbers(tmp_path):
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+    for extra in ([], ["--float"]):
+        out = tmp_path / "dec.npz"
+        assert run("decompose", m, "-o", out, *extra).returncode == 0
+        with np.load(out) as z:
+            arrays = {k: z[k].copy() for k in z.files}
+        if arrays["A"].dtype.kind == "f":
+            arrays["A"][0, 0, 0] += 1e-6
+        else:
+            arrays["A"][0, 0, 0] = b"12345"
+        np.savez(out, **arrays)  # the meta (claims: verified, residual) is left as it was
+        r = run("check", m, out)
+        assert r.returncode == 1 and r.stdout.startswith("MISMATCH"), r.stdout
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04broken", None])
+def test_malformed_npz_is_one_line(tmp_path, content):
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+    bad = tmp_path / "bad.npz"
+    if content is None:  # a real npz without the layer arrays
+        np.savez(bad, meta=np.array("{}"), A=np.zeros((1, 2, 2)))
+    else:
+        bad.write_bytes(content)
+    assert_input_error(run("check", m, bad))
+
+
+def test_output_suffix_and_directory_refused_before_any_work(tmp_path):
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+    assert_input_error(run("decompose", m, "-o", tmp_path / "dec.txt"))
+    assert_input_error(run("decompose", m, "-o", tmp_path / "no" / "dec.npz"))
+    assert_input_error(run("decompose", m, "-o", tmp_path / "d.json", "--latex"))
+
+
+def test_large_text_is_not_printed_on_a_terminal(tmp_path, monkeypatch):
+    """Beyond TERMINAL_MAX_ENTRIES (lowered here) plain text on a terminal is the summary and how to
+    get the layers; a redirected stdout still gets everything."""
+    import verify.cli.construct as construct
+
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps(T4))
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(construct, "TERMINAL_MAX_ENTRIES", 10)
+    out = Terminal()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        from verify.cli import main
+
+        assert main(["decompose", str(m)]) == 0
+    assert "not printed on a terminal" in out.getvalue() and "pair 1" not in out.getvalue()
+    code, text, _ = run_in_process(["decompose", str(m)])  # not a terminal: the whole text
+    assert code == 0 and "pair 1" in text
