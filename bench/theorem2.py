@@ -1,6 +1,6 @@
 """Benchmark of verify.theorem2.decompose (Theorem 2). Prints two tables; never run as a test.
 
-    python bench/theorem2.py [--quick]
+    python bench/theorem2.py [--quick] [--float-only | --sizes-only]
 
 Exact mode, 2d = 8, 16, 32, 64 (integer entries in [-9, 9]): decompose (construction + exact
 verification) next to one DomainMatrix QQ inverse of the same T. Target: 2d = 32 under 5 s.
@@ -59,6 +59,34 @@ def exact_table(sizes):
         print(f"{n:>5} {t_dec:>12.3f} {t_inv:>10.4f} {t_dec / t_inv:>8.1f} {dec.k:>3} {cond(dec.max_layer_cond):>15}")
 
 
+def size_table(sizes):
+    """Issue 24's size table for the current exact route: input bits, JSON bytes, the largest entry
+    (bits of numerator or denominator), seconds; and the fitted growth bytes ~ d^p (fixed b = 4)."""
+    import json
+
+    from verify.theorem2.serialize import to_json
+
+    rng = np.random.default_rng(0)
+    print("\nexact output size (random 1-digit integers, entries -9..9: b = 4 bits)")
+    print(f"{'2d':>5} {'input bits':>10} {'JSON bytes':>12} {'max entry bits':>15} {'seconds':>8}")
+    ds, sizes_b = [], []
+    for n in sizes:
+        M = rng.integers(-9, 10, size=(n, n))
+        if round(np.linalg.det(M)) < 0:
+            M[0] *= -1
+        t, dec = timed(lambda: decompose(M.tolist(), "exact", max_seconds=None, max_bytes=None))
+        data = to_json(dec)
+        size = len(json.dumps(data))
+        bits = max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
+                   for L in dec.as_fractions() for key in "AbcD"
+                   for q in (sum(L[key], []) if key in "AD" else L[key]))
+        print(f"{n:>5} {n * n * 4:>10} {size:>12} {bits:>15} {t:>8.2f}")
+        ds.append(n // 2)
+        sizes_b.append(size)
+    p = np.polyfit(np.log(ds), np.log(sizes_b), 1)[0]
+    print(f"fitted: JSON bytes ~ d^{p:.2f} at b = 4 (issue 24's target: at most d^4 b, ideally d^3 b)")
+
+
 def float_table(sizes):
     rng = np.random.default_rng(1)
     print("\nfloat mode (numpy float64), T Gaussian + 2 sqrt(n) I, cond(T) <= 1e3")
@@ -80,9 +108,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
     ap.add_argument("--float-only", action="store_true", help="skip the exact table (2d = 64 takes ~13 min)")
+    ap.add_argument("--sizes-only", action="store_true", help="only the exact output-size table")
     a = ap.parse_args()
+    if a.sizes_only:
+        size_table([8, 12, 16] if a.quick else [8, 12, 16, 24, 32])
+        return
     if not a.float_only:
         exact_table([8, 16] if a.quick else [8, 16, 32, 64])
+        size_table([8, 12, 16] if a.quick else [8, 12, 16, 24, 32])
     float_table([8, 16, 64, 128] if a.quick else [8, 16, 32, 64, 128, 256, 512, 1024, 2048])
 
 
