@@ -120,3 +120,22 @@ def test_large_text_is_not_printed_on_a_terminal(tmp_path, monkeypatch):
     assert "not printed on a terminal" in out.getvalue() and "pair 1" not in out.getvalue()
     code, text, _ = run_in_process(["decompose", str(m)])  # not a terminal: the whole text
     assert code == 0 and "pair 1" in text
+
+
+def test_max_bytes_applies_to_the_format_chosen(tmp_path):
+    """Float and mp layers are refused before any work when their output (JSON, text or .npz) is
+    estimated beyond --max-bytes; the message gives the .npz size, and --yes goes ahead."""
+    rng = np.random.default_rng(0)
+    T = rng.standard_normal((64, 64))
+    T[0] *= np.sign(np.linalg.det(T))
+    m = tmp_path / "t.npy"
+    np.save(m, T)
+    r = run("decompose", m, "--json", "--max-bytes", "1e5")
+    assert_input_error(r)
+    assert "as JSON" in r.stderr and "-o FILE.npz" in r.stderr
+    assert_input_error(run("decompose", m, "-o", tmp_path / "d.npz", "--max-bytes", "1e5"))
+    ok = run("decompose", m, "-o", tmp_path / "d.npz", "--max-bytes", "1e6")  # 8 * 2 * (32^2 + 32) * 8 bytes
+    assert ok.returncode == 0, ok.stderr
+    size = (tmp_path / "d.npz").stat().st_size
+    assert 1e5 < size <= 1e6
+    assert run("decompose", m, "--json", "--max-bytes", "1e5", "--yes").returncode == 0

@@ -95,9 +95,10 @@ def exact_cost_check(T: "MatrixInput", args: argparse.Namespace, alternative: st
 
 def cost_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-bytes", type=positive_type, default=1e8,
-                        help="refuse (with the estimate) exact work whose JSON would exceed this many bytes or "
-                             "that would run over a minute")
-    parser.add_argument("--yes", action="store_true", help="go ahead with exact work whatever the estimate")
+                        help="refuse (with the estimate) work whose output would exceed this many bytes (exact "
+                             "work: its JSON; decompose: the layers in the format chosen) or exact work that "
+                             "would run over a minute")
+    parser.add_argument("--yes", action="store_true", help="go ahead whatever the estimate")
 
 
 def advice(ar: Any, method: str) -> str:

@@ -129,6 +129,14 @@ def run_decompose(args: argparse.Namespace) -> int:
         why = ("the input holds binary floats; --exact keeps them as exact rationals" if T.binary_float else
                "the input is exact (integers, fractions or decimal text); --float for float64")
     method = as_method(args.method) if args.method else default_method(ar)
+    if not ar.exact and not args.yes:
+        size, form = _output_estimate(T.n // 2, ar, method, output, args.json)
+        if size > args.max_bytes:
+            npz, _ = _output_estimate(T.n // 2, ar, method, Path("x.npz"), False)
+            alt = "" if output is not None and output.suffix.lower() == ".npz" else \
+                f" (as -o FILE.npz: about {npz / 1e6:.0f} MB)"
+            return err(f"the layers would take about {size / 1e6:.0f} MB as {form}{alt}, above --max-bytes "
+                       f"{args.max_bytes:.0e}; pass --max-bytes or --yes to go ahead")
     slow_exact = False
     if ar.exact:
         refusal, slow_exact = exact_cost_check(T, args, "use --float (stable method, k = 7 or 8) or --mp 40 for a "
@@ -157,6 +165,21 @@ def run_decompose(args: argparse.Namespace) -> int:
         return err(f"residual bound {up(dec.residual)} exceeds the tolerance {up(dec.tolerance)}; "
                     f"{advice(ar, method)}", EXIT_MISMATCH)
     return EXIT_OK
+
+
+def _output_estimate(d: int, ar: Any, method: Any, output: Any, as_json: bool) -> tuple[float, str]:
+    """``(bytes, what)``: an upper estimate of the layers' size in the output chosen, for float and mp
+    (k = 8 for the stable method, 3 for the minimal one): float64 arrays are 8 bytes an entry in an
+    .npz; a float64 written out is at most 24 characters (quotes and separator included), an mp number
+    its digits plus 10; a terminal gets the summary only (when the text is large), so 0."""
+    k = 8 if method == Method.STABLE else 3
+    entries = k * 2 * (d * d + d)
+    text = 24 if ar.float64_arrays else (ar.digits or 50) + 10
+    if output is not None and output.suffix.lower() == ".npz":
+        return entries * (8 if ar.float64_arrays else text), "an .npz"
+    if output is None and not as_json and sys.stdout.isatty() and entries > TERMINAL_MAX_ENTRIES:
+        return 0, "text"
+    return entries * text, "JSON" if (as_json or output is not None) else "text"
 
 
 def _entries(dec: Any) -> int:
