@@ -44,6 +44,20 @@ def test_npz_reads_back_as_the_json_schema_and_checks(tmp_path_factory, T, arith
     assert result.ok == dec.verified, result.message
 
 
+def test_decomposition_save_by_suffix(tmp_path):
+    from verify import check
+    from verify.errors import InputError
+
+    dec = decompose(T4)
+    for name in ("d.npz", "d.json"):
+        size = dec.save(tmp_path / name)
+        assert size == (tmp_path / name).stat().st_size
+        assert read_decomposition(tmp_path / name) == json.loads(json.dumps(dec.to_json()))
+        assert check(T4, read_decomposition(tmp_path / name)).ok
+    with pytest.raises(InputError):
+        dec.save(tmp_path / "d.txt")
+
+
 def test_cli_output_npz_and_json_round_trip(tmp_path):
     m = tmp_path / "t.json"
     m.write_text(json.dumps(T4))

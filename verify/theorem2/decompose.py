@@ -85,6 +85,30 @@ class Decomposition:
         out = layer_matrices(self.ar, self.pairs)
         return ([sign_matrix(self.ar, 2 * self.d)] if self.sign_layer else []) + out
 
+    def to_json(self) -> dict[str, Any]:
+        """The stable JSON schema (:func:`verify.theorem2.serialize.to_json`)."""
+        from .serialize import to_json
+
+        return to_json(self)
+
+    def save(self, path: Any) -> int:
+        """Write the decomposition to ``path``, as JSON (``.json``) or as NumPy arrays (``.npz``, see
+        :mod:`verify.io.npz`), by its suffix; returns the bytes written. Both read back with
+        :func:`verify.io.read_decomposition` and check with :func:`verify.check`."""
+        import json
+        from pathlib import Path
+
+        from .serialize import to_json, to_npz
+
+        suffix = Path(str(path)).suffix.lower()
+        if suffix == ".npz":
+            return to_npz(self, path)
+        if suffix != ".json":
+            raise InputError(f"{str(path)[:80]}: save writes .json or .npz (the suffix chooses the format)")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(to_json(self), f)
+            return f.tell()
+
     def pairs_in(self, arithmetic: "Arithmetic | str", digits: int = 50) -> list[Pair]:
         """The pairs converted to another arithmetic (``"exact"``, ``"mp"``, ``"float"``); see
         :func:`verify.algebra.layers.convert_pairs`."""

@@ -17,10 +17,12 @@ upward (:mod:`verify.io.outward`), so the printed string is itself an upper boun
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..io.outward import up
-from .decompose import Decomposition
+
+if TYPE_CHECKING:  # annotations only: decompose imports this module (Decomposition.save, to_json)
+    from .decompose import Decomposition
 
 
 def num(x: Any) -> str:
