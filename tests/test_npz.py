@@ -153,3 +153,25 @@ def test_max_bytes_applies_to_the_format_chosen(tmp_path):
     size = (tmp_path / "d.npz").stat().st_size
     assert 1e5 < size <= 1e6
     assert run("decompose", m, "--json", "--max-bytes", "1e5", "--yes").returncode == 0
+
+
+HOSTILE = {
+    "nan": dict(A=np.full((1, 2, 2), np.nan)),
+    "int": dict(A=np.zeros((1, 2, 2), dtype=int)),
+    "float32": dict(A=np.zeros((1, 2, 2), dtype=np.float32)),
+    "wrong d": dict(A=np.zeros((1, 3, 3)), b=np.ones((1, 3)), c=np.ones((1, 3)), D=np.zeros((1, 3, 3))),
+    "zero denominator": dict(A=np.array([[[b"1/0", b"x"], [b"1", b"2"]]])),
+    "no layers": dict(A=np.zeros((0, 2, 2)), b=np.ones((0, 2)), c=np.ones((0, 2)), D=np.zeros((0, 2, 2))),
+    "meta not an object": dict(meta=np.array("[1, 2]")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_npz_is_one_line(tmp_path, kind):
+    m = tmp_path / "t.json"
+    m.write_text(json.dumps([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]))
+    arrays = dict(meta=np.array(json.dumps({"d": 2, "k": 1, "arithmetic": "float"})), A=np.zeros((1, 2, 2)),
+                  b=np.ones((1, 2)), c=np.ones((1, 2)), D=np.zeros((1, 2, 2)))
+    arrays.update(HOSTILE[kind])
+    np.savez(tmp_path / "h.npz", **arrays)
+    assert_input_error(run("check", m, tmp_path / "h.npz"))
