@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..algebra.layers import L_matrix, U_matrix
+from ..coupling_blocks import L_array, U_array
 from ..vocabulary import REGIMES, Regime, validated_regime  # noqa: F401
 
 
@@ -95,14 +95,10 @@ def pack(pairs: Sequence[tuple[Any, Sequence, Sequence, Any]], regime: str) -> n
 
 
 def layers_float(theta: np.ndarray, k: int, d: int, regime: str) -> list[np.ndarray]:
-    """``[L_1, U_1, ..., L_k, U_k]`` as float64 arrays (the algebra's layers in :class:`Float`)."""
-    from ..algebra.arith.floating import FloatArithmetic
-
-    ar = FloatArithmetic()
+    """``[L_1, U_1, ..., L_k, U_k]`` as float64 arrays (the shared block form, :mod:`verify.coupling_blocks`)."""
     out = []
     for A, b, c, D in unpack(theta, k, d, regime):
-        out.append(L_matrix(ar, ar.mat(np.asarray(A, dtype=float)), list(b)).v)
-        out.append(U_matrix(ar, list(c), ar.mat(np.asarray(D, dtype=float))).v)
+        out += [L_array(A, b), U_array(c, D)]
     return out
 
 

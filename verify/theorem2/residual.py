@@ -47,25 +47,10 @@ def _arb(ar: Arithmetic, x: Any, values: str = "decimal") -> Any:
         return flint.arb(flint.fmpq(x.numerator, x.denominator))
     if values == "binary":
         if ar.float64_arrays:
-            q = ar.to_rational(x)
-            return flint.arb(flint.fmpq(q.numerator, q.denominator))
-        binary = _mpf_ball(x)
-        if binary is not None:
-            return binary
+            return flint.arb(float(x))  # a float64 is an arb exactly
+        q = to_fraction(x)  # mpmath numbers read exactly, as every input is
+        return flint.arb(flint.fmpq(q.numerator, q.denominator))
     return flint.arb(ar.to_str(x))
-
-
-def _mpf_ball(x: Any) -> Any:
-    """The exact binary value of an mpmath number as an arb (``None`` for other types)."""
-    import flint
-
-    mpf = getattr(x, "_mpf_", None)
-    if mpf is None:
-        return None
-    sign, man, exp, _ = mpf
-    if not man:
-        return flint.arb(0)
-    return flint.arb(flint.fmpz(-int(man) if sign else int(man))) * flint.arb(2) ** int(exp)
 
 
 def arb_residual(ar: Arithmetic, pairs: Sequence[Pair], T: Any, sign_layer: bool, values: str = "both"
