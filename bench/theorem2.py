@@ -60,15 +60,18 @@ def exact_table(sizes):
 
 
 def size_table(sizes):
-    """Issue 24's size table for the current exact route: input bits, JSON bytes, the largest entry
-    (bits of numerator or denominator), seconds; and the fitted growth bytes ~ d^p (fixed b = 4)."""
+    """Issue 24's size table for the exact route: input bits, JSON bytes, the largest entry (bits of
+    numerator or denominator), seconds to decompose (construction + exact multiply-back) and to check
+    the JSON with ``verify.check``, the route used; and the fitted growth bytes ~ d^p (fixed b = 4)."""
     import json
 
+    from verify import check
     from verify.theorem2.serialize import to_json
 
     rng = np.random.default_rng(0)
     print("\nexact output size (random 1-digit integers, entries -9..9: b = 4 bits)")
-    print(f"{'2d':>5} {'input bits':>10} {'JSON bytes':>12} {'max entry bits':>15} {'seconds':>8}")
+    print(f"{'2d':>5} {'input bits':>10} {'JSON bytes':>12} {'max entry bits':>15} {'decompose s':>12} "
+          f"{'check s':>8} {'route':>11}")
     ds, sizes_b = [], []
     for n in sizes:
         M = rng.integers(-9, 10, size=(n, n))
@@ -77,10 +80,13 @@ def size_table(sizes):
         t, dec = timed(lambda: decompose(M.tolist(), "exact", max_seconds=None, max_bytes=None))
         data = to_json(dec)
         size = len(json.dumps(data))
+        t_check, res = timed(lambda: check(M.tolist(), data))
+        assert res.ok
         bits = max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
                    for L in dec.as_fractions() for key in "AbcD"
                    for q in (sum(L[key], []) if key in "AD" else L[key]))
-        print(f"{n:>5} {n * n * 4:>10} {size:>12} {bits:>15} {t:>8.2f}")
+        print(f"{n:>5} {n * n * 4:>10} {size:>12} {bits:>15} {t:>12.2f} {t_check:>8.2f} {dec.route:>11}",
+              flush=True)
         ds.append(n // 2)
         sizes_b.append(size)
     p = np.polyfit(np.log(ds), np.log(sizes_b), 1)[0]
@@ -111,7 +117,7 @@ def main():
     ap.add_argument("--sizes-only", action="store_true", help="only the exact output-size table")
     a = ap.parse_args()
     if a.sizes_only:
-        size_table([8, 12, 16] if a.quick else [8, 12, 16, 24, 32])
+        size_table([8, 12, 16] if a.quick else [8, 12, 16, 24, 32, 48, 64])
         return
     if not a.float_only:
         exact_table([8, 16] if a.quick else [8, 16, 32, 64])

@@ -115,8 +115,38 @@ print(
     " verified:",
     dec8.verified,
     " max layer condition number (1-norm): %.2e" % float(dec8.max_layer_cond),
+    " route:",
+    dec8.route,
 )
 show("A_1", dec8.pairs[0].A)
+
+# %% [markdown]
+# `route = "prescribed"`: Lemma C was run in a basis $Q = I + u e_d^T$ in which the leading minors
+# of $Q^{-1} W Q$ are $2, 3, \dots, d$, so the eigenvalues of $P$ are $1, \dots, d$ and their
+# differences are small integers (`proofs/theorem2.md`, Step 4'). With $Q = I$ (the `"pivots"`
+# route, kept for inputs where that basis does not exist) the eigenvalues are minors of $W$, and
+# the products of their differences make the rationals several times longer:
+
+# %%
+from verify.algebra.arith import Exact
+from verify.theorem2.construction import three_pairs_word
+
+
+def largest_bits(word):
+    return max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
+               for _, X in word.factors for r in X.rows() for q in r)
+
+
+ex = Exact()
+M16 = np.random.default_rng(0).integers(-9, 10, size=(16, 16))
+if round(np.linalg.det(M16)) < 0:
+    M16[0] *= -1
+T16 = ex.from_fractions(M16.tolist())
+one = [ex.scalar(1)] * 8
+c16 = [T16.det()] + one[1:]  # Delta = diag(det T, 1, ..., 1)
+for prescribe in (True, False):
+    w = three_pairs_word(ex, T16, c16, one, ex.zeros(8), ex.eye(8), prescribe=prescribe)
+    print(f"2d = 16, route {w.route!r}: largest numerator or denominator {largest_bits(w)} bits")
 
 # %% [markdown]
 # ## The half swap $J = \begin{bmatrix} 0 & I \\ I & 0 \end{bmatrix}$

@@ -150,9 +150,34 @@ def check_det_W_numerically() -> bool:
     return True
 
 
+def check_minor_basis() -> bool:
+    """(10) Step 4': for Q = I + u e_d^T with u_d = 0, (a) Q^{-1} = I - u e_d^T, (b) the leading k x k
+    block of Q^{-1} W Q is W_kk - u_{1:k} w_{1:k}^T (w the last row of W) for k < d, and (c)
+    det(W_kk - u w^T) = det W_kk - w^T adj(W_kk) u (the matrix determinant lemma, no inverse needed).
+    Entries are commuting symbols here (these are identities of d x d matrices, not of blocks), checked
+    for every d <= 5 (every k < d)."""
+    for d in range(2, 6):
+        W = Matrix(d, d, lambda i, j: sp.Symbol(f"w{i}{j}"))
+        u = Matrix([sp.Symbol(f"u{i}") for i in range(d - 1)] + [0])
+        ed = Matrix([0] * (d - 1) + [1])
+        Q, Qi = sp.eye(d) + u * ed.T, sp.eye(d) - u * ed.T
+        if (Q * Qi - sp.eye(d)).expand() != sp.zeros(d, d):
+            return False
+        WQ = (Qi * W * Q).expand()
+        for k in range(1, d):
+            Wk, uk, wk = W[:k, :k], u[:k, 0], W[d - 1, :k]
+            if (WQ[:k, :k] - (Wk - uk * wk)).expand() != sp.zeros(k, k):
+                return False
+            lhs = (Wk - uk * wk).det(method="berkowitz")
+            rhs = Wk.det(method="berkowitz") - (wk * Wk.adjugate() * uk)[0, 0]
+            if sp.expand(lhs - rhs) != 0:
+                return False
+    return True
+
+
 CHECKS: list[Callable[[], bool]] = [check_pair_reduction, check_delta_moves, check_udl, check_EF_diagonal,
                                     check_main_word, check_shift_F, check_commutator_lemma, check_cyclic_diagonal,
-                                    check_det_W_numerically]
+                                    check_det_W_numerically, check_minor_basis]
 
 
 def main() -> int:

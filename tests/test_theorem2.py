@@ -77,7 +77,7 @@ def test_the_api_follows_the_input_like_the_cli():
     dec = decompose(G)
     assert dec.ar.name == "float" and dec.method == "stable" and dec.verified
     assert decompose([[2, 1], [1, 1]]).ar.name == "exact"
-    big = np.random.default_rng(1).integers(-9, 10, (64, 64))
+    big = np.random.default_rng(1).integers(-99, 100, (64, 64))  # estimated 1.5 minutes
     with pytest.raises(ExactCostError, match="minutes"):
         decompose(big.tolist())
     with pytest.raises(ExactCostError):
@@ -183,3 +183,84 @@ def test_huge_entries_beyond_float_range():
     dec = assert_exact_decomposition(M.tolist())
     data = to_json(dec)
     assert "inf" not in data["max_layer_cond"] and float(dec.max_layer_cond) > 1
+
+
+# -- Lemma C with prescribed eigenvalues (the small-layer route) ---------------------------------
+@st.composite
+def det_one_matrices(draw, d_max: int = 6):
+    """Random rational W with det W = 1 (first row divided by the determinant), zero entries likely."""
+    d = draw(st.integers(2, d_max))
+    entry = st.integers(-3, 3).map(Fraction) | st.fractions(-4, 4, max_denominator=5)
+    rows = [[draw(entry) for _ in range(d)] for _ in range(d)]
+    from .strategies import _det
+
+    det = _det(rows)
+    from hypothesis import assume
+
+    assume(det != 0)
+    rows[0] = [x / det for x in rows[0]]
+    return rows
+
+
+@given(det_one_matrices())
+def test_minor_basis_prescribes_the_leading_minors(W_rows):
+    """``Q = I + u e_d^T`` makes the k-th leading minor of ``Q^{-1} W Q`` equal to k + 1 (k < d), or is
+    refused (``None``) exactly when the triangular system for ``u`` has a zero on its diagonal."""
+    from verify.algebra.arith import Exact
+    from verify.theorem2.construction import minor_basis
+
+    ar = Exact()
+    W = ar.from_fractions(W_rows)
+    d = len(W_rows)
+    Q = minor_basis(ar, W)
+    if Q is None:  # a leading minor of W, or a diagonal coefficient of the system, is zero
+        singular = any(W[:k, :k].det() == 0 for k in range(1, d))
+        # the coefficient of u_k: det of W_kk with its row k replaced by the last row's first k entries
+        zero_coeff = any(ar.from_fractions([r[:k] for r in W_rows[:k - 1]] + [W_rows[d - 1][:k]]).det() == 0
+                         for k in range(1, d))
+        assert singular or zero_coeff
+        return
+    rows = Q.rows()
+    assert all(rows[i][j] == (1 if i == j else 0) for i in range(d) for j in range(d - 1))  # I + u e_d^T
+    assert rows[d - 1][d - 1] == 1  # u_d = 0
+    WQ = Q.inv() @ W @ Q
+    assert [WQ[:k, :k].det() for k in range(1, d)] == [k + 1 for k in range(1, d)]
+
+
+@given(rational_matrices(d_min=2, d_max=5))
+@settings(max_examples=30)
+def test_exact_route_is_recorded_and_prescribed_when_generic(T):
+    dec = assert_exact_decomposition(T)
+    assert dec.route in ("one-pair", "prescribed", "pivots")
+    assert to_json(dec)["route"] == dec.route
+    assert (dec.route == "one-pair") == (dec.k == 1)
+
+
+def test_random_integer_matrices_take_the_prescribed_route_and_stay_small():
+    """The measured point of the route: at 2d = 16 the layers' largest entry is a few thousand bits
+    (the pivot route's was about 6000 at 2d = 16 and grows with d^3.4)."""
+    rng = np.random.default_rng(0)
+    for n in (4, 8, 16):
+        M = rng.integers(-9, 10, size=(n, n))
+        if round(np.linalg.det(M)) < 0:
+            M[0] *= -1
+        dec = assert_exact_decomposition(M.tolist())
+        assert dec.route == "prescribed"
+        if n == 16:
+            bits = max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
+                       for L in dec.as_fractions() for key in "AD" for q in sum(L[key], []))
+            assert bits < 4000
+
+
+def test_a_w_without_leading_minors_falls_back_to_the_pivot_route():
+    """``minor_basis`` needs ``det W_11 != 0``; the half swap's W (with the default scaling) has none,
+    and the word is still found (a later attempt, or the pivot route) and multiplies back."""
+    from verify.algebra.arith import Exact
+    from verify.theorem2.construction import minor_basis
+
+    ar = Exact()
+    W = ar.from_fractions([[0, 1], [-1, 0]])
+    assert minor_basis(ar, W) is None
+    d = 4
+    J = [[int(j == (i + d) % (2 * d)) for j in range(2 * d)] for i in range(2 * d)]
+    assert assert_exact_decomposition(J).route in ("prescribed", "pivots")

@@ -18,7 +18,9 @@ for some ``T``). The proof is written out in ``proofs/theorem2.md``; in brief:
    .. math:: T = E(x)\,F(u - Z P^{-1})\,E(Y)\,F(Z)\,E(v - P^{-1} Y)\,F(y)\,\Delta.
 
 Float mode takes ``Q`` = a real eigenbasis of ``W`` (block-diagonal ``W_Q``) and a cycle chosen
-for conditioning; exact mode takes ``Q = I`` and the cyclic shift (``proofs/theorem2.md``).
+for conditioning; exact mode takes the cyclic shift and ``Q = I + u e_d^T`` making the leading minors
+of ``W_Q`` equal ``2, ..., d`` (:func:`minor_basis`: eigenvalues ``1..d``, layers 3-4x smaller than
+with ``Q = I``), and ``Q = I`` where that basis does not exist (``proofs/theorem2.md``, Step 4').
 The free choices (``\Delta``, ``y``, ``Q``) start at the simplest values and are re-drawn from
 a seeded generator whenever a nondegeneracy condition fails (``B`` singular, a zero pivot, or
 repeated ``h``); every returned word is checked by the caller by multiplying it back.
@@ -47,6 +49,9 @@ class Word:
     b: list[Scalar]
     #: which attempt of :func:`three_pairs` produced it (0: the default choices)
     attempt: int = 0
+    #: how Lemma C chose ``P``'s eigenvalues: ``"prescribed"`` (``1, 2, ..., d``, through
+    #: :func:`minor_basis`) or ``"pivots"`` (the leading minors of ``Q^{-1} W Q``)
+    route: str = "pivots"
 
     def pairs(self, ar: Arithmetic) -> list[Pair]:
         return pairs_from_factors(ar, self.factors, self.c, self.b)
@@ -194,9 +199,51 @@ def _coupled(ar: Arithmetic, WQ: Mat) -> list[tuple[int, int]]:
     return pairs
 
 
+def minor_basis(ar: Arithmetic, W: Mat) -> Optional[Mat]:
+    r"""``Q = I + u e_d^T`` (``u_d = 0``) such that the ``k``-th leading principal minor of ``Q^{-1} W Q``
+    is ``k + 1`` for ``k = 1, \dots, d-1``; ``None`` when no such ``u`` exists this way.
+
+    Then Lemma C's eigenvalues are ``h = (1, 2, \dots, d)``: their differences are small integers, so
+    the eigenvector matrices carry no product of differences of large numbers (the Vandermonde
+    factor that otherwise dominates the exact layers' size; ``proofs/theorem2.md``, Step 4'). Because
+    ``Q^{-1} = I - u e_d^T`` and the first ``k < d`` columns of ``Q`` are those of ``I``, the leading
+    ``k x k`` block of ``Q^{-1} W Q`` is ``W_{kk} - u_{1:k} w_{1:k}^T`` (``w`` the last row of ``W``),
+    whose determinant ``\det W_{kk} - w_{1:k}^T \operatorname{adj}(W_{kk})\, u_{1:k}`` is affine in
+    ``u_{1:k}``: the targets are a lower triangular linear system for ``u``, solved by forward
+    substitution. It needs every ``\det W_{kk} \ne 0`` (``k < d``) and nonzero diagonal coefficients
+    ``\det W[\{1..k-1, d\}, \{1..k\}]``; otherwise ``None`` (the caller keeps the pivot route).
+    Exact arithmetic only: ``u`` is as large as ``W``'s minors allow, which no float could hold.
+    """
+    d = W.shape[0]
+    if d < 2 or not ar.exact:
+        return None
+    rows = W.rows()
+    last = rows[d - 1]
+    zero, one = ar.scalar(0), ar.scalar(1)
+    u: list[Scalar] = [zero] * d
+    for k in range(1, d):
+        Wk = W[:k, :k]
+        det_k = Wk.det()
+        if det_k == 0:
+            return None
+        coeff = (ar.matrix([last[:k]]) @ Wk.inv()).rows()[0]  # w^T adj(W_kk) / det W_kk
+        rest = sum((coeff[j] * u[j] for j in range(k - 1)), zero)
+        if coeff[k - 1] == 0:
+            return None
+        # det(W_kk) (1 - coeff . u_{1:k}) = k + 1
+        u[k - 1] = (one - ar.scalar(k + 1) / det_k - rest) / coeff[k - 1]
+    return ar.matrix([[(one if i == j else zero) + (u[i] if j == d - 1 else zero) for j in range(d)]
+                      for i in range(d)])
+
+
 def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Scalar],
-                     y: Mat, Q: Optional[Mat], rng: Optional[np.random.Generator] = None) -> Optional[Word]:
+                     y: Mat, Q: Optional[Mat], rng: Optional[np.random.Generator] = None,
+                     prescribe: bool = False) -> Optional[Word]:
     """One attempt of the ``k = 3`` construction for given free choices; ``None`` if degenerate.
+
+    ``prescribe`` (exact arithmetic): first try ``Q`` times :func:`minor_basis` of ``Q^{-1} W Q``
+    (eigenvalues ``1, ..., d``: much smaller layers), and fall back to ``Q`` itself when that basis
+    does not exist or degenerates; the returned word's ``route`` says which was used.
 
     ``Q = None`` asks the arithmetic for a real eigenbasis of ``W`` (float mode), so that
     ``Q^{-1} W Q`` is block diagonal and Lemma C works block by block; the relation ``W P = H^{-1}
@@ -227,7 +274,14 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
         Q, WQ = ar.mat(eig[0]), ar.mat(eig[1])
         if not ar.is_invertible(Q.v):
             return None
-    found = commutator(ar, W, Q, WQ, rng)
+    route, found = "pivots", None
+    if prescribe and WQ is None:
+        Qm = minor_basis(ar, Q.inv() @ W @ Q)
+        if Qm is not None:
+            found = commutator(ar, W, Q @ Qm, None, rng)
+            route = "prescribed" if found is not None else route
+    if found is None:
+        found = commutator(ar, W, Q, WQ, rng)
     if found is None:
         return None
     P, Pinv, H, Hinv = found
@@ -239,7 +293,7 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     u = B @ Pinv
     v = Pinv @ (C_ - x @ A_)
     factors = [("E", x), ("F", u - Z @ Pinv), ("E", Y), ("F", Z), ("E", v - Pinv @ Y), ("F", y)]
-    return Word(factors, list(c), list(b))
+    return Word(factors, list(c), list(b), route=route)
 
 
 def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator]) -> tuple[list, list]:
@@ -312,7 +366,7 @@ def three_pairs(ar: Arithmetic, T: Mat, *, seed: int = 0, start: int = 0, max_at
                 Q = ar.random_integer_matrix(rng, d)
                 while not ar.is_invertible(Q.v):
                     Q = ar.random_integer_matrix(rng, d)
-        word = three_pairs_word(ar, T, c, b, y, Q, rng)
+        word = three_pairs_word(ar, T, c, b, y, Q, rng, prescribe=ar.exact)
         if word is not None:
             word.attempt = attempt
             return word

@@ -67,6 +67,9 @@ class Decomposition:
     attempt: int = 0
     #: "minimal" (k <= 3, exact construction) or "stable" (k = 7 or 8, bounded layer conditioning)
     method: str = "minimal"
+    #: which construction produced the layers: "one-pair" (k = 1), "prescribed" or "pivots" (k = 3:
+    #: Lemma C with eigenvalues 1..d, or with the pivots' partial products; proofs/theorem2.md), "stable"
+    route: str = "pivots"
 
     @property
     def d(self) -> int:
@@ -269,7 +272,7 @@ def decompose(T: Any, arithmetic: "Arithmetic | str | None" = None, *, method: "
     if method == Method.STABLE and invertible:
         pairs = scale_pairs(ar, stable_pairs(ar, T1, progress=progress), e)
         dec = verified_decomposition(ar, T0, pairs, flipped, tol, input_exact, exact=exact)
-        dec.method = "stable"
+        dec.method = dec.route = "stable"
         if progress is not None:
             progress.update(1)
         return dec
@@ -277,7 +280,7 @@ def decompose(T: Any, arithmetic: "Arithmetic | str | None" = None, *, method: "
     n_tries = 1 if (ar.exact or single is not None) else max(1, attempts)
     for attempt in range(n_tries):
         if single is not None:
-            pairs, used = single, 0
+            pairs, used, route = single, 0, "one-pair"
         else:
             try:
                 word = three_pairs(ar, T1, seed=seed, start=attempt)
@@ -285,13 +288,13 @@ def decompose(T: Any, arithmetic: "Arithmetic | str | None" = None, *, method: "
                 if best is None:
                     raise
                 break  # keep the best earlier result
-            pairs, used = word.pairs(ar), word.attempt
+            pairs, used, route = word.pairs(ar), word.attempt, word.route
         if progress is not None:
             progress.update(1)
         dec = verified_decomposition(ar, T0, scale_pairs(ar, pairs, e), flipped, tol, input_exact, exact=exact)
         if progress is not None:
             progress.update(1)
-        dec.attempt = used
+        dec.attempt, dec.route = used, route
         if best is None or dec.residual < best.residual:
             best = dec
         if best.verified:

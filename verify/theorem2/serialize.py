@@ -3,7 +3,7 @@
 JSON (stable; later tools parse it)::
 
     {"d": int, "k": int, "regime": "positive", "arithmetic": "exact"|"mp"|"float",
-     "method": "minimal"|"stable",
+     "method": "minimal"|"stable", "route": "one-pair"|"prescribed"|"pivots"|"stable",
      "layers": [{"A": [[str]], "b": [str], "c": [str], "D": [[str]]}, ...],
      "residual": str, "max_layer_cond": str, "verified": bool,
      "sign_layer": bool, "tolerance": str, "residual_measured": str, "digits": int|null}
@@ -46,14 +46,15 @@ def to_json(dec: Decomposition) -> dict[str, Any]:
     layers = [{"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b],
                "c": [ar.to_str(x) for x in p.c], "D": ar.to_strings(p.D)} for p in dec.pairs]
     meta = _meta(dec)
-    return {**{k: meta[k] for k in ("d", "k", "regime", "arithmetic", "method")}, "layers": layers,
-            **{k: v for k, v in meta.items() if k not in ("d", "k", "regime", "arithmetic", "method")}}
+    head = ("d", "k", "regime", "arithmetic", "method", "route")
+    return {**{k: meta[k] for k in head}, "layers": layers, **{k: v for k, v in meta.items() if k not in head}}
 
 
 def _meta(dec: Decomposition) -> dict[str, Any]:
     """Every field of the JSON schema but the layers."""
     ar = dec.ar
     return {"d": dec.d, "k": dec.k, "regime": dec.regime, "arithmetic": ar.name, "method": dec.method,
+            "route": dec.route,
             "residual": up(dec.residual), "max_layer_cond": cond(dec.max_layer_cond),
             "verified": bool(dec.verified), "sign_layer": bool(dec.sign_layer),
             "tolerance": num(dec.tolerance), "residual_measured": num(dec.residual_measured),
