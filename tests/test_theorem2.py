@@ -150,6 +150,41 @@ def test_tampered_decomposition_is_rejected():
     assert not check(T, data).ok
 
 
+@given(st.integers(1, 4), st.integers(0, 2**32 - 1), st.booleans(), st.data())
+@settings(max_examples=40)
+def test_exact_check_from_both_ends_rejects_any_single_change(d, seed, sign, data):
+    """The exact checker compares the first half of the layers with T times the inverses of the second
+    half: a change of one entry in any layer, on either side of the split (A, b, c or D), is caught,
+    and the untouched file (with or without the sign layer) passes, with a positive residual bound
+    reported for the changed one."""
+    from verify.checkers.decomposition import check as check_file
+
+    rng = np.random.default_rng(seed)
+    T = rng.integers(-5, 6, size=(2 * d, 2 * d))
+    det = round(np.linalg.det(T))
+    if det == 0:
+        T = T + 7 * np.eye(2 * d, dtype=int)
+        det = round(np.linalg.det(T))
+    if (det < 0) != sign:
+        T[0] *= -1
+    if round(np.linalg.det(T)) == 0:
+        return
+    good = to_json(decompose(T.tolist(), sign_layer=sign))
+    assert check_file(T.tolist(), good).ok
+    bad = to_json(decompose(T.tolist(), sign_layer=sign))
+    layer = data.draw(st.integers(0, len(bad["layers"]) - 1))
+    key = data.draw(st.sampled_from("AbcD"))
+    i = data.draw(st.integers(0, d - 1))
+    j = data.draw(st.integers(0, d - 1))
+    where = bad["layers"][layer][key]
+    if key in "AD":
+        where[i][j] = str(Fraction(where[i][j]) + Fraction(1, 3))
+    else:
+        where[i] = str(Fraction(where[i]) + Fraction(1, 3))  # stays positive: the product check must see it
+    res = check_file(T.tolist(), bad)
+    assert not res.ok and "differs" in res.message
+
+
 def test_float_eigenbasis_path_mid_size_and_certified_check():
     """2d = 32: the float construction (real eigenbasis for Lemma C) verifies, the independent
     ball-arithmetic check agrees, and it refuses a tolerance (the caller's) below the certified residual."""

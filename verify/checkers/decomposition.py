@@ -419,32 +419,85 @@ def _layer_rows(d: int, A: list, b: list, c: list, D: list) -> tuple[list, list]
 
 
 def _check_exact(T: list, pairs: list, sign: bool) -> _Found:
-    """Exact rationals (python-flint ``fmpq_mat``, what sympy's DomainMatrix over QQ stores under
-    flint; used directly, so the check imports no sympy): the product must equal ``T``."""
+    r"""Exact rationals (python-flint ``fmpq_mat``, what sympy's DomainMatrix over QQ stores under
+    flint; used directly, so the check imports no sympy): the product must equal ``T``.
+
+    Checked from both ends: with the ``2k`` layers split as ``M_1 \cdots M_m`` and ``M_{m+1} \cdots
+    M_{2k}`` (``m = k``; a sign layer is applied first, on the left), the product equals ``T`` iff
+    ``S M_1 \cdots M_m = T M_{2k}^{-1} \cdots M_{m+1}^{-1}`` (every scale is nonzero: checked
+    before). The inverses are the layers' closed forms ``L(A,b)^{-1} = [[I,0],[-b^{-1}A, b^{-1}]]``
+    and ``U(c,D)^{-1} = [[c^{-1}, -c^{-1}D],[0,I]]``, so no intermediate carries more than about half
+    of the layers' bits (a left-to-right product carries all of them). Products are kept as two
+    ``n x d`` column blocks ``[P_1\ P_2]`` and each layer is applied by its block form, read from the
+    file's numbers: ``[P_1\ P_2] L(A,b) = [P_1 + P_2A,\ P_2 b]``, ``[P_1\ P_2] U(c,D) = [P_1c,\
+    P_1D + P_2]`` (``b, c`` as diagonal matrices): one ``n x d`` by ``d x d`` product per layer.
+    On a mismatch the relative residual is bounded below with arb balls (no exact sum of squares of
+    numbers with tens of thousands of digits)."""
     import flint
 
     n = len(T)
     d = n // 2
     q = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
-    mat = lambda rows: flint.fmpq_mat(n, n, [q(x) for r in rows for x in r])  # noqa: E731
-    P = mat([[Fraction(-1 if (i == j == 0 and sign) else int(i == j)) for j in range(n)] for i in range(n)])
-    for A, b, c, D in pairs:
-        L, U = _layer_rows(d, A, b, c, D)
-        P = P * mat(L) * mat(U)
-    Tm = mat(T)
-    if P == Tm:
+    block = lambda rows: flint.fmpq_mat(len(rows), len(rows[0]), [q(x) for r in rows for x in r])  # noqa: E731
+
+    def scaled(M: Any, w: list) -> Any:  # M diag(w)
+        r, m = M.nrows(), M.ncols()
+        return flint.fmpq_mat(r, m, [M[i, j] * w[j] for i in range(r) for j in range(m)])
+
+    def halves(rows: list) -> tuple[Any, Any]:
+        return block([r[:d] for r in rows]), block([r[d:] for r in rows])
+
+    def forward(P1: Any, P2: Any, steps: list) -> tuple[Any, Any]:
+        for kind, X, v in steps:
+            if kind == "L":
+                P1, P2 = P1 + P2 * X, scaled(P2, v)
+            else:
+                P1, P2 = scaled(P1, v), P1 * X + P2
+        return P1, P2
+
+    layers = [x for A, b, c, D in pairs
+              for x in (("L", block(A), [q(v) for v in b]), ("U", block(D), [q(v) for v in c]))]
+    m = len(layers) // 2
+    start = [[Fraction(-1 if (i == j == 0 and sign) else int(i == j)) for j in range(n)] for i in range(n)]
+    P1, P2 = forward(*halves(start), layers[:m])
+    R1, R2 = halves(T)
+    for kind, X, v in reversed(layers[m:]):
+        inv = [1 / x for x in v]
+        if kind == "L":  # [R1 R2] L^{-1} = [R1 - R2 b^{-1} A, R2 b^{-1}]
+            R2 = scaled(R2, inv)
+            R1 = R1 - R2 * X
+        else:  # [R1 R2] U^{-1} = [R1 c^{-1}, R2 - R1 c^{-1} D]
+            R1 = scaled(R1, inv)
+            R2 = R2 - R1 * X
+    if P1 == R1 and P2 == R2:
         return _Found(True, f"exact: the product of the {2 * len(pairs)} layers equals T", 0.0, Fraction(0))
-    fr = lambda x: Fraction(int(x.p), int(x.q))  # noqa: E731
-    num = den = Fraction(0)
-    diff = 0
-    for i in range(n):
-        for j in range(n):
-            x, y = fr(P[i, j]), fr(Tm[i, j])
-            diff += x != y
-            num += (x - y) ** 2
-            den += y * y
-    rel2 = num / den
-    return _Found(False, f"exact: the product differs from T in {diff} entries", _sqrt_floor(rel2), rel2)
+    P1, P2 = forward(P1, P2, layers[m:])  # the whole product, for the residual
+    diff, lower = _exact_mismatch(T, P1, P2)
+    return _Found(False, f"exact: the product differs from T in {diff} entries", lower)
+
+
+def _exact_mismatch(T: list, P1: Any, P2: Any) -> tuple[int, Fraction]:
+    r"""The number of entries where ``[P_1\ P_2] \ne T``, and a rational lower bound of
+    ``||[P_1\ P_2] - T||_F / ||T||_F`` (exact differences, enclosed in 128-bit arb balls)."""
+    import flint
+
+    old = flint.ctx.prec
+    flint.ctx.prec = 128
+    try:
+        d = len(T) // 2
+        num, den, diff = flint.arb(0), flint.arb(0), 0
+        for i, r in enumerate(T):
+            for j, y in enumerate(r):
+                x = P1[i, j] if j < d else P2[i, j - d]
+                yq = flint.fmpq(y.numerator, y.denominator)
+                if x != yq:
+                    diff += 1
+                    num += flint.arb(x - yq) ** 2
+                den += flint.arb(yq) ** 2
+        low = (num.abs_lower() / den.abs_upper()).sqrt().lower() if den.abs_upper() > 0 else flint.arb(0)
+        return diff, (max(Fraction(0), arb_endpoint(low)) if low.is_finite() else Fraction(0))
+    finally:
+        flint.ctx.prec = old
 
 
 def _sqrt_floor(q: Fraction, bits: int = 64) -> Fraction:
