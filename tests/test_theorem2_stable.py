@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from verify import check, decompose
 from verify.algebra import get_arithmetic
-from verify.algebra.orthogonal import commutator, polar
+from verify.algebra.orthogonal import column_polar, commutator, polar
 from verify.theorem2 import to_json
 from verify.theorem2.decompose import MethodError
 from verify.theorem2.stable import LOPSIDED_PAIRS, STABLE_PAIRS, orthogonal_word
@@ -28,13 +28,22 @@ AR = get_arithmetic("float")
 
 
 def layer_conditions(dec) -> list[float]:
-    """The 2-norm condition number of each of the 2k layers (formed explicitly; small n only)."""
+    r"""The 2-norm condition number of each of the 2k layers, as ``\|G\|_2 \|G^{-1}\|_2`` with the
+    closed-form inverses ``L(A, b)^{-1} = [[I, 0], [-b^{-1} A, b^{-1}]]``,
+    ``U(c, D)^{-1} = [[c^{-1}, -c^{-1} D], [0, I]]`` (formed explicitly; small n only). A float64 SVD
+    gets the largest singular value to relative rounding but the smallest only to ``u \sigma_1``, so
+    ``np.linalg.cond`` of a layer with condition ``10^{22}`` is off by 100x; both norms here are largest
+    singular values."""
     out = []
     for p in dec.pairs:
         d = len(p.b)
+        b, c, A, D = np.asarray(p.b), np.asarray(p.c), np.asarray(p.A.v), np.asarray(p.D.v)
         I, Z = np.eye(d), np.zeros((d, d))
-        out.append(np.linalg.cond(np.block([[I, Z], [p.A.v, np.diag(p.b)]])))
-        out.append(np.linalg.cond(np.block([[np.diag(p.c), p.D.v], [Z, I]])))
+        for G, Gi in (
+            (np.block([[I, Z], [A, np.diag(b)]]), np.block([[I, Z], [-A / b[:, None], np.diag(1 / b)]])),
+            (np.block([[np.diag(c), D], [Z, I]]), np.block([[np.diag(1 / c), -D / c[:, None]], [Z, I]])),
+        ):
+            out.append(float(np.linalg.norm(G, 2) * np.linalg.norm(Gi, 2)))
     return out
 
 
@@ -138,11 +147,9 @@ def test_the_stated_bound_holds_at_every_scale(T, e):
         Ts = np.ldexp(T, e)
         if not (np.all(np.isfinite(Ts)) and np.array_equal(np.ldexp(Ts, -e), T)):
             return  # not exactly 2^e T in float64
-    from verify.algebra.layers import layer_matrices
-
     dec = decompose(Ts, "float")
     assert dec.verified and dec.k == expected_pairs(T)
-    conds = [np.linalg.cond(np.asarray(M.v, dtype=float)) for M in layer_matrices(dec.ar, dec.pairs)]
+    conds = layer_conditions(dec)
     # the bound in exact terms of 2^e T: its singular values are 2^e s
     ss = np.ldexp(s, e) if abs(e) < 900 else None
     log_g = np.mean(np.log(s)) + e * np.log(2)
@@ -230,6 +237,77 @@ def test_orthogonal_matrices_are_seven_bounded_shears(d, seed):
         P = P @ S
     assert np.linalg.norm(P - Q) <= 1e-13 * 2 * d
     bounds = [8.5, 2.5, 1, 5.3, 1, 3, 1]  # proofs/theorem2_stable.md, "Conditioning"
+    assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
+
+
+@given(st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_every_orthogonal_Z_equalises_the_two_pivot_spectra(d, seed):
+    """proofs/theorem2_stable.md, Lemma 4: for Q and Z orthogonal (any determinants), T' = Q E(Z) has
+    T'_11 and (T'^-1)_22 with the same singular values, whichever Z (the code's Z only improves their conditioning); a
+    non-orthogonal Z breaks it (negative control)."""
+    rng = np.random.default_rng(seed)
+    Q, Z = _orthogonal(rng, 2 * d), _orthogonal(rng, d)
+
+    def spectra(Z):
+        T = Q @ np.block([[np.eye(d), np.zeros((d, d))], [Z, np.eye(d)]])
+        return np.linalg.svd(T[:d, :d], compute_uv=False), np.linalg.svd(Q[d:, d:].T - Z @ Q[d:, :d].T,
+                                                                          compute_uv=False)
+
+    a, b = spectra(Z)
+    assert np.allclose(a, b, rtol=0, atol=1e-12 * max(1.0, a[0]))
+    if d >= 2:  # for d = 1 and a rotation Q, c - s z and c - z s agree for every scalar z
+        a, b = spectra(Z + np.diag(np.r_[1.0, np.zeros(d - 1)]))
+        assert not np.allclose(a, b, rtol=0, atol=1e-6)
+
+
+@given(st.integers(1, 8), st.integers(0, 2**32 - 1), st.integers(0, 8))
+def test_column_polar_is_a_polar_factor_of_orthogonal_columns(d, seed, zeros):
+    """``column_polar`` (one QR) on ``G = B diag(s)``, ``s`` ascending with some exact zeros and some
+    tiny entries: an orthogonal ``P`` with ``P^T G = diag(s)`` to rounding, which is what a polar
+    factor of ``G`` is."""
+    rng = np.random.default_rng(seed)
+    B = _orthogonal(rng, d)
+    s = np.sort(np.r_[np.zeros(min(zeros, d)), 10.0 ** rng.uniform(-12, 0, d)][:d])
+    s = np.sort(s)
+    P = column_polar(AR, AR.mat(B * s[None, :])).v
+    assert np.linalg.norm(P.T @ P - np.eye(d)) <= 1e-14 * d
+    assert np.linalg.norm(P.T @ (B * s[None, :]) - np.diag(s)) <= 1e-14 * d
+    assert np.allclose(P[:, s > 1e-6], B[:, s > 1e-6], atol=1e-8)
+
+
+@given(st.integers(1, 8), st.integers(0, 2**32 - 1), st.floats(1.0, 8.0))
+def test_svd_conditioned_is_an_svd(d, seed, kappa):
+    """The Gram-matrix SVD of a well-conditioned block (condition up to 4) and the fallback to the full
+    SVD beyond: ``v = U diag(s) V^T``, ``U, V`` orthogonal, ``s`` descending."""
+    rng = np.random.default_rng(seed)
+    v = _orthogonal(rng, d) @ np.diag(np.linspace(kappa, 1.0, d)) @ _orthogonal(rng, d)
+    U, s, Vt = AR.svd_conditioned(v)
+    assert np.linalg.norm(U * np.asarray(s)[None, :] @ Vt - v) <= 1e-14 * d * kappa
+    assert np.linalg.norm(U.T @ U - np.eye(d)) <= 1e-14 * d * kappa**2
+    assert np.linalg.norm(Vt @ Vt.T - np.eye(d)) <= 1e-14 * d
+    assert list(s) == sorted(s, reverse=True)
+
+
+@pytest.mark.parametrize("kind", ["identity", "half swap", "permutation", "planes"])
+def test_orthogonal_words_of_degenerate_rotations(kind):
+    """The CS angles all 0, all pi/2, mixed, and exact plane rotations: Q_11 or Q_12 singular, the QR
+    completion used, and still seven bounded shears multiplying back to Q."""
+    d = 4
+    I, Z = np.eye(d), np.zeros((d, d))
+    Q = {"identity": np.eye(2 * d), "half swap": np.block([[Z, -I], [I, Z]]),
+         "permutation": np.eye(2 * d)[[0, 5, 2, 7, 4, 1, 6, 3]],
+         "planes": np.block([[np.diag([1, 0.6, 0, 0.8]), np.diag([0, -0.8, -1, 0.6])],
+                             [np.diag([0, 0.8, 1, -0.6]), np.diag([1, 0.6, 0, 0.8])]])}[kind]
+    if np.linalg.det(Q) < 0:
+        Q[:, 0] = -Q[:, 0]
+    word = orthogonal_word(AR, AR.mat(Q))
+    P = np.eye(2 * d)
+    for k, M in word:
+        S = np.eye(2 * d)
+        S[(slice(d, None), slice(None, d)) if k == "E" else (slice(None, d), slice(d, None))] = M.v
+        P = P @ S
+    assert np.linalg.norm(P - Q) <= 1e-14 * 2 * d
+    bounds = [8.5, 2.5, 1, 5.3, 1, 3, 1]
     assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
 
 

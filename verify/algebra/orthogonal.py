@@ -1,6 +1,7 @@
 r"""Orthogonal matrices: the polar factor and every rotation as a commutator.
 
-* :func:`polar` -- the orthogonal factor ``U V^T`` of ``G = U \Sigma V^T``.
+* :func:`polar` -- the orthogonal factor ``U V^T`` of ``G = U \Sigma V^T``; :func:`column_polar` the
+  same for a ``G`` with orthogonal columns, by a QR.
 * :func:`commutator` -- for ``O \in SO(d)``, orthogonal ``N, \Omega`` with
   ``O = N^T \Omega N \Omega^T``. From the real Schur form ``O = V \operatorname{blkdiag}(R(\alpha_1),
   \dots, R(\alpha_m), I) V^T``: take ``\Omega' = \operatorname{blkdiag}(R(\beta_1), \dots, R(\beta_m), I)``
@@ -25,6 +26,22 @@ def polar(ar: Arithmetic, G: Mat) -> Mat:
     where ``G`` is singular)."""
     U, _, Vt = ar.svd(G.v)
     return ar.mat(U) @ ar.mat(Vt)
+
+
+def column_polar(ar: Arithmetic, G: Mat) -> Mat:
+    r"""The orthogonal polar factor of a ``G = B \operatorname{diag}(s)`` whose columns are orthogonal
+    with norms ``s`` ascending (in exact arithmetic), by one QR instead of an SVD: the QR of the
+    columns in reversed order (largest first), its ``R`` given a nonnegative diagonal, columns put back.
+    On a column of nonzero norm this is the column normalised, which is what the polar factor
+    ``B`` is there; elsewhere it is a completion, as in :func:`polar`. Rounding leaves ``R``
+    triangular with off-diagonal entries of about ``u / s_i`` (``i`` the earlier column) and at
+    most ``s_j``."""
+    d = G.shape[1]
+    one = ar.scalar(1)
+    J = ar.sparse(d, {(d - 1 - i, i): one for i in range(d)})  # exact: each entry one product by 1
+    Q, R = ar.qr((G @ J).v)
+    signs = [-one if r < 0 else one for r in ar.diagonal(R)]
+    return ar.mat(Q).scale_columns(signs) @ J
 
 
 def _rotation(ar: Arithmetic, angle: float) -> list[list]:

@@ -39,7 +39,7 @@ from typing import Any
 
 from ..algebra.arith.base import Arithmetic, Mat
 from ..algebra.layers import Pair
-from ..algebra.orthogonal import commutator, polar
+from ..algebra.orthogonal import column_polar, commutator
 
 Factor = tuple[str, Mat]
 
@@ -95,13 +95,13 @@ def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:
     Q11, Q12, Q21, Q22 = Q[:d, :d], Q[:d, d:], Q[d:, :d], Q[d:, d:]
     A1, _, B1t = ar.svd(Q11.v)
     A1, B1t = ar.mat(A1), ar.mat(B1t)
-    B2 = polar(ar, -(Q12.T @ A1))
+    B2 = column_polar(ar, -(Q12.T @ A1))  # columns orthogonal, norms sin(theta) ascending
     Z = -(B2 @ B1t)
     T11 = Q11 + Q12 @ Z
     T21 = Q21 + Q22 @ Z
     Qp = Q22.T - Z @ Q21.T  # (T'^{-1})_{22} for T' = Q E(Z), since Q^{-1} = Q^T
-    A, _, B = ar.svd(T11.v)
-    C, _, Et = ar.svd(Qp.v)
+    A, _, B = ar.svd_conditioned(T11.v)  # singular values cos + sin in [1, sqrt 2]
+    C, _, Et = ar.svd_conditioned(Qp.v)
     return core(ar, T11, Q12, T21, Q22, ar.mat(A), ar.mat(B), ar.mat(C), ar.mat(Et)) + [("E", -Z)]
 
 

@@ -317,6 +317,17 @@ class Arithmetic(ABC):
         (inexact arithmetics only)."""
         raise Unsupported(f"{self.name} arithmetic has no singular value decomposition")
 
+    def svd_conditioned(self, v: Any) -> tuple[Any, list[Scalar], Any]:
+        r""":meth:`svd` of a ``v`` whose singular values are known to lie in a narrow band (the
+        stable construction's pivot blocks, ``[1, \sqrt 2]``); an arithmetic may use a cheaper route
+        there (float64: the Gram matrix's ``eigh``). The default is :meth:`svd`."""
+        return self.svd(v)
+
+    def qr(self, v: Any) -> tuple[Any, Any]:
+        """``(Q, R)`` with ``v = Q R``, ``Q`` orthogonal and ``R`` upper triangular (Householder; inexact
+        arithmetics only)."""
+        raise Unsupported(f"{self.name} arithmetic has no QR decomposition")
+
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
         r"""For an orthogonal ``v`` with ``\det v = 1``: ``(V, angles)`` with ``V`` orthogonal and
         ``v = V \operatorname{blkdiag}(R(\alpha_1), \dots, R(\alpha_m), I) V^T``, ``R(\alpha)`` the

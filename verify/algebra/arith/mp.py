@@ -111,6 +111,9 @@ class MpArithmetic(Arithmetic):
         U, S, V = self.ctx.svd_r(v)  # v = U diag(S) V, S descending
         return U, [S[i] for i in range(len(S))], V
 
+    def qr(self, v: Any) -> tuple[Any, Any]:
+        return self.ctx.qr(v)
+
     def rotation_form(self, v: Any) -> tuple[Any, list[Scalar]]:
         r"""The real Schur form of an orthogonal ``v`` from mpmath's complex Schur form, computed at
         twice the precision after re-orthogonalising ``v`` there: ``v = Q \Lambda Q^H`` (``\Lambda`` diagonal to
