@@ -77,7 +77,10 @@ def layer_conds(dec, exact):
             x = np.random.default_rng(0).standard_normal(d)
             for _ in range(30):
                 x = B.T @ (B @ x)
-                x /= np.linalg.norm(x)
+                nx = np.linalg.norm(x)
+                if nx == 0:  # a zero block (the eight-pair middle): no shear
+                    break
+                x /= nx
             nb = np.linalg.norm(B @ x)
             shear = (nb / 2 + np.sqrt(1 + nb * nb / 4)) ** 2
             out.append(shear * max(1, s.max()) / min(1, s.min()))
