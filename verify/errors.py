@@ -85,3 +85,8 @@ class VerificationError(RuntimeError):
 
 class RegimeError(InputError):
     """A regime that is neither ``"positive"`` nor ``"signed"``."""
+
+
+class ExportError(InputError):
+    """A flow library cannot represent these layers (a negative scale under a softplus, a scale out of
+    its range), or a flow read back is not made of linear half-partition couplings."""

@@ -1,0 +1,222 @@
+r"""Theorem 2's linear coupling layers as flowjax's own ``Coupling`` bijections, and back.
+
+flowjax (JAX) writes an affine coupling as ``Coupling(transformer=Affine(), untransformed_dim=u, ...)``:
+it keeps ``x_{1:u}`` and maps each remaining coordinate by ``y_i = s_i x_i + m_i`` with
+``(m_i, r_i)`` read off a conditioner ``eqx.nn.MLP`` of ``x_{1:u}``, *offset by the transformer's
+initial parameters* (``Affine()``: ``m = 0``, ``r = \operatorname{softplus}^{-1}(1)``), and
+``s_i = \operatorname{softplus}(r_i)``. With ``u = d`` and a conditioner of depth 0 (one linear
+layer ``x_1 \mapsto W x_1 + \beta``):
+
+* ``L(A, b) = [[I, 0], [A, \operatorname{diag} b]]`` is the coupling whose ``m``-rows of ``W`` are
+  ``A``, whose ``r``-rows of ``W`` are zero, and whose ``r``-bias is
+  ``\operatorname{softplus}^{-1}(b) - \operatorname{softplus}^{-1}(1)`` (the ``m``-bias is zero);
+* ``U(c, D) = [[\operatorname{diag} c, D], [0, I]]`` updates the *first* half, which a flowjax
+  coupling never does: it is ``P \circ \text{coupling}(D, c) \circ P`` with ``P`` the half swap
+  (flowjax's ``Permute``, exact).
+
+flowjax applies a ``Chain`` first element first, so ``T = L_1 U_1 \cdots L_k U_k`` becomes the chain
+``U_k, L_k, \dots, U_1, L_1`` and ``Transformed(StandardNormal((2d,)), chain)`` is the law of ``T z``,
+``z \sim N(0, I)``: ``N(0, T T^T)``. Scales must be positive (softplus); a decomposition with a sign
+layer (``\det T < 0``) is refused. The numbers go through :func:`verify.from_decomposition` first,
+so a decomposition whose float64 layers are off from its exact product by more than ``max_error``
+is refused there.
+
+JAX computes in float32 unless ``jax_enable_x64`` is set; the export refuses to build a float32 flow
+(``jax.config.update("jax_enable_x64", True)`` before creating any array).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ExportError
+from ..extras import require
+from ..theorem2.flow import MAX_ERROR, from_decomposition
+
+
+def _modules() -> dict[str, Any]:
+    jax = require("jax", "flowjax", "the flowjax export")
+    require("flowjax", "flowjax", "the flowjax export")
+    if not jax.config.read("jax_enable_x64"):
+        raise ExportError("the flowjax export builds float64 flows: call jax.config.update('jax_enable_x64', True) "
+                          "before creating any JAX array")
+    import equinox as eqx
+    import jax.numpy as jnp
+    import paramax
+    from flowjax import bijections, distributions
+    from jax.flatten_util import ravel_pytree
+
+    return {"jax": jax, "jnp": jnp, "eqx": eqx, "paramax": paramax, "bij": bijections, "dist": distributions,
+            "ravel": ravel_pytree}
+
+
+def _affine_init(m: dict[str, Any]) -> tuple[float, float]:
+    """flowjax's offset ``(m_0, r_0)``: the ravelled parameters of ``Affine()``, to which a coupling adds
+    its conditioner's output (``flowjax.utils.get_ravelled_pytree_constructor``)."""
+    eqx, paramax = m["eqx"], m["paramax"]
+    params, _ = eqx.partition(m["bij"].Affine(), eqx.is_inexact_array,
+                              is_leaf=lambda x: isinstance(x, paramax.NonTrainable))
+    init = np.asarray(m["ravel"](params)[0], dtype=np.float64)
+    if init.shape != (2,):
+        raise ExportError(f"this flowjax's Affine has {init.shape[0]} parameters, not (loc, scale)")
+    return float(init[0]), float(init[1])
+
+
+def _inv_softplus(s: np.ndarray) -> np.ndarray:
+    r"""``\operatorname{softplus}^{-1}(s) = s + \log(-\operatorname{expm1}(-s))``, stable for tiny and
+    huge ``s > 0``."""
+    return s + np.log(-np.expm1(-s))
+
+
+def _softplus(r: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, r)
+
+
+def _template(m: dict[str, Any], d: int) -> Any:
+    """A flowjax ``Coupling(Affine)`` on ``2d`` coordinates with a depth-0 conditioner; each layer is this
+    with its own weights (``eqx.tree_at``), which is much cheaper than building a coupling per layer."""
+    import jax.random as jr
+
+    m["init"] = _affine_init(m)
+    return m["bij"].Coupling(jr.key(0), transformer=m["bij"].Affine(), untransformed_dim=d, dim=2 * d,
+                             nn_width=1, nn_depth=0)
+
+
+def _coupling(m: dict[str, Any], template: Any, block: np.ndarray, scale: np.ndarray) -> Any:
+    r"""The flowjax ``Coupling`` with ``x_2 \mapsto \operatorname{diag}(scale)\, x_2 + block\, x_1``."""
+    jnp, eqx = m["jnp"], m["eqx"]
+    d = scale.shape[0]
+    loc0, raw0 = m["init"]
+    raw = _inv_softplus(scale)
+    W = np.zeros((2 * d, d))
+    W[0::2] = block
+    bias = np.zeros(2 * d)
+    bias[0::2] = -loc0
+    bias[1::2] = raw - raw0
+    got = _softplus(bias[1::2] + raw0)  # the scale flowjax will use, in the same float64 operations
+    # the parametrisation's own precision: r carries an absolute rounding of about u |r| (the offset
+    # r_0 is added back), i.e. a relative u |r| in softplus(r) ~ e^r for small scales
+    bad = ~(np.abs(got - scale) <= 8 * np.finfo(float).eps * (2 + np.abs(raw)) * scale)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ExportError(f"flowjax's softplus scale cannot carry {scale[i]:.3e} to float64 accuracy "
+                          f"(it gives {got[i]:.3e})")
+    return eqx.tree_at(lambda t: (t.conditioner.layers[0].weight, t.conditioner.layers[0].bias), template,
+                       (jnp.asarray(W), jnp.asarray(bias)))
+
+
+def _swap(m: dict[str, Any], d: int) -> Any:
+    return m["bij"].Permute(m["jnp"].asarray(np.r_[np.arange(d, 2 * d), np.arange(d)]))
+
+
+def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
+    r"""A Theorem 2 decomposition (anything :func:`verify.from_decomposition` reads: a
+    :func:`verify.decompose` result, its JSON as a dict or a path, a ``verify depth`` result) as the
+    flowjax distribution ``Transformed(StandardNormal((2d,)), Chain([...]))`` of ``T z``,
+    ``z \sim N(0, I)``, built from flowjax's own ``Coupling``/``Affine``/``Permute`` bijections
+    (module docstring). Its ``log_prob`` is the density of ``N(0, T T^T)`` and its bijection's
+    ``transform`` is ``z \mapsto T z``, up to the float64 error that ``from_decomposition`` bounds
+    (``max_error``). Refused (:class:`~verify.errors.ExportError`): a sign layer (a negative scale),
+    a scale softplus cannot carry, float32 JAX."""
+    m = _modules()
+    flow = from_decomposition(dec, max_error=max_error)
+    d = flow.n // 2
+    template, swap = _template(m, d), _swap(m, d)
+    parts = []
+    for layer in flow.transforms:  # forward order: U_k first
+        scale = np.asarray(layer.params[layer.scale_name], dtype=np.float64)
+        block = np.asarray(layer.params[layer.block_name], dtype=np.float64)
+        if not np.all(scale > 0):
+            raise ExportError("flowjax's Affine scales are softplus-positive: a decomposition with a negative "
+                              "scale (a sign layer, det T < 0) has no flowjax coupling form")
+        if layer.updates_second:
+            parts.append(_coupling(m, template, block, scale))
+        else:
+            parts += [swap, _coupling(m, template, block, scale), swap]
+    return m["dist"].Transformed(m["dist"].StandardNormal((2 * d,)), m["bij"].Chain(parts))
+
+
+def _read_coupling(m: dict[str, Any], c: Any, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(block, scale)`` of a flowjax coupling that is a linear ``L``-type layer, or ExportError."""
+    bij = m["bij"]
+    if c.untransformed_dim != d or c.dim != 2 * d or c.cond_shape is not None:
+        raise ExportError(f"a Coupling with untransformed_dim {c.untransformed_dim} of {c.dim} (or conditional) "
+                          f"is not a half-partition layer of size 2d = {2 * d}")
+    probe = c.transformer_constructor(m["jnp"].zeros(2))
+    if type(probe) is not bij.Affine:
+        raise ExportError(f"a Coupling with a {type(probe).__name__} transformer is not affine")
+    layers = c.conditioner.layers
+    if len(layers) != 1:
+        raise ExportError(f"a Coupling whose conditioner has {len(layers) - 1} hidden layers is not linear "
+                          "(read back are depth-0 conditioners, as to_flowjax writes them)")
+    W = np.asarray(layers[0].weight, dtype=np.float64)
+    bias = np.asarray(layers[0].bias if layers[0].bias is not None else np.zeros(2 * d), dtype=np.float64)
+    loc0, raw0 = _affine_init(m)
+    if np.any(W[1::2] != 0):
+        raise ExportError("a Coupling whose scale depends on its input is not a linear layer")
+    if np.any(bias[0::2] + loc0 != 0):
+        raise ExportError("a Coupling with a nonzero shift is affine, not linear: Theorem 2's layers have none")
+    return W[0::2], _softplus(bias[1::2] + raw0)
+
+
+def _permutation(m: dict[str, Any], p: Any) -> np.ndarray:
+    """A flowjax ``Permute``'s index array (stored as a tuple of index arrays, one per axis)."""
+    perm = m["paramax"].unwrap(p.permutation)
+    perm = perm if not isinstance(perm, tuple) else (perm[0] if len(perm) == 1 else None)
+    return np.asarray(perm).reshape(-1) if perm is not None else np.array([])
+
+
+def from_flowjax(flow: Any) -> dict[str, Any]:
+    r"""The layers of a flowjax flow of linear half-partition couplings (as :func:`to_flowjax` writes
+    them: ``Coupling``\s with an ``Affine`` transformer and a depth-0 conditioner whose scale rows
+    are constant, optionally between two half-swap ``Permute``\s), as a decomposition in the
+    ``verify decompose --json`` schema with float64 numbers (``arithmetic: "float"``), for
+    :func:`verify.check` or :func:`verify.from_decomposition`. Layers of one kind in a row are
+    separated by identity layers of the other kind. ``flow`` is a ``Transformed`` distribution, a
+    ``Chain`` or one bijection. Anything else is refused (:class:`~verify.errors.ExportError`)."""
+    m = _modules()
+    bij = m["bij"]
+    b = getattr(flow, "bijection", flow)
+    items = list(b.bijections) if isinstance(b, bij.Chain) else [b]
+    if not items or not all(isinstance(x, (bij.Coupling, bij.Permute)) for x in items):
+        kinds = sorted({type(x).__name__ for x in items if not isinstance(x, (bij.Coupling, bij.Permute))})
+        raise ExportError(f"not a chain of linear couplings: it holds {', '.join(kinds) or 'nothing'}")
+    n = int(items[0].shape[0])
+    if n % 2:
+        raise ExportError(f"a flow of odd dimension {n} has no half partition")
+    d = n // 2
+    swap = np.r_[np.arange(d, n), np.arange(d)]
+    forward: list[tuple[str, np.ndarray, np.ndarray]] = []  # ("L" | "U", block, scale), first applied first
+    i = 0
+    while i < len(items):
+        x = items[i]
+        if isinstance(x, bij.Coupling):
+            forward.append(("L", *_read_coupling(m, x, d)))
+            i += 1
+            continue
+        if not (np.array_equal(_permutation(m, x), swap) and i + 2 < len(items)
+                and isinstance(items[i + 1], bij.Coupling) and isinstance(items[i + 2], bij.Permute)
+                and np.array_equal(_permutation(m, items[i + 2]), swap)):
+            raise ExportError("a Permute that is not half swap, coupling, half swap: not a U layer")
+        forward.append(("U", *_read_coupling(m, items[i + 1], d)))
+        i += 3
+    product = list(reversed(forward))  # T = G_1 G_2 ...: the last applied first
+    eye, zero = np.ones(d), np.zeros((d, d))
+    pairs = []
+    j = 0
+    while j < len(product):
+        kind, block, scale = product[j]
+        if kind == "L":
+            A, bb = block, scale
+            if j + 1 < len(product) and product[j + 1][0] == "U":
+                _, D, c = product[j + 1]
+                j += 2
+            else:
+                D, c = zero, eye
+                j += 1
+        else:
+            A, bb, D, c = zero, eye, block, scale
+            j += 1
+        pairs.append({"A": A.tolist(), "b": bb.tolist(), "c": c.tolist(), "D": D.tolist()})
+    return {"d": d, "k": len(pairs), "arithmetic": "float", "layers": pairs}
