@@ -52,7 +52,7 @@ def assert_flow_is(flow, T: np.ndarray, rng: np.random.Generator, rtol: float = 
     assert np.linalg.norm(T @ x.T - y.T) <= rtol * np.linalg.norm(T) * np.linalg.norm(x)
 
 
-@pytest.mark.parametrize("n", [4, 16, 64, 256])
+@pytest.mark.parametrize("n", [4, 16, 256])  # bench/export.py adds 64 and 1024
 def test_exported_stable_decomposition_is_the_gaussian(n):
     """The issue's criterion: hidden T of 2d = 4..256, the flowjax flow reproduces N(0, T T^T)'s log
     density to 1e-10 relative, its forward map T and its inverse T^-1."""
@@ -122,16 +122,17 @@ def test_read_back_pads_layers_of_one_kind():
 def test_refusals():
     """What flowjax cannot carry, or what is not linear couplings, is one ExportError (a ValueError)."""
     import jax.random as jr
-    from flowjax.bijections import Affine, Coupling, Permute
-    from flowjax.distributions import Normal
-    from flowjax.flows import coupling_flow
+    from flowjax.bijections import Affine, Coupling, Exp, Permute, RationalQuadraticSpline
 
     signed = decompose([[0, 1], [1, 0]], sign_layer=True)
     with pytest.raises(ExportError, match="negative"):
         to_flowjax(signed)
-    trained = coupling_flow(jr.key(0), base_dist=Normal(jnp.zeros(4)))  # spline couplings, MLP conditioners
-    with pytest.raises(ExportError):
-        from_flowjax(trained)
+    with pytest.raises(ExportError, match="Exp"):
+        from_flowjax(flowjax.bijections.Chain([Exp((4,))]))
+    spline = Coupling(jr.key(0), transformer=RationalQuadraticSpline(knots=4, interval=3), untransformed_dim=2,
+                      dim=4, nn_width=3, nn_depth=0)
+    with pytest.raises(ExportError, match="not affine"):
+        from_flowjax(spline)
     deep = Coupling(jr.key(0), transformer=Affine(), untransformed_dim=2, dim=4, nn_width=3, nn_depth=1)
     with pytest.raises(ExportError, match="hidden"):
         from_flowjax(deep)

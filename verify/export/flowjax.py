@@ -143,7 +143,7 @@ def _read_coupling(m: dict[str, Any], c: Any, d: int) -> tuple[np.ndarray, np.nd
     if c.untransformed_dim != d or c.dim != 2 * d or c.cond_shape is not None:
         raise ExportError(f"a Coupling with untransformed_dim {c.untransformed_dim} of {c.dim} (or conditional) "
                           f"is not a half-partition layer of size 2d = {2 * d}")
-    probe = c.transformer_constructor(m["jnp"].zeros(2))
+    probe = c.transformer_constructor(m["jnp"].zeros(c.conditioner.out_size // (c.dim - c.untransformed_dim)))
     if type(probe) is not bij.Affine:
         raise ExportError(f"a Coupling with a {type(probe).__name__} transformer is not affine")
     layers = c.conditioner.layers
