@@ -7,7 +7,8 @@ and ``inverse``. Prints one table; never run as a test.
 Columns: 2d; k; the largest relative error of flowjax's log_prob against the exact log density of
 N(0, T T^T) over 64 points; ||F - T||_F / ||T||_F for flowjax's forward map F (applied to the
 identity); the relative residual ||T x - y|| / (||T|| ||x||) of its inverse; seconds to export (after
-the decomposition) and to compile and run the three checks.
+the decomposition) and to compile and run the three checks. Where torch and zuko are installed, a
+"zuko" row under each size does the same through ``to_zuko`` and zuko's own code.
 """
 from __future__ import annotations
 
@@ -56,6 +57,28 @@ def main() -> None:
               f"{np.linalg.norm(F - T) / np.linalg.norm(T):>12.2e} "
               f"{np.linalg.norm(T @ x.T - y.T) / (np.linalg.norm(T) * np.linalg.norm(x)):>12.2e} "
               f"{t1 - t0:>9.2f} {t2 - t1:>8.2f}")
+        zuko_row(n, dec, T, y, ref)
+
+
+def zuko_row(n, dec, T, y, ref) -> None:
+    """The same checks through zuko's own log_prob and transforms, where torch and zuko are installed."""
+    try:
+        import torch
+
+        from verify.export import to_zuko
+    except ImportError:
+        return
+    t0 = time.perf_counter()
+    dist = to_zuko(dec)()
+    t1 = time.perf_counter()
+    lp = dist.log_prob(torch.from_numpy(y)).detach().numpy()
+    F = dist.transform.inv(torch.eye(n, dtype=torch.float64)).detach().numpy().T
+    x = dist.transform(torch.from_numpy(y)).detach().numpy()
+    t2 = time.perf_counter()
+    print(f"{'zuko':>9} {np.max(np.abs(lp - ref) / np.abs(ref)):>13.2e} "
+          f"{np.linalg.norm(F - T) / np.linalg.norm(T):>12.2e} "
+          f"{np.linalg.norm(T @ x.T - y.T) / (np.linalg.norm(T) * np.linalg.norm(x)):>12.2e} "
+          f"{t1 - t0:>9.2f} {t2 - t1:>8.2f}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 r"""The constructions inside real flow libraries: :func:`to_flowjax` / :func:`from_flowjax` write a
 Theorem 2 decomposition as flowjax's own coupling bijections and read such layers back (the
-``flowjax`` extra: ``pip install 'verify-flows[flowjax]'``). The core never imports a flow library;
+``flowjax`` extra: ``pip install 'verify-flows[flowjax]'``); :func:`to_zuko` / :func:`from_zuko` the
+same with zuko's coupling transforms (the ``zuko`` extra; it needs torch). The core never imports a flow library;
 this subpackage imports one only when a function here is called."""
 from __future__ import annotations
 
 from ..lazy import lazy_attributes
 
-_EXPORTS = {"to_flowjax": ".flowjax", "from_flowjax": ".flowjax"}
+_EXPORTS = {"to_flowjax": ".flowjax", "from_flowjax": ".flowjax", "to_zuko": ".zuko", "from_zuko": ".zuko"}
 __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -32,7 +32,8 @@ import numpy as np
 
 from ..errors import ExportError
 from ..extras import require
-from ..theorem2.flow import MAX_ERROR, from_decomposition
+from ..theorem2.flow import MAX_ERROR
+from .layers import decomposition_of, forward_layers, scale_precision
 
 
 def _modules() -> dict[str, Any]:
@@ -94,14 +95,7 @@ def _coupling(m: dict[str, Any], template: Any, block: np.ndarray, scale: np.nda
     bias = np.zeros(2 * d)
     bias[0::2] = -loc0
     bias[1::2] = raw - raw0
-    got = _softplus(bias[1::2] + raw0)  # the scale flowjax will use, in the same float64 operations
-    # the parametrisation's own precision: r carries an absolute rounding of about u |r| (the offset
-    # r_0 is added back), i.e. a relative u |r| in softplus(r) ~ e^r for small scales
-    bad = ~(np.abs(got - scale) <= 8 * np.finfo(float).eps * (2 + np.abs(raw)) * scale)
-    if np.any(bad):
-        i = int(np.flatnonzero(bad)[0])
-        raise ExportError(f"flowjax's softplus scale cannot carry {scale[i]:.3e} to float64 accuracy "
-                          f"(it gives {got[i]:.3e})")
+    scale_precision(_softplus(bias[1::2] + raw0), scale, raw, "flowjax")  # as flowjax will compute it
     return eqx.tree_at(lambda t: (t.conditioner.layers[0].weight, t.conditioner.layers[0].bias), template,
                        (jnp.asarray(W), jnp.asarray(bias)))
 
@@ -120,17 +114,11 @@ def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
     (``max_error``). Refused (:class:`~verify.errors.ExportError`): a sign layer (a negative scale),
     a scale softplus cannot carry, float32 JAX."""
     m = _modules()
-    flow = from_decomposition(dec, max_error=max_error)
-    d = flow.n // 2
+    d, layers = forward_layers(dec, max_error, "flowjax")
     template, swap = _template(m, d), _swap(m, d)
     parts = []
-    for layer in flow.transforms:  # forward order: U_k first
-        scale = np.asarray(layer.params[layer.scale_name], dtype=np.float64)
-        block = np.asarray(layer.params[layer.block_name], dtype=np.float64)
-        if not np.all(scale > 0):
-            raise ExportError("flowjax's Affine scales are softplus-positive: a decomposition with a negative "
-                              "scale (a sign layer, det T < 0) has no flowjax coupling form")
-        if layer.updates_second:
+    for kind, block, scale in layers:  # forward order: U_k first
+        if kind == "L":
             parts.append(_coupling(m, template, block, scale))
         else:
             parts += [swap, _coupling(m, template, block, scale), swap]
@@ -201,22 +189,4 @@ def from_flowjax(flow: Any) -> dict[str, Any]:
             raise ExportError("a Permute that is not half swap, coupling, half swap: not a U layer")
         forward.append(("U", *_read_coupling(m, items[i + 1], d)))
         i += 3
-    product = list(reversed(forward))  # T = G_1 G_2 ...: the last applied first
-    eye, zero = np.ones(d), np.zeros((d, d))
-    pairs = []
-    j = 0
-    while j < len(product):
-        kind, block, scale = product[j]
-        if kind == "L":
-            A, bb = block, scale
-            if j + 1 < len(product) and product[j + 1][0] == "U":
-                _, D, c = product[j + 1]
-                j += 2
-            else:
-                D, c = zero, eye
-                j += 1
-        else:
-            A, bb, D, c = zero, eye, block, scale
-            j += 1
-        pairs.append({"A": A.tolist(), "b": bb.tolist(), "c": c.tolist(), "D": D.tolist()})
-    return {"d": d, "k": len(pairs), "arithmetic": "float", "layers": pairs}
+    return decomposition_of(forward, d)

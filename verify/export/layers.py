@@ -1,0 +1,65 @@
+"""What every export shares: the decomposition's float64 layers in the order a flow applies them
+(checked by :func:`verify.from_decomposition` first), and the way back from such a list to the
+``verify decompose --json`` schema."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ExportError
+from ..theorem2.flow import from_decomposition
+
+#: a layer as a flow applies it: ("L" | "U", block, scale), x -> L(block, scale) x or U(scale, block) x
+Layer = tuple[str, np.ndarray, np.ndarray]
+
+
+def forward_layers(dec: Any, max_error: float, library: str) -> tuple[int, list[Layer]]:
+    r"""``(d, layers)`` with ``layers`` in the order applied to ``z`` (``U_k`` first, ``L_1`` last), so
+    their composition is ``z \mapsto T z``; the float64 numbers are those of
+    :func:`verify.from_decomposition`, which refuses layers more than ``max_error`` off their exact
+    product. A negative scale (a sign layer) is refused: ``library``'s scales are positive."""
+    flow = from_decomposition(dec, max_error=max_error)
+    out = []
+    for layer in flow.transforms:
+        scale = np.asarray(layer.params[layer.scale_name], dtype=np.float64)
+        block = np.asarray(layer.params[layer.block_name], dtype=np.float64)
+        if not np.all(scale > 0):
+            raise ExportError(f"{library}'s affine scales are positive: a decomposition with a negative scale "
+                              "(a sign layer, det T < 0) has no coupling form there")
+        out.append(("L" if layer.updates_second else "U", block, scale))
+    return flow.n // 2, out
+
+
+def decomposition_of(forward: list[Layer], d: int) -> dict[str, Any]:
+    """The ``--json`` schema (float64 numbers) of layers listed in the order a flow applies them; two
+    layers of one kind in a row are separated by an identity layer of the other kind."""
+    product = list(reversed(forward))  # T = G_1 G_2 ...: the last applied first
+    eye, zero = np.ones(d), np.zeros((d, d))
+    pairs = []
+    j = 0
+    while j < len(product):
+        kind, block, scale = product[j]
+        if kind == "L":
+            A, b = block, scale
+            if j + 1 < len(product) and product[j + 1][0] == "U":
+                _, D, c = product[j + 1]
+                j += 2
+            else:
+                D, c = zero, eye
+                j += 1
+        else:
+            A, b, D, c = zero, eye, block, scale
+            j += 1
+        pairs.append({"A": A.tolist(), "b": b.tolist(), "c": c.tolist(), "D": D.tolist()})
+    return {"d": d, "k": len(pairs), "arithmetic": "float", "layers": pairs}
+
+
+def scale_precision(got: np.ndarray, want: np.ndarray, raw: np.ndarray, library: str) -> None:
+    """Refuse a scale the library's parametrisation does not reproduce to ``8 u (2 + |raw|)`` relative
+    (its unconstrained parameter ``raw`` carries an absolute rounding of about ``u |raw|``)."""
+    bad = ~(np.abs(got - want) <= 8 * np.finfo(float).eps * (2 + np.abs(raw)) * want)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ExportError(f"{library}'s scale parametrisation cannot carry {want[i]:.3e} to float64 accuracy "
+                          f"(it gives {got[i]:.3e})")

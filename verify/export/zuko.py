@@ -1,0 +1,136 @@
+r"""Theorem 2's linear coupling layers as zuko's own coupling transforms (PyTorch), and back.
+
+zuko's ``GeneralCouplingTransform(features, mask=m, univariate=MonotonicAffineTransform,
+hidden_features=())`` keeps the coordinates where ``m`` is true and maps each other one by
+``y_i = e^{\ell_i} x_i + t_i``, with ``(t_i, a_i)`` from a hyper-network of the kept ones and the
+*bounded* log-scale ``\ell = a / (1 + |a| / \lambda)``, ``\lambda = -\log(\text{slope})`` (slope
+``10^{-3}`` by default: scales in ``(10^{-3}, 10^3)``). With ``hidden_features=()`` the hyper-network
+is one linear layer, so:
+
+* ``L(A, b)``: mask = first half kept; shift rows of the weight ``A``, log-scale rows zero, the
+  log-scale bias ``a = \ell / (1 - |\ell| / \lambda)`` for ``\ell = \log b``;
+* ``U(c, D)``: mask = second half kept (zuko takes any mask: no permutation is needed).
+
+Each layer's ``slope`` is chosen so that ``\lambda \ge \max(-\log 10^{-3}, 2 \max|\ell|)``; then
+``|a| \le 2|\ell|`` and the bound never clips a scale. zuko's flows map data to latent
+(``log_prob(y) = \log p_Z(f(y)) + \log|\det f'(y)|``), so the exported flow's transform is the
+*inverse* of ``z \mapsto T z``: ``LazyInverse`` of the composed couplings, and its ``log_prob`` is that
+of ``N(0, T T^T)``. The numbers go through :func:`verify.from_decomposition` first; a sign layer is
+refused. The modules hold float64 parameters (call them with float64 tensors).
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import numpy as np
+
+from ..errors import ExportError
+from ..extras import require
+from ..theorem2.flow import MAX_ERROR
+from .layers import Layer, decomposition_of, forward_layers, scale_precision
+
+#: zuko's default minimum slope of MonotonicAffineTransform
+DEFAULT_SLOPE = 1e-3
+
+
+def _modules() -> tuple[Any, Any]:
+    torch = require("torch", "zuko", "the zuko export")
+    zuko = require("zuko", "zuko", "the zuko export")
+    return torch, zuko
+
+
+def _bound(slope: float) -> float:
+    return -math.log(slope)
+
+
+def _log_scale(a: np.ndarray, lam: float) -> np.ndarray:
+    """zuko's ``a / (1 + |a| / lambda)``."""
+    return a / (1 + np.abs(a / -lam))
+
+
+def _coupling(torch: Any, zuko: Any, kind: str, block: np.ndarray, scale: np.ndarray) -> Any:
+    d = scale.shape[0]
+    ell = np.log(scale)
+    lam = max(_bound(DEFAULT_SLOPE), 2 * float(np.max(np.abs(ell))))
+    slope = math.exp(-lam)
+    a = ell / (1 - np.abs(ell) / lam)
+    scale_precision(np.exp(_log_scale(a, lam)), scale, a, "zuko")
+    mask = torch.arange(2 * d) < d if kind == "L" else torch.arange(2 * d) >= d
+    from zuko.transforms import MonotonicAffineTransform
+
+    t = zuko.flows.GeneralCouplingTransform(2 * d, mask=mask, hidden_features=(),
+                                            univariate=functools.partial(MonotonicAffineTransform, slope=slope))
+    t = t.to(torch.float64)
+    lin = t.hyper[0]
+    W = np.zeros((2 * d, d))
+    W[0::2] = block  # phi.unflatten(-1, (d, 2)): row 2i is the shift of coordinate i, row 2i + 1 its scale
+    bias = np.zeros(2 * d)
+    bias[1::2] = a
+    with torch.no_grad():
+        lin.weight.copy_(torch.from_numpy(W))
+        lin.bias.copy_(torch.from_numpy(bias))
+    return t
+
+
+def to_zuko(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
+    r"""A Theorem 2 decomposition as a ``zuko.flows.Flow`` whose ``flow()`` is the distribution of
+    ``T z``, ``z \sim N(0, I)``: ``flow().log_prob(y)`` is the density of ``N(0, T T^T)`` and
+    ``flow().transform.inv(z) = T z`` (module docstring), in float64. Refused
+    (:class:`~verify.errors.ExportError`): a sign layer, a scale zuko's bounded log-scale cannot
+    carry to float64 accuracy."""
+    torch, zuko = _modules()
+    d, layers = forward_layers(dec, max_error, "zuko")
+    forward = zuko.lazy.LazyComposedTransform(*(_coupling(torch, zuko, *layer) for layer in layers))
+    base = zuko.lazy.UnconditionalDistribution(zuko.distributions.DiagNormal, torch.zeros(2 * d, dtype=torch.float64),
+                                               torch.ones(2 * d, dtype=torch.float64), buffer=True)
+    return zuko.lazy.Flow(zuko.lazy.LazyInverse(forward), base)
+
+
+def _read(torch: Any, zuko: Any, t: Any, d: int) -> Layer:
+    from zuko.transforms import MonotonicAffineTransform
+
+    if not isinstance(t, zuko.flows.GeneralCouplingTransform):
+        raise ExportError(f"a {type(t).__name__} is not a coupling transform")
+    uni = t.univariate
+    partial = isinstance(uni, functools.partial)
+    base = uni.func if partial else uni
+    if base is not MonotonicAffineTransform or (partial and (uni.args or set(uni.keywords) - {"slope"})):
+        raise ExportError(f"a coupling with a {getattr(base, '__name__', base)} transformer is not affine")
+    slope = uni.keywords.get("slope", DEFAULT_SLOPE) if partial else DEFAULT_SLOPE
+    mask = t.mask.cpu().numpy().astype(bool)
+    first = np.arange(2 * d) < d
+    if mask.shape != (2 * d,) or not (np.all(mask == first) or np.all(mask == ~first)):
+        raise ExportError("a coupling whose mask is not one half of the coordinates is not a Theorem 2 layer")
+    lins = list(t.hyper)
+    if len(lins) != 1 or not isinstance(lins[0], (torch.nn.Linear, zuko.nn.Linear)):
+        raise ExportError(f"a coupling whose hyper-network has {len(lins) - 1} more modules than one linear layer "
+                          "is not linear (read back are hidden_features=() couplings, as to_zuko writes them)")
+    W = lins[0].weight.detach().to(torch.float64).cpu().numpy()
+    bias = lins[0].bias.detach().to(torch.float64).cpu().numpy() if lins[0].bias is not None else np.zeros(2 * d)
+    if np.any(W[1::2] != 0):
+        raise ExportError("a coupling whose scale depends on its input is not a linear layer")
+    if np.any(bias[0::2] != 0):
+        raise ExportError("a coupling with a nonzero shift is affine, not linear: Theorem 2's layers have none")
+    scale = np.exp(_log_scale(bias[1::2], _bound(slope)))
+    return ("L" if mask[0] else "U"), W[0::2], scale
+
+
+def from_zuko(flow: Any) -> dict[str, Any]:
+    r"""The layers of a zuko flow made as :func:`to_zuko` makes them (a ``Flow`` whose transform is the
+    inverse of composed linear half-mask couplings, or that ``LazyComposedTransform`` itself), as a
+    decomposition in the ``--json`` schema (float64), for :func:`verify.check`. Anything else is
+    refused (:class:`~verify.errors.ExportError`)."""
+    torch, zuko = _modules()
+    t = getattr(flow, "transform", flow)
+    if not isinstance(t, zuko.lazy.LazyInverse):
+        raise ExportError("a zuko flow maps data to latent: expected the inverse (LazyInverse) of the layers")
+    t = t.transform
+    items = list(t.transforms) if isinstance(t, zuko.lazy.LazyComposedTransform) else [t]
+    first = items[0]
+    n = int(first.mask.shape[0]) if hasattr(first, "mask") else 0
+    if n == 0 or n % 2:
+        raise ExportError(f"not a flow of half-partition couplings (dimension {n})")
+    d = n // 2
+    return decomposition_of([_read(torch, zuko, x, d) for x in items], d)
