@@ -68,3 +68,15 @@ def test_round_trip_and_refusals():
         from_zuko(zuko.flows.RealNVP(4, transforms=2))  # MLP hyper-networks, checkered masks
     with pytest.raises(ExportError):
         from_zuko(zuko.flows.NSF(4, transforms=1))
+
+
+def test_remark3_single_pair_whitening_export():
+    """Remark 3's single pair as a two-coupling zuko flow: N(0, T T^T), T T^T = Sigma."""
+    from verify.remark3 import single_pair_square_root
+
+    rng = np.random.default_rng(5)
+    G = rng.standard_normal((8, 8))
+    sq = single_pair_square_root(G @ G.T + 8 * np.eye(8))
+    flow = to_zuko(sq)
+    assert len(flow.transform.transform.transforms) == 2
+    assert_flow_is(flow, sq.T, rng)

@@ -106,7 +106,8 @@ def _swap(m: dict[str, Any], d: int) -> Any:
 
 def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
     r"""A Theorem 2 decomposition (anything :func:`verify.from_decomposition` reads: a
-    :func:`verify.decompose` result, its JSON as a dict or a path, a ``verify depth`` result) as the
+    :func:`verify.decompose` result, its JSON as a dict or a path, a ``verify depth`` result, or a
+    Remark 3 :func:`~verify.remark3.single_pair_square_root`: one pair, ``N(0, I) \to N(0, \Sigma)``) as the
     flowjax distribution ``Transformed(StandardNormal((2d,)), Chain([...]))`` of ``T z``,
     ``z \sim N(0, I)``, built from flowjax's own ``Coupling``/``Affine``/``Permute`` bijections
     (module docstring). Its ``log_prob`` is the density of ``N(0, T T^T)`` and its bijection's

@@ -14,12 +14,24 @@ from ..theorem2.flow import from_decomposition
 Layer = tuple[str, np.ndarray, np.ndarray]
 
 
+def _as_decomposition(dec: Any) -> Any:
+    r"""A Remark 3 square root (:class:`verify.remark3.SquareRoot`, one pair ``T = L(A, b) U(c, D)`` with
+    ``T T^T = \Sigma``) as the one-pair decomposition of its ``T``; anything else unchanged."""
+    from ..remark3 import SquareRoot
+
+    if isinstance(dec, SquareRoot):
+        return {"layers": [{key: np.asarray(getattr(dec, key), dtype=float).tolist() for key in "AbcD"}]}
+    return dec
+
+
 def forward_layers(dec: Any, max_error: float, library: str) -> tuple[int, list[Layer]]:
-    r"""``(d, layers)`` with ``layers`` in the order applied to ``z`` (``U_k`` first, ``L_1`` last), so
-    their composition is ``z \mapsto T z``; the float64 numbers are those of
-    :func:`verify.from_decomposition`, which refuses layers more than ``max_error`` off their exact
-    product. A negative scale (a sign layer) is refused: ``library``'s scales are positive."""
-    flow = from_decomposition(dec, max_error=max_error)
+    r"""``(d, layers)`` for a decomposition, or a Remark 3 square root (one pair whose flow maps
+    ``N(0, I)`` to ``N(0, \Sigma)``: a whitening initialisation). ``layers`` are in the order applied
+    to ``z`` (``U_k`` first, ``L_1`` last), so their composition is ``z \mapsto T z``; the float64
+    numbers are those of :func:`verify.from_decomposition`, which refuses layers more than
+    ``max_error`` off their exact product. A negative scale (a sign layer) is refused: ``library``'s
+    scales are positive."""
+    flow = from_decomposition(_as_decomposition(dec), max_error=max_error)
     out = []
     for layer in flow.transforms:
         scale = np.asarray(layer.params[layer.scale_name], dtype=np.float64)

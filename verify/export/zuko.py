@@ -75,9 +75,9 @@ def _coupling(torch: Any, zuko: Any, kind: str, block: np.ndarray, scale: np.nda
 
 
 def to_zuko(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
-    r"""A Theorem 2 decomposition as a ``zuko.flows.Flow`` whose ``flow()`` is the distribution of
-    ``T z``, ``z \sim N(0, I)``: ``flow().log_prob(y)`` is the density of ``N(0, T T^T)`` and
-    ``flow().transform.inv(z) = T z`` (module docstring), in float64. Refused
+    r"""A Theorem 2 decomposition (or a Remark 3 square root, one pair) as a ``zuko.flows.Flow``
+    whose ``flow()`` is the distribution of ``T z``, ``z \sim N(0, I)``: ``flow().log_prob(y)`` is
+    the density of ``N(0, T T^T)`` and ``flow().transform.inv(z) = T z`` (module docstring), in float64. Refused
     (:class:`~verify.errors.ExportError`): a sign layer, a scale zuko's bounded log-scale cannot
     carry to float64 accuracy."""
     torch, zuko = _modules()
