@@ -33,7 +33,7 @@ def assert_flow_is(flow, T: np.ndarray, rng: np.random.Generator, rtol: float = 
     assert np.linalg.norm(T @ x.T - y.T) <= rtol * np.linalg.norm(T) * np.linalg.norm(x)
 
 
-@pytest.mark.parametrize("n", [4, 16, 256])
+@pytest.mark.parametrize("n", [4, 16, 64])  # 256 and 1024: bench/export.py (the flowjax tests cover 256)
 def test_exported_stable_decomposition_is_the_gaussian(n):
     rng = np.random.default_rng(n)
     T = gaussian_positive(rng, n)
