@@ -48,8 +48,10 @@ def _modules() -> dict[str, Any]:
     from flowjax import bijections, distributions
     from jax.flatten_util import ravel_pytree
 
-    return {"jax": jax, "jnp": jnp, "eqx": eqx, "paramax": paramax, "bij": bijections, "dist": distributions,
-            "ravel": ravel_pytree}
+    m = {"jax": jax, "jnp": jnp, "eqx": eqx, "paramax": paramax, "bij": bijections, "dist": distributions,
+         "ravel": ravel_pytree}
+    m["init"] = _affine_init(m)  # read once per call into the library, used by every layer
+    return m
 
 
 def _affine_init(m: dict[str, Any]) -> tuple[float, float]:
@@ -79,7 +81,6 @@ def _template(m: dict[str, Any], d: int) -> Any:
     with its own weights (``eqx.tree_at``), which is much cheaper than building a coupling per layer."""
     import jax.random as jr
 
-    m["init"] = _affine_init(m)
     return m["bij"].Coupling(jr.key(0), transformer=m["bij"].Affine(), untransformed_dim=d, dim=2 * d,
                              nn_width=1, nn_depth=0)
 
@@ -100,8 +101,13 @@ def _coupling(m: dict[str, Any], template: Any, block: np.ndarray, scale: np.nda
                        (jnp.asarray(W), jnp.asarray(bias)))
 
 
+def _half_swap(d: int) -> np.ndarray:
+    """The permutation exchanging the two halves of ``2d`` coordinates."""
+    return np.r_[np.arange(d, 2 * d), np.arange(d)]
+
+
 def _swap(m: dict[str, Any], d: int) -> Any:
-    return m["bij"].Permute(m["jnp"].asarray(np.r_[np.arange(d, 2 * d), np.arange(d)]))
+    return m["bij"].Permute(m["jnp"].asarray(_half_swap(d)))
 
 
 def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
@@ -141,7 +147,7 @@ def _read_coupling(m: dict[str, Any], c: Any, d: int) -> tuple[np.ndarray, np.nd
                           "(read back are depth-0 conditioners, as to_flowjax writes them)")
     W = np.asarray(layers[0].weight, dtype=np.float64)
     bias = np.asarray(layers[0].bias if layers[0].bias is not None else np.zeros(2 * d), dtype=np.float64)
-    loc0, raw0 = _affine_init(m)
+    loc0, raw0 = m["init"]
     if np.any(W[1::2] != 0):
         raise ExportError("a Coupling whose scale depends on its input is not a linear layer")
     if np.any(bias[0::2] + loc0 != 0):
@@ -175,7 +181,7 @@ def from_flowjax(flow: Any) -> dict[str, Any]:
     if n % 2:
         raise ExportError(f"a flow of odd dimension {n} has no half partition")
     d = n // 2
-    swap = np.r_[np.arange(d, n), np.arange(d)]
+    swap = _half_swap(d)
     forward: list[tuple[str, np.ndarray, np.ndarray]] = []  # ("L" | "U", block, scale), first applied first
     i = 0
     while i < len(items):
