@@ -93,6 +93,43 @@ def size_table(sizes):
     print(f"fitted: JSON bytes ~ d^{p:.2f} at b = 4 (issue 24's target: at most d^4 b, ideally d^3 b)")
 
 
+def fit_cost(quick=False):
+    """Refit verify.theorem2.cost: bytes ~ e^a0 d^a1 (b+2)^a2 and seconds ~ e^c0 d^c1 (b+2)^c2 by least
+    squares in logs, over random integer T with entries of b bits (d = 6..16 at b = 3, 11, 19 and
+    d = 12..32 at b = 4); prints each run beside the fitted and the current model."""
+    import json
+
+    from verify.theorem2.cost import exact_cost
+    from verify.theorem2.serialize import to_json
+
+    rng = np.random.default_rng(2)
+    runs = [(d, b) for b in (3, 11, 19) for d in ((6, 8) if quick else (6, 8, 10, 12, 16))]
+    runs += [(d, 4) for d in ((12, 16) if quick else (12, 16, 24, 32))]
+    rows = []
+    print("\ncost model fit (exact route; seconds = construction + exact multiply-back)")
+    print(f"{'d':>4} {'b':>3} {'bytes':>11} {'model bytes':>12} {'seconds':>8} {'model s':>8} {'route':>9}")
+    for d, b in runs:
+        M = rng.integers(-(2 ** (b - 1)) + 1, 2 ** (b - 1), size=(2 * d, 2 * d))
+        if round(np.linalg.slogdet(M)[0]) < 0:
+            M[0] *= -1
+        bits = max(abs(int(x)).bit_length() for x in M.flatten())
+        t, dec = timed(lambda: decompose(M.tolist(), "exact", max_seconds=None, max_bytes=None))
+        size = len(json.dumps(to_json(dec)))
+        est = exact_cost(d, bits)
+        rows.append((d, bits, size, t))
+        print(f"{d:>4} {bits:>3} {size:>11} {est.bytes:>12.0f} {t:>8.2f} {est.seconds:>8.2f} {dec.route:>9}",
+              flush=True)
+    X = np.array([[1.0, np.log(d), np.log(b + 2)] for d, b, _, _ in rows])
+    cb = np.linalg.lstsq(X, np.log([r[2] for r in rows]), rcond=None)[0]
+    slow = [i for i, r in enumerate(rows) if r[3] > 0.05]  # timings under 50 ms are mostly overhead
+    cs = np.linalg.lstsq(X[slow], np.log([rows[i][3] for i in slow]), rcond=None)[0]
+    print(f"fitted bytes   = exp({cb[0]:.3f}) d^{cb[1]:.3f} (b+2)^{cb[2]:.3f}")
+    print(f"fitted seconds = exp({cs[0]:.3f}) d^{cs[1]:.3f} (b+2)^{cs[2]:.3f}")
+    eb = [abs(np.exp(X[i] @ cb) / r[2] - 1) for i, r in enumerate(rows)]
+    es = [abs(np.exp(X[i] @ cs) / rows[i][3] - 1) for i in slow if rows[i][3] > 1]
+    print(f"max relative error: bytes {max(eb):.0%}, seconds (runs over 1 s) {max(es, default=0):.0%}")
+
+
 def float_table(sizes):
     rng = np.random.default_rng(1)
     print("\nfloat mode (numpy float64), T Gaussian + 2 sqrt(n) I, cond(T) <= 1e3")
@@ -115,7 +152,11 @@ def main():
     ap.add_argument("--quick", action="store_true", help="smaller sizes")
     ap.add_argument("--float-only", action="store_true", help="skip the exact table (2d = 64 takes ~13 min)")
     ap.add_argument("--sizes-only", action="store_true", help="only the exact output-size table")
+    ap.add_argument("--fit", action="store_true", help="refit the exact cost model (verify/theorem2/cost.py)")
     a = ap.parse_args()
+    if a.fit:
+        fit_cost(a.quick)
+        return
     if a.sizes_only:
         size_table([8, 12, 16] if a.quick else [8, 12, 16, 24, 32, 48, 64])
         return

@@ -230,7 +230,7 @@ def test_exact_mode_shows_its_stages_on_a_terminal(tmp_path):
         def isatty(self):
             return True
 
-    T = positive_int_matrix(28, 0, 100)  # estimated 1.5 s
+    T = positive_int_matrix(32, 0, 100)  # estimated 1.6 s
     path = tmp_path / "mid.csv"
     np.savetxt(path, T, fmt="%d", delimiter=",")
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):

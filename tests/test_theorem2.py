@@ -77,7 +77,7 @@ def test_the_api_follows_the_input_like_the_cli():
     dec = decompose(G)
     assert dec.ar.name == "float" and dec.method == "stable" and dec.verified
     assert decompose([[2, 1], [1, 1]]).ar.name == "exact"
-    big = np.random.default_rng(1).integers(-99, 100, (64, 64))  # estimated 1.5 minutes
+    big = np.random.default_rng(1).integers(-999, 1000, (80, 80))  # estimated 4.5 minutes
     with pytest.raises(ExactCostError, match="minutes"):
         decompose(big.tolist())
     with pytest.raises(ExactCostError):
@@ -255,29 +255,74 @@ def test_minor_basis_prescribes_the_leading_minors(W_rows):
     assert [WQ[:k, :k].det() for k in range(1, d)] == [k + 1 for k in range(1, d)]
 
 
+@given(det_one_matrices())
+def test_spectral_commutator_solves_the_commutator_relation(W_rows):
+    """Step 4'': ``P = diag(1..d) + r e_d^T`` and ``H`` with ``W P = H^{-1} P H`` exactly, the factored
+    inverses are inverses; or ``None`` exactly when a solve of the route is singular: some ``h_k`` is an
+    eigenvalue of ``W diag(h)`` or the system for ``r`` is singular."""
+    from verify.algebra.arith import Exact
+    from verify.algebra.structured import dense
+    from verify.theorem2.construction import spectral_commutator
+
+    ar = Exact()
+    W = ar.from_fractions(W_rows)
+    d = len(W_rows)
+    h = [ar.scalar(i + 1) for i in range(d)]
+    found = spectral_commutator(ar, W)
+    M = W.scale_columns(h)
+    shifted = [ar.diag([hk] * d) - M for hk in h]
+    if found is None:
+        if all(X.det() != 0 for X in shifted):
+            Z = ar.matrix([X.T.inv().rows()[d - 1] for X in shifted])
+            assert ((Z @ W)[: d - 1, : d - 1]).det() == 0
+        return
+    P, Pi, H, Hi = (dense(x) for x in found)
+    I = ar.eye(d)
+    assert ar.equal((P @ Pi).v, I.v) and ar.equal((H @ Hi).v, I.v)
+    rows = P.rows()
+    assert all(rows[i][j] == (i + 1 if i == j else 0) for i in range(d) for j in range(d - 1))  # diag(h) + r e_d^T
+    assert rows[d - 1][d - 1] == d
+    assert ar.equal((W @ P).v, (Hi @ P @ H).v)
+
+
 @given(rational_matrices(d_min=2, d_max=5))
 @settings(max_examples=30)
-def test_exact_route_is_recorded_and_prescribed_when_generic(T):
+def test_exact_route_is_recorded_and_spectral_when_generic(T):
     dec = assert_exact_decomposition(T)
-    assert dec.route in ("one-pair", "prescribed", "pivots")
+    assert dec.route in ("one-pair", "spectral", "prescribed", "pivots")
     assert to_json(dec)["route"] == dec.route
     assert (dec.route == "one-pair") == (dec.k == 1)
 
 
-def test_random_integer_matrices_take_the_prescribed_route_and_stay_small():
-    """The measured point of the route: at 2d = 16 the layers' largest entry is a few thousand bits
-    (the pivot route's was about 6000 at 2d = 16 and grows with d^3.4)."""
+def test_random_integer_matrices_take_the_spectral_route_and_stay_small():
+    """The measured point of the route: at 2d = 16 the layers' largest entry is below 2000 bits (the
+    prescribed route's was 2688 and the pivot route's about 6000)."""
     rng = np.random.default_rng(0)
     for n in (4, 8, 16):
         M = rng.integers(-9, 10, size=(n, n))
         if round(np.linalg.det(M)) < 0:
             M[0] *= -1
         dec = assert_exact_decomposition(M.tolist())
-        assert dec.route == "prescribed"
+        assert dec.route == "spectral"
         if n == 16:
             bits = max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
                        for L in dec.as_fractions() for key in "AD" for q in sum(L[key], []))
-            assert bits < 4000
+            assert bits < 2000
+
+
+def test_the_prescribed_route_still_serves_where_the_spectral_one_is_singular():
+    """A unit lower triangular ``W`` makes every ``h_k I - W diag(h)`` singular (its eigenvalues are
+    ``h``): no spectral route, but Lemma M's basis exists and Lemma C succeeds there."""
+    from verify.algebra.arith import Exact
+    from verify.theorem2.construction import commutator, minor_basis, spectral_commutator
+
+    ar = Exact()
+    W = ar.from_fractions([[1, 0, 0], [2, 1, 0], [-1, 3, 1]])
+    assert spectral_commutator(ar, W) is None
+    Q = minor_basis(ar, W)
+    assert Q is not None
+    P, Pi, H, Hi = commutator(ar, W, Q)
+    assert ar.equal((W @ P).v, (Hi @ P @ H).v)
 
 
 def test_a_w_without_leading_minors_falls_back_to_the_pivot_route():
@@ -291,4 +336,4 @@ def test_a_w_without_leading_minors_falls_back_to_the_pivot_route():
     assert minor_basis(ar, W) is None
     d = 4
     J = [[int(j == (i + d) % (2 * d)) for j in range(2 * d)] for i in range(2 * d)]
-    assert assert_exact_decomposition(J).route in ("prescribed", "pivots")
+    assert assert_exact_decomposition(J).route in ("spectral", "prescribed", "pivots")

@@ -18,9 +18,11 @@ for some ``T``). The proof is written out in ``proofs/theorem2.md``; in brief:
    .. math:: T = E(x)\,F(u - Z P^{-1})\,E(Y)\,F(Z)\,E(v - P^{-1} Y)\,F(y)\,\Delta.
 
 Float mode takes ``Q`` = a real eigenbasis of ``W`` (block-diagonal ``W_Q``) and a cycle chosen
-for conditioning; exact mode takes the cyclic shift and ``Q = I + u e_d^T`` making the leading minors
-of ``W_Q`` equal ``2, ..., d`` (:func:`minor_basis`: eigenvalues ``1..d``, layers 3-4x smaller than
-with ``Q = I``), and ``Q = I`` where that basis does not exist (``proofs/theorem2.md``, Step 4').
+for conditioning. Exact mode first takes the spectral route (:func:`spectral_commutator`,
+``proofs/theorem2.md``, Step 4''): ``P = \operatorname{diag}(1..d) + r e_d^T`` with ``r`` solving one
+linear system, ``H`` from ``W P``'s left eigenvectors, entries of ``O(d^2 (b + \log d))`` bits, proved;
+where that system is singular, ``Q = I + u e_d^T`` making the leading minors of ``W_Q`` equal
+``2, ..., d`` (:func:`minor_basis`, Step 4'), and ``Q = I`` where that basis does not exist either.
 The free choices (``\Delta``, ``y``, ``Q``) start at the simplest values and are re-drawn from
 a seeded generator whenever a nondegeneracy condition fails (``B`` singular, a zero pivot, or
 repeated ``h``); every returned word is checked by the caller by multiplying it back.
@@ -29,15 +31,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
 from ..algebra.arith.base import Arithmetic, Mat, Scalar
 from ..algebra.layers import Pair, pairs_from_factors, split
+from ..algebra.structured import ScaledPlusRankOne, dense
 from ..algebra.triangular import ldu, triangular_inverse, upper_eigenvectors
 from ..errors import ConstructionError, Unsupported
 from ..vocabulary import Regime
+
+Factored = Union[Mat, ScaledPlusRankOne]
 
 
 @dataclass
@@ -236,14 +241,67 @@ def minor_basis(ar: Arithmetic, W: Mat) -> Optional[Mat]:
                       for i in range(d)])
 
 
+def spectral_commutator(ar: Arithmetic, W: Mat, h: Optional[Sequence[Scalar]] = None
+                         ) -> Optional[tuple[Factored, Factored, Factored, Factored]]:
+    r"""``(P, P^{-1}, H, H^{-1})`` with ``W P = H^{-1} P H`` and ``P = \operatorname{diag}(h) + r e_d^T``
+    (``r_d = 0``), for ``\det W = 1``: the *spectral route* (``proofs/theorem2.md``, Step 4'').
+
+    ``P`` is upper triangular with the prescribed distinct eigenvalues ``h`` (default ``1, \dots, d``).
+    With ``X_k = h_k I - W\operatorname{diag}(h)`` and ``z_k^T = e_d^T X_k^{-1}``,
+    ``\det(h_k I - W P) = \det X_k\,(1 - z_k^T W r)`` (the matrix determinant lemma), so ``W P`` has
+    the eigenvalues ``h`` iff ``z_k^T W r = 1`` for ``k < d`` (``k = d`` follows from
+    ``\det W P = \det P``): a ``(d-1) \times (d-1)`` linear system for ``r``. Then ``z_k^T`` is a left
+    eigenvector of ``W P`` for ``h_k`` (for every ``k``), so the rows of ``Z = [z_k^T]_k`` diagonalise
+    it: ``W P = V \operatorname{diag}(h) V^{-1}`` with ``V = Z^{-1}\operatorname{diag}(\zeta)^{-1}``,
+    ``\zeta = e_d^T Z^{-1}`` (columns normalised to last entry 1). ``P``'s eigenvectors are the columns
+    of ``Q = I + q e_d^T``, ``q_i = r_i/(h_d - h_i)``, hence ``H = Q V^{-1} = Q\operatorname{diag}(\zeta) Z``,
+    ``H^{-1} = V Q^{-1}`` and ``P^{-1} = \operatorname{diag}(h)^{-1}(I - r e_d^T/h_d)``, all returned
+    factored (:class:`~verify.algebra.structured.ScaledPlusRankOne`). No product of eigenvalue
+    differences appears: every entry is a ratio of determinants of size at most ``d`` in ``W`` and ``h``
+    (the bit-size bound of Step 4''). Exact arithmetic only; ``None`` when a solve is singular (some
+    ``h_k`` is an eigenvalue of ``W \operatorname{diag}(h)``, or the system for ``r`` is)."""
+    d = W.shape[0]
+    if d < 2 or not ar.exact:
+        return None
+    zero, one = ar.scalar(0), ar.scalar(1)
+    h = [ar.scalar(i + 1) for i in range(d)] if h is None else list(h)
+    Mt = W.scale_columns(h).T
+    e_d = ar.sparse(d, {(d - 1, 0): one})[:, :1]
+    zs: list[list[Scalar]] = []
+    for hk in h:
+        z = (ar.diag([hk] * d) - Mt).solve(e_d)
+        if z is None:
+            return None
+        zs.append([row[0] for row in z.rows()])
+    Z = ar.matrix(zs)
+    r1 = (Z[: d - 1, :] @ W)[:, : d - 1].solve(ar.matrix([[one]] * (d - 1)))
+    if r1 is None or not ar.is_invertible(Z.v):  # Z is invertible when the h_k are distinct
+        return None
+    r = [row[0] for row in r1.rows()] + [zero]
+    Zi = Z.inv()
+    zeta = Zi.rows()[d - 1]
+    if any(x == 0 for x in zeta):  # cannot happen: e_d^T v_k = z_k^T W r = 1 for an eigenvector v_k
+        return None
+    q = ar.matrix([[r[i] / (h[d - 1] - h[i])] for i in range(d - 1)] + [[zero]])
+    col = ar.matrix([[x] for x in r])
+    P = ScaledPlusRankOne(ar, d, None, h, None, col, v_index=d - 1)
+    Pi = ScaledPlusRankOne(ar, d, None, [one / x for x in h], None,
+                           ar.matrix([[-x / (hi * h[d - 1])] for x, hi in zip(r, h)]), v_index=d - 1)
+    H = ScaledPlusRankOne(ar, d, Z, zeta, None, q.scale_rows([zeta[d - 1]] * d), v=Z[d - 1:, :])
+    zinv = [one / x for x in zeta]
+    Hi = ScaledPlusRankOne(ar, d, Zi, None, zinv, -(Zi @ q.scale_rows(zinv)), v_index=d - 1)
+    return P, Pi, H, Hi
+
+
 def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Scalar],
                      y: Mat, Q: Optional[Mat], rng: Optional[np.random.Generator] = None,
                      prescribe: bool = False) -> Optional[Word]:
     """One attempt of the ``k = 3`` construction for given free choices; ``None`` if degenerate.
 
-    ``prescribe`` (exact arithmetic): first try ``Q`` times :func:`minor_basis` of ``Q^{-1} W Q``
-    (eigenvalues ``1, ..., d``: much smaller layers), and fall back to ``Q`` itself when that basis
-    does not exist or degenerates; the returned word's ``route`` says which was used.
+    ``prescribe`` (exact arithmetic): first the spectral route (:func:`spectral_commutator` on
+    ``Q^{-1} W Q``: eigenvalues ``1, ..., d``, entries with a proved bit-size bound), then ``Q`` times
+    :func:`minor_basis` of ``Q^{-1} W Q`` (the prescribed route), then ``Q`` itself (the pivot route);
+    the returned word's ``route`` says which was used.
 
     ``Q = None`` asks the arithmetic for a real eigenbasis of ``W`` (float mode), so that
     ``Q^{-1} W Q`` is block diagonal and Lemma C works block by block; the relation ``W P = H^{-1}
@@ -276,6 +334,14 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
             return None
     route, found = "pivots", None
     if prescribe and WQ is None:
+        identity = ar.equal(Q.v, ar.eye(d).v)
+        Qi = Q if identity else Q.inv()
+        found = spectral_commutator(ar, W if identity else Qi @ W @ Q)
+        if found is not None:
+            route = "spectral"
+            if not identity:
+                found = tuple(Q @ dense(M) @ Qi for M in found)  # type: ignore[assignment]
+    if prescribe and WQ is None and found is None:
         Qm = minor_basis(ar, Q.inv() @ W @ Q)
         if Qm is not None:
             found = commutator(ar, W, Q @ Qm, None, rng)
@@ -285,13 +351,15 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
     if found is None:
         return None
     P, Pinv, H, Hinv = found
-    I = ar.eye(d)
-    x = (D_ - P) @ Bi
+    # the formulas of Step 3, associated so that a factored P or H (the spectral route) only ever
+    # multiplies a dense matrix: x = (D' - P) B^{-1}, Y = (P - I) G, v = P^{-1} (C' - x A')
+    x = D_ @ Bi - P @ Bi
     G = H @ Bi
     Z = B @ Hinv  # = G^{-1}
-    Y = (P - I) @ G
+    Y = P @ G - G
     u = B @ Pinv
-    v = Pinv @ (C_ - x @ A_)
+    BiA = Bi @ A_
+    v = Pinv @ (C_ - D_ @ BiA + P @ BiA)
     factors = [("E", x), ("F", u - Z @ Pinv), ("E", Y), ("F", Z), ("E", v - Pinv @ Y), ("F", y)]
     return Word(factors, list(c), list(b), route=route)
 
@@ -299,19 +367,16 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
 def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator]) -> tuple[list, list]:
     r"""``(c, b)`` positive with ``\prod c \prod b = \det T``.
 
-    Exact: an integer ``r \approx (\det T)^{1/2d}`` everywhere and ``c_1`` absorbing the remainder;
-    with ``rng``, entries from ``\{1, 2, 3, 1/2, 1/3, 3/2\}`` instead. Inexact: ``r = (\det
+    Exact: ``c_1 = \det T`` and ones elsewhere (so ``T \Delta^{-1}`` keeps ``T``'s entries outside
+    its first column, which the bit-size bound of ``proofs/theorem2.md``, Step 4'', uses); with ``rng``,
+    entries from ``\{1, 2, 3, 1/2, 1/3, 3/2\}`` instead. Inexact: ``r = (\det
     T)^{1/2d}`` computed from the log-determinant (no overflow), times ``e^{t_i}``,
     ``t_i \in [-1/2, 1/2]`` with ``rng``, ``c_1`` compensating."""
     one = ar.scalar(1)
     if ar.exact:
         detT = T.det()
-        if rng is None:
-            try:
-                r = ar.scalar(max(1, round(ar.to_float(detT) ** (1.0 / (2 * d)))))  # an integer: keeps c_1 small
-            except (OverflowError, ZeroDivisionError):
-                r = one
-            vals = [r] * (2 * d)
+        if rng is None:  # Delta = diag(det T, 1, ..., 1): T's other columns stay integer (Step 4''s bound)
+            vals = [one] * (2 * d)
         else:
             choices = [Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2)]
             vals = [ar.scalar(choices[int(i)]) for i in rng.integers(0, len(choices), size=2 * d)]

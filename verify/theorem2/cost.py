@@ -1,16 +1,17 @@
 r"""What an exact decomposition will cost, estimated before it starts.
 
 The exact ``k = 3`` layers are rationals whose sizes grow with ``d`` and the input's bit size ``b``
-(the largest numerator or denominator, in bits). Fitted on this package's own runs of the prescribed
-route (``proofs/theorem2.md``, Step 4'), random integer ``T`` with ``d = 6..16`` and ``b = 3, 11, 19``
-and ``d = 12..32`` at ``b = 4``, on 2 cores (bytes within 10%; seconds, construction and exact
-multiply-back, within 20% for runs over a second):
+(the largest numerator or denominator, in bits). Fitted (``python bench/theorem2.py --fit``) on this
+package's own runs of the spectral route (``proofs/theorem2.md``, Step 4''), random integer ``T``
+with ``d = 6..16`` and ``b = 2, 10, 18`` and ``d = 12..32`` at ``b = 3``, on 2 cores (bytes within
+15%; seconds, construction and exact multiply-back, within 22% for runs over a second):
 
-.. math::  \text{JSON bytes} \approx 5.6\, d^{4.25} (b + 2)^{1.26}, \qquad
-           \text{seconds} \approx 1.0\cdot10^{-7}\, d^{4.92} (b + 2)^{1.63}.
+.. math::  \text{JSON bytes} \approx 2.6\, d^{4.30} (b + 2)^{1.24}, \qquad
+           \text{seconds} \approx 3.3\cdot10^{-8}\, d^{5.14} (b + 2)^{1.55}.
 
-(The pivot route of the older construction, still used where the prescribed one does not apply, fitted
-``0.88 d^{5.36} (b+2)^{1.24}`` bytes.) These are estimates for deciding whether to start, not bounds.
+(Where the spectral route does not apply, the prescribed route of Step 4' gives about twice the
+bytes and the pivot route ``0.88 d^{5.36} (b+2)^{1.24}``.) These are estimates for deciding whether to
+start, not bounds; the proved bound on the entries' sizes is in Step 4''.
 """
 from __future__ import annotations
 
@@ -60,4 +61,4 @@ def input_cost(rows: list[list[Fraction]]) -> tuple[int, Estimate]:
 def exact_cost(d: int, bits: int) -> Estimate:
     """Estimated JSON size and time of the exact decomposition (module docstring)."""
     ld, lb = math.log(max(d, 1)), math.log(bits + 2)
-    return Estimate(math.exp(1.726 + 4.245 * ld + 1.262 * lb), math.exp(-16.089 + 4.917 * ld + 1.628 * lb))
+    return Estimate(math.exp(0.962 + 4.303 * ld + 1.243 * lb), math.exp(-17.213 + 5.142 * ld + 1.551 * lb))

@@ -37,6 +37,8 @@ class Mat:
         return self.ar.shape(self.v)
 
     def __matmul__(self, other: "Mat") -> "Mat":
+        if not isinstance(other, Mat):  # a factored matrix (verify.algebra.structured) multiplies itself
+            return NotImplemented
         return Mat(self.ar, self.ar.matmul(self.v, other.v))
 
     def __add__(self, other: "Mat") -> "Mat":
@@ -60,6 +62,12 @@ class Mat:
 
     def det(self) -> Scalar:
         return self.ar.det(self.v)
+
+    def solve(self, rhs: "Mat") -> Optional["Mat"]:
+        """``X`` with ``self @ X = rhs``, or ``None`` when ``self`` is singular (exactly, in exact
+        arithmetic)."""
+        x = self.ar.solve(self.v, rhs.v)
+        return None if x is None else Mat(self.ar, x)
 
     @property
     def T(self) -> "Mat":
@@ -199,6 +207,11 @@ class Arithmetic(ABC):
 
     @abstractmethod
     def det(self, a: Any) -> Scalar: ...
+
+    def solve(self, a: Any, b: Any) -> Optional[Any]:
+        """``a^{-1} b``, or ``None`` when ``a`` is not invertible (:meth:`is_invertible`). This default
+        goes through :meth:`inv`; an arithmetic with a cheaper solve overrides it."""
+        return self.matmul(self.inv(a), b) if self.is_invertible(a) else None
 
     @abstractmethod
     def transpose(self, a: Any) -> Any: ...

@@ -42,6 +42,20 @@ class ExactArithmetic(Arithmetic):
     def det(self, a: Any) -> Scalar:
         return a.det()
 
+    def solve(self, a: Any, b: Any) -> Any:
+        """``a^{-1} b`` without forming ``a^{-1}`` (flint's ``fmpq_mat.solve`` when sympy is backed by
+        python-flint: for one right-hand side 30x faster than the inverse); ``None`` if singular."""
+        flint_a, flint_b = getattr(a.rep, "rep", None), getattr(b.rep, "rep", None)
+        if flint_a is not None and flint_b is not None and hasattr(flint_a, "solve"):
+            try:
+                x = flint_a.solve(flint_b)
+            except ZeroDivisionError:
+                return None
+            return DomainMatrix.from_rep(type(a.rep)(x, a.shape[:1] + b.shape[1:], QQ))
+        if a.det() == 0:
+            return None
+        return a.lu_solve(b).to_dense()
+
     def transpose(self, a: Any) -> Any:
         return a.transpose()
 
