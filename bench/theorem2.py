@@ -61,17 +61,19 @@ def exact_table(sizes):
 
 def size_table(sizes):
     """Issue 24's size table for the exact route: input bits, JSON bytes, the largest entry (bits of
-    numerator or denominator), seconds to decompose (construction + exact multiply-back) and to check
+    numerator or denominator) beside Theorem B's proved bound (proofs/theorem2.md, Step 4''), seconds
+    to decompose (construction + exact multiply-back) and to check
     the JSON with ``verify.check``, the route used; and the fitted growth bytes ~ d^p (fixed b = 4)."""
     import json
 
     from verify import check
+    from verify.theorem2.cost import spectral_bits_bound
     from verify.theorem2.serialize import to_json
 
     rng = np.random.default_rng(0)
     print("\nexact output size (random 1-digit integers, entries -9..9: b = 4 bits)")
-    print(f"{'2d':>5} {'input bits':>10} {'JSON bytes':>12} {'max entry bits':>15} {'decompose s':>12} "
-          f"{'check s':>8} {'route':>11}")
+    print(f"{'2d':>5} {'input bits':>10} {'JSON bytes':>12} {'max entry bits':>15} {'bound (Thm B)':>14} "
+          f"{'decompose s':>12} {'check s':>8} {'route':>11}")
     ds, sizes_b = [], []
     for n in sizes:
         M = rng.integers(-9, 10, size=(n, n))
@@ -85,8 +87,9 @@ def size_table(sizes):
         bits = max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
                    for L in dec.as_fractions() for key in "AbcD"
                    for q in (sum(L[key], []) if key in "AD" else L[key]))
-        print(f"{n:>5} {n * n * 4:>10} {size:>12} {bits:>15} {t:>12.2f} {t_check:>8.2f} {dec.route:>11}",
-              flush=True)
+        bound = spectral_bits_bound(n // 2, 4) if dec.route == "spectral" and dec.attempt == 0 else "-"
+        print(f"{n:>5} {n * n * 4:>10} {size:>12} {bits:>15} {bound:>14} {t:>12.2f} {t_check:>8.2f} "
+              f"{dec.route:>11}", flush=True)
         ds.append(n // 2)
         sizes_b.append(size)
     p = np.polyfit(np.log(ds), np.log(sizes_b), 1)[0]

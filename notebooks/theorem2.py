@@ -121,15 +121,18 @@ print(
 show("A_1", dec8.pairs[0].A)
 
 # %% [markdown]
-# `route = "prescribed"`: Lemma C was run in a basis $Q = I + u e_d^T$ in which the leading minors
-# of $Q^{-1} W Q$ are $2, 3, \dots, d$, so the eigenvalues of $P$ are $1, \dots, d$ and their
-# differences are small integers (`proofs/theorem2.md`, Step 4'). With $Q = I$ (the `"pivots"`
-# route, kept for inputs where that basis does not exist) the eigenvalues are minors of $W$, and
-# the products of their differences make the rationals several times longer:
+# `route = "spectral"`: Lemma C was run with $P = \operatorname{diag}(1, \dots, d) + r e_d^T$, where
+# $r$ solves one linear system that makes $WP$ have the same eigenvalues $1, \dots, d$; the similarity
+# $H$ comes from $WP$'s left eigenvectors, with no eigenvector matrix of a triangular matrix
+# (`proofs/theorem2.md`, Step 4''). Its entries have a proved bound of $O(d^2(b + \log d))$ bits
+# (Theorem B there). With `prescribe=False` the construction takes the `"pivots"` route (kept for
+# inputs where the spectral solves are singular): the eigenvalues are minors of $W$, and the products
+# of their differences make the rationals several times longer:
 
 # %%
 from verify.algebra.arith import Exact
 from verify.theorem2.construction import three_pairs_word
+from verify.theorem2.cost import spectral_bits_bound
 
 
 def largest_bits(word):
@@ -147,6 +150,7 @@ c16 = [T16.det()] + one[1:]  # Delta = diag(det T, 1, ..., 1)
 for prescribe in (True, False):
     w = three_pairs_word(ex, T16, c16, one, ex.zeros(8), ex.eye(8), prescribe=prescribe)
     print(f"2d = 16, route {w.route!r}: largest numerator or denominator {largest_bits(w)} bits")
+print("Theorem B's bound for 2d = 16 and 4-bit entries:", spectral_bits_bound(8, 4), "bits")
 
 # %% [markdown]
 # ## The half swap $J = \begin{bmatrix} 0 & I \\ I & 0 \end{bmatrix}$

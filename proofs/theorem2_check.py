@@ -175,9 +175,63 @@ def check_minor_basis() -> bool:
     return True
 
 
+def check_spectral_route() -> bool:
+    """(11) Step 4'': with D = diag(1..d), P = D + r e_d^T (r_d = 0), X_k = h_k I - W D, commuting
+    symbols for W's and r's entries, for every d <= 4: (a) Q = I + q e_d^T, q_i = r_i/(h_d - h_i),
+    satisfies P Q = Q D; (b) det(h_k I - W P) = det X_k - e_d^T adj(X_k) W r (so with
+    z_k^T = e_d^T X_k^{-1}: det X_k (1 - z_k^T W r)); (c) e_d^T adj(X_k) (h_k I - W P) =
+    (det X_k - e_d^T adj(X_k) W r) e_d^T and (h_k I - W P) adj(X_k) W r = W r (det X_k - e_d^T adj(X_k) W r):
+    z_k^T and X_k^{-1} W r are a left and a right eigenvector as soon as the system z_k^T W r = 1 holds.
+    Then, on a random rational instance of each d, the algorithm's H satisfies W P = H^{-1} P H exactly."""
+    for d in range(2, 4):
+        W = Matrix(d, d, lambda i, j: sp.Symbol(f"w{i}{j}"))
+        r = Matrix([sp.Symbol(f"r{i}") for i in range(d - 1)] + [0])
+        ed = Matrix([0] * (d - 1) + [1])
+        h = list(range(1, d + 1))
+        D = sp.diag(*h)
+        P = D + r * ed.T
+        q = Matrix([r[i] / (h[d - 1] - h[i]) for i in range(d - 1)] + [0])
+        Q = sp.eye(d) + q * ed.T
+        if (P * Q - Q * D).applyfunc(sp.simplify) != sp.zeros(d, d):
+            return False
+        for k in range(d):
+            X = h[k] * sp.eye(d) - W * D
+            adj = X.adjugate()
+            dX = X.det(method="berkowitz")
+            inner = (ed.T * adj * W * r)[0, 0]
+            if sp.expand((h[k] * sp.eye(d) - W * P).det(method="berkowitz") - (dX - inner)) != 0:
+                return False
+            M = h[k] * sp.eye(d) - W * P
+            if (ed.T * adj * M - (dX - inner) * ed.T).expand() != sp.zeros(1, d):
+                return False
+            if (M * adj * W * r - W * r * (dX - inner)).expand() != sp.zeros(d, 1):
+                return False
+    from verify.algebra.arith import Exact
+    from verify.algebra.structured import dense
+    from verify.theorem2.construction import spectral_commutator
+
+    ar = Exact()
+    rng = __import__("random").Random(11)
+    for d in range(2, 7):
+        while True:
+            rows = [[sp.Rational(rng.randint(-5, 5), rng.randint(1, 3)) for _ in range(d)] for _ in range(d)]
+            det = Matrix(rows).det()
+            if det != 0:
+                break
+        rows[0] = [x / det for x in rows[0]]
+        Wn = ar.from_fractions([[__import__("fractions").Fraction(int(x.p), int(x.q)) for x in row] for row in rows])
+        found = spectral_commutator(ar, Wn)
+        if found is None:
+            continue
+        Pn, _, Hn, Hin = (dense(x) for x in found)
+        if not ar.equal((Wn @ Pn).v, (Hin @ Pn @ Hn).v):
+            return False
+    return True
+
+
 CHECKS: list[Callable[[], bool]] = [check_pair_reduction, check_delta_moves, check_udl, check_EF_diagonal,
                                     check_main_word, check_shift_F, check_commutator_lemma, check_cyclic_diagonal,
-                                    check_det_W_numerically, check_minor_basis]
+                                    check_det_W_numerically, check_minor_basis, check_spectral_route]
 
 
 def main() -> int:

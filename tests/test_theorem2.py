@@ -310,6 +310,57 @@ def test_random_integer_matrices_take_the_spectral_route_and_stay_small():
             assert bits < 2000
 
 
+@st.composite
+def integer_matrices(draw, d_max: int = 4):
+    """Integer 2d x 2d matrices with entries below 2^b in absolute value, b drawn in 1..12 (small b gives
+    singular blocks and repeated entries; the test keeps the ones with det != 0 whose first attempt takes
+    the spectral route, the case Theorem B is about: about half of the draws)."""
+    d = draw(st.integers(2, d_max))
+    b = draw(st.integers(1, 12))
+    entry = st.integers(-(2 ** b) + 1, 2 ** b - 1)
+    return [[draw(entry) for _ in range(2 * d)] for _ in range(2 * d)]
+
+
+def largest_entry_bits(dec) -> int:
+    return max(max(abs(q.numerator).bit_length(), q.denominator.bit_length())
+               for L in dec.as_fractions() for key in "AbcD" for q in (sum(L[key], []) if key in "AD" else L[key]))
+
+
+@given(integer_matrices())
+@settings(max_examples=40, deadline=None)
+def test_theorem_B_bounds_the_bits_of_the_spectral_layers(rows):
+    """Theorem B (proofs/theorem2.md, Step 4''): every numerator and denominator of every layer entry has
+    fewer than Phi(d, b) bits when the first attempt takes the spectral route."""
+    from verify.theorem2.cost import spectral_bits_bound
+
+    det = _det([[Fraction(x) for x in r] for r in rows])
+    if det == 0:
+        return
+    if det < 0:
+        rows[0] = [-x for x in rows[0]]
+    dec = decompose(rows, "exact")
+    assert dec.verified
+    if dec.route != "spectral" or dec.attempt != 0:
+        return
+    d = len(rows) // 2
+    b = max(abs(x) for r in rows for x in r).bit_length()
+    assert largest_entry_bits(dec) < spectral_bits_bound(d, b)
+
+
+def test_theorem_B_at_sizes_hypothesis_does_not_reach():
+    """The same bound at 2d = 16 and 24 on random 1-digit and 6-bit integers (first attempt, spectral)."""
+    from verify.theorem2.cost import spectral_bits_bound
+
+    rng = np.random.default_rng(5)
+    for n, b in ((16, 4), (16, 6), (24, 4)):
+        M = rng.integers(-(2 ** b) + 1, 2 ** b, size=(n, n))
+        if round(np.linalg.slogdet(M)[0]) < 0:
+            M[0] *= -1
+        dec = decompose(M.tolist(), "exact")
+        assert dec.route == "spectral" and dec.attempt == 0
+        assert largest_entry_bits(dec) < spectral_bits_bound(n // 2, b)
+
+
 def test_the_prescribed_route_still_serves_where_the_spectral_one_is_singular():
     """A unit lower triangular ``W`` makes every ``h_k I - W diag(h)`` singular (its eigenvalues are
     ``h``): no spectral route, but Lemma M's basis exists and Lemma C succeeds there."""

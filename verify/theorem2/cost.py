@@ -62,3 +62,24 @@ def exact_cost(d: int, bits: int) -> Estimate:
     """Estimated JSON size and time of the exact decomposition (module docstring)."""
     ld, lb = math.log(max(d, 1)), math.log(bits + 2)
     return Estimate(math.exp(0.962 + 4.303 * ld + 1.243 * lb), math.exp(-17.213 + 5.142 * ld + 1.551 * lb))
+
+
+def spectral_bits_bound(d: int, b: int) -> int:
+    r"""Theorem B of ``proofs/theorem2.md`` (Step 4''): for integer ``T`` of size ``2d``, ``d >= 2``, with
+    every ``|T_{ij}| < 2^b``, whose first attempt takes the spectral route, every numerator and
+    denominator of every layer entry has fewer than ``\Phi(d, b)`` bits (returned rounded up),
+
+    .. math:: \Phi = 5\rho + (d + 4)\omega_2 + 4d\beta + (d + 8)\log_2 d + 4, \quad
+              \beta = b + \tfrac12\log_2 2d,\ \omega = d(5\beta + 1),\ \omega_2 = \omega + d(3 + 2\log_2 d),\
+              \rho = (d - 1)(\omega_2 + \tfrac12\log_2 d),
+
+    that is ``O(d^2 (b + log d))``. A proved bound, not an estimate (measured entries are about 1/9 of it).
+    """
+    if d < 2:
+        raise ValueError("Theorem B is stated for d >= 2")
+    ell = math.log2(d)
+    beta = b + 0.5 * math.log2(2 * d)
+    omega = d * (5 * beta + 1)
+    omega2 = omega + d * (3 + 2 * ell)
+    rho = (d - 1) * (omega2 + ell / 2)
+    return math.ceil(5 * rho + (d + 4) * omega2 + 4 * d * beta + (d + 8) * ell + 4)

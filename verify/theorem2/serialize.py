@@ -3,7 +3,7 @@
 JSON (stable; later tools parse it)::
 
     {"d": int, "k": int, "regime": "positive", "arithmetic": "exact"|"mp"|"float",
-     "method": "minimal"|"stable", "route": "one-pair"|"prescribed"|"pivots"|"stable",
+     "method": "minimal"|"stable", "route": "one-pair"|"spectral"|"prescribed"|"pivots"|"stable",
      "layers": [{"A": [[str]], "b": [str], "c": [str], "D": [[str]]}, ...],
      "residual": str, "max_layer_cond": str, "verified": bool,
      "sign_layer": bool, "tolerance": str, "residual_measured": str, "digits": int|null}
