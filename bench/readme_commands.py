@@ -50,6 +50,16 @@ def placeholders(where: Path) -> None:
     (where / "flip.json").write_text(json.dumps(flip))
     hist = rng.random((8, 8))
     np.save(where / "my_histogram.npy", hist / hist.sum())
+    W = rng.standard_normal((12, 12)).astype(np.float32)  # a Glow-style 1x1 convolution kernel
+    if np.linalg.det(W) < 0:
+        W[[0, 1]] = W[[1, 0]]
+    np.save(where / "conv.npy", W[:, :, None, None])
+    try:  # a state dict for the `verify import model.pt` line (needs torch)
+        import torch
+
+        torch.save({"flow.transforms.3.weight": torch.from_numpy(W)}, where / "model.pt")
+    except ImportError:
+        pass
     dec = subprocess.run(["verify", "decompose", "my_matrix.mtx", "--json"], cwd=where, capture_output=True,
                          text=True, check=True).stdout
     for name in ("decomposition.json", "dec.json"):

@@ -14,6 +14,7 @@
     verify theorem4 [--d D] [--k K] [--depths L ...] [--gamma G] [--samples N] [--seeds S] [--json] [--plot F.png]
     verify padding [--data moons|circles|digits] [--kinds K ...] [--seeds S] [--json] [--plot F.png]
     verify kl [--d D | --sigma SIGMA.npy] [--pairs K ...] [--methods M ...] [--samples N] [--seeds S] [--json]
+    verify import WEIGHT [--key KEY] [--decompose [--exact] [--sign-layer] [-o FILE] | --depth] [--json]
     verify demo
 
 ``--signed`` (and ``--positive``) remain aliases of ``--regime``. Exit codes: 0 success; 1 a check
@@ -28,7 +29,7 @@ from typing import Optional, Sequence
 
 from ..errors import ConstructionError, InputError, MissingDependencyError
 from ..threads import size_blas_threads
-from . import construct, depth, measured
+from . import construct, depth, measured, weights
 from .common import EXIT_BUG, EXIT_INPUT, EXIT_MISMATCH, EXIT_OK, Parser, err, examples
 
 __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_MISMATCH", "EXIT_INPUT", "EXIT_BUG"]
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     construct.register(sub)
     depth.register(sub)
     measured.register(sub)
+    weights.register(sub)
     return p
 
 

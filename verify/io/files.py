@@ -5,7 +5,8 @@ Matrix Market via :func:`scipy.io.mmread`, ``.json`` nested lists of numbers or 
 Text formats keep every entry as written (so ``0.1`` is exactly ``1/10`` in exact mode), and so
 does Matrix Market: :func:`scipy.io.mminfo` reads and validates its header, and the body's numbers are
 kept as the strings they are (an integer above ``2^63`` or a decimal ``0.1`` stays exact).
-``.npy`` entries are binary floats or machine integers, taken exactly as stored. A JSON number is
+``.npy`` entries are binary floats or machine integers, taken exactly as stored (a ``(c, c, 1, 1)``
+1x1 convolution kernel is read as its ``c x c`` matrix). A JSON number is
 a decimal: it is kept as its text and read exactly (``1e400`` does not become ``inf``, nor
 ``1e-400`` zero).
 
@@ -57,8 +58,11 @@ def read_matrix(path: str) -> MatrixInput:
                 raise MatrixFileError(f"{_short(path)}: an .npz archive, not one .npy array")
             if arr.dtype.kind not in "iuf":
                 raise MatrixFileError(f"{_short(path)}: array of dtype {arr.dtype} is not numeric")
+            if arr.ndim == 4 and arr.shape[2:] == (1, 1) and arr.shape[0] == arr.shape[1]:
+                arr = arr[:, :, 0, 0]  # a 1x1 convolution kernel (c, c, 1, 1) is its c x c matrix
             if arr.ndim != 2:
-                raise MatrixShapeError(f"{_short(path)}: expected a 2-D array, got {arr.ndim}-D")
+                raise MatrixShapeError(f"{_short(path)}: expected a 2-D array (or a (c, c, 1, 1) 1x1 convolution "
+                                       f"kernel), got shape {arr.shape}")
             return as_matrix(arr, source=source)
         if suffix == ".mtx":
             return as_matrix(_read_mtx(p), source=source)
