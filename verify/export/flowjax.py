@@ -116,10 +116,13 @@ def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
     Remark 3 :func:`~verify.remark3.single_pair_square_root`: one pair, ``N(0, I) \to N(0, \Sigma)``) as the
     flowjax distribution ``Transformed(StandardNormal((2d,)), Chain([...]))`` of ``T z``,
     ``z \sim N(0, I)``, built from flowjax's own ``Coupling``/``Affine``/``Permute`` bijections
-    (module docstring). Its ``log_prob`` is the density of ``N(0, T T^T)`` and its bijection's
+    (module docstring); or a coupling network of :mod:`verify.flows` such as Theorem 1's
+    (:func:`network_to_flowjax`). Its ``log_prob`` is the density of ``N(0, T T^T)`` and its bijection's
     ``transform`` is ``z \mapsto T z``, up to the float64 error that ``from_decomposition`` bounds
     (``max_error``). Refused (:class:`~verify.errors.ExportError`): a sign layer (a negative scale),
     a scale softplus cannot carry, float32 JAX."""
+    if _is_network(dec):
+        return network_to_flowjax(dec)
     m = _modules()
     d, layers = forward_layers(dec, max_error, "flowjax")
     template, swap = _template(m, d), _swap(m, d)
@@ -197,3 +200,99 @@ def from_flowjax(flow: Any) -> dict[str, Any]:
         forward.append(("U", *_read_coupling(m, items[i + 1], d)))
         i += 3
     return decomposition_of(forward, d)
+
+
+# -- coupling networks with ReLU conditioners (Theorem 1) --------------------------------------------------
+def _is_network(obj: Any) -> bool:
+    """Whether ``obj`` is a :mod:`verify.flows` flow or transform, or holds one as ``.flow`` (Theorem 1)."""
+    from ..flows.base import Transform
+    from ..flows.flow import Flow
+
+    return isinstance(getattr(obj, "flow", obj), (Flow, Transform))
+
+
+def _coupling_layers(net: Any) -> list[Any]:
+    """The :class:`verify.flows.AffineCoupling` layers of a Theorem 1 network, a ``verify.flows`` flow or
+    transform, first applied first; ExportError for any other transform."""
+    from ..flows.coupling import AffineCoupling
+
+    flow = getattr(net, "flow", net)
+    transform = getattr(flow, "transform", flow)
+    layers = list(getattr(transform, "transforms", [transform]))
+    if not layers or not all(isinstance(t, AffineCoupling) for t in layers):
+        kinds = sorted({type(t).__name__ for t in layers if not isinstance(t, AffineCoupling)})
+        raise ExportError(f"not a flow of verify.flows.AffineCoupling layers: it holds {', '.join(kinds) or 'nothing'}")
+    return layers
+
+
+def _mlp_coupling(m: dict[str, Any], layer: Any, templates: dict[tuple[int, ...], Any]) -> Any:
+    r"""One ``AffineCoupling`` (``x_b = z_b e^{s} + t(z_a)``, ``s = B\tanh(r/B)``) as flowjax's ``Coupling``
+    with an ``Affine`` transformer and the same ReLU MLP conditioner, padded to constant width with
+    dead units (zero weights in and out: ``relu(0) = 0``). Exact only when ``s`` is constant (its rows of
+    the last weight are zero, as in Theorem 1's layers): flowjax's scale is ``softplus`` of the
+    conditioner's output, which no weights make equal ``e^{B\tanh(r/B)}`` of a varying ``r``."""
+    import jax.random as jr
+
+    jnp, eqx = m["jnp"], m["eqx"]
+    n, nb, na = layer.n, len(layer.trans), len(layer.cond)
+    if na != nb or not (np.array_equal(layer.cond, np.arange(na)) or np.array_equal(layer.cond, np.arange(na, n))):
+        raise ExportError("a coupling whose mask is not one half of the coordinates has no flowjax half partition")
+    if layer.net.activation != "relu":
+        raise ExportError(f"a {layer.net.activation} conditioner: the export writes ReLU networks")
+    P = layer.net.params
+    depth = layer.net.depth
+    Wl, bl = P[f"W{depth - 1}"], P[f"b{depth - 1}"]
+    if np.any(Wl[:, :nb] != 0):
+        raise ExportError("a coupling whose scale depends on its input: flowjax's softplus scale cannot carry "
+                          "exp(B tanh(r / B)) of a varying r (Theorem 1's layers have constant scales)")
+    scale = np.exp(layer.bound * np.tanh(bl[:nb] / layer.bound))
+    hidden = layer.net.sizes[1:-1]
+    width = max(hidden) if hidden else 1
+    shape = (na, n, width, len(hidden))
+    if shape not in templates:  # building a flowjax Coupling costs a second; its weights are replaced anyway
+        templates[shape] = m["bij"].Coupling(jr.key(0), transformer=m["bij"].Affine(), untransformed_dim=na, dim=n,
+                                             nn_width=width, nn_depth=len(hidden), nn_activation=m["jax"].nn.relu)
+    template = templates[shape]
+    loc0, raw0 = m["init"]
+    raw = _inv_softplus(scale)
+    scale_precision(_softplus(raw), scale, raw, "flowjax")
+    weights, biases = [], []
+    for k in range(depth):
+        W, b = P[f"W{k}"], P[f"b{k}"]
+        rows_out = width if k < depth - 1 else 2 * nb
+        cols_in = na if k == 0 else width
+        We, be = np.zeros((rows_out, cols_in)), np.zeros(rows_out)
+        if k < depth - 1:
+            We[: W.shape[1], : W.shape[0]] = W.T
+            be[: W.shape[1]] = b
+        else:
+            We[0::2, : W.shape[0]] = W[:, nb:].T  # the shifts t; the scale rows stay zero
+            be[0::2] = b[nb:] - loc0
+            be[1::2] = raw - raw0
+        weights.append(jnp.asarray(We))
+        biases.append(jnp.asarray(be))
+    where = lambda t: tuple(x for lin in t.conditioner.layers for x in (lin.weight, lin.bias))  # noqa: E731
+    return eqx.tree_at(where, template, tuple(x for pair in zip(weights, biases) for x in pair))
+
+
+def network_to_flowjax(net: Any) -> Any:
+    r"""A coupling network of :mod:`verify.flows` -- Theorem 1's depth-3 network
+    (:func:`verify.theorem1.construct`), or any ``Flow`` of half-partition ``AffineCoupling`` layers with
+    ReLU conditioners and constant scales -- as the flowjax distribution ``Transformed(StandardNormal((n,)),
+    Chain([...]))`` made of flowjax's own ``Coupling`` layers with ``eqx.nn.MLP`` conditioners carrying
+    the same weights: its bijection maps every latent point as the network does, to float64 rounding. A
+    layer that conditions on the second half is written ``Permute, Coupling, Permute`` (half swaps).
+    Refused (:class:`~verify.errors.ExportError`): other transforms, other activations, masks that are not
+    halves, scales that depend on the input."""
+    m = _modules()
+    layers = _coupling_layers(net)
+    n = layers[0].n
+    if n % 2:
+        raise ExportError(f"a flow of odd dimension {n} has no half partition")
+    swap = m["bij"].Permute(m["jnp"].asarray(_half_swap(n // 2)))
+    parts: list[Any] = []
+    templates: dict[tuple[int, ...], Any] = {}
+    for layer in layers:
+        c = _mlp_coupling(m, layer, templates)
+        parts += [c] if layer.cond[0] == 0 else [swap, c, swap]
+    return m["dist"].Transformed(m["dist"].StandardNormal((n,)), m["bij"].Chain(parts))
