@@ -24,7 +24,7 @@ flowjax = pytest.importorskip("flowjax")
 
 import equinox as eqx  # noqa: E402  (a flowjax dependency)
 
-from verify.export import from_flowjax, to_flowjax  # noqa: E402
+from verify.export import from_flowjax, network_from_flowjax, to_flowjax  # noqa: E402
 
 # flowjax's own methods, compiled once per flow (eager vmap over a chain of 30 bijections takes seconds)
 log_prob = eqx.filter_jit(lambda flow, y: flow.log_prob(y))
@@ -199,6 +199,8 @@ def test_theorem1_network_is_flowjax_couplings_with_the_same_map_and_law():
         floors.append(w2(y, y2))
     spread = np.std(ours) + np.std(theirs)
     assert abs(np.mean(ours) - np.mean(theirs)) <= 3 * spread + np.mean(floors) / 4, (ours, theirs, floors)
+    back = network_from_flowjax(flow)  # the round trip: verify.flows couplings with the same map
+    assert np.max(np.abs(back.forward_and_log_det(z)[0] - x_verify)) <= 1e-12
 
 
 def test_coupling_networks_flowjax_cannot_carry_are_refused():
@@ -211,3 +213,9 @@ def test_coupling_networks_flowjax_cannot_carry_are_refused():
     tanh = AffineCoupling(4, hidden=[3], activation="tanh", rng=rng, identity_init=True)
     with pytest.raises(ExportError, match="tanh"):
         to_flowjax(tanh)
+    import jax.random as jr
+    from flowjax.bijections import Affine, Coupling
+
+    trained_like = Coupling(jr.key(0), transformer=Affine(), untransformed_dim=2, dim=4, nn_width=3, nn_depth=1)
+    with pytest.raises(ExportError, match="scale depends"):
+        network_from_flowjax(trained_like)

@@ -80,3 +80,30 @@ def test_remark3_single_pair_whitening_export():
     flow = to_zuko(sq)
     assert len(flow.transform.transform.transforms) == 2
     assert_flow_is(flow, sq.T, rng)
+
+
+def test_theorem1_network_is_zuko_couplings_with_the_same_map_and_law():
+    """Theorem 1's network as zuko GeneralCouplingTransforms with ReLU hyper-networks: the same map to
+    float64 rounding, and zuko's own samples at the network's W2 to the target within the spreads."""
+    from verify.theorem1 import construct
+    from verify.theorem1.measure import w2
+    from verify.theorem1.targets import target
+
+    net = construct(target("square"), 0.2, 1e-2)
+    flow = to_zuko(net)
+    z = np.random.default_rng(0).standard_normal((500, net.n))
+    x = flow().transform.inv(torch.from_numpy(z)).detach().numpy()
+    assert np.max(np.abs(x - net.flow.transform.forward_and_log_det(z)[0])) <= 1e-12
+    ours, theirs, floors = [], [], []
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        torch.manual_seed(seed)
+        y, y2 = net.target.sample(500, rng), net.target.sample(500, rng)
+        theirs.append(w2(flow().sample((500,)).numpy(), y))
+        ours.append(w2(net.flow.sample(500, rng), y))
+        floors.append(w2(y, y2))
+    assert abs(np.mean(ours) - np.mean(theirs)) <= 3 * (np.std(ours) + np.std(theirs)) + np.mean(floors) / 4
+    from verify.flows import AffineCoupling
+
+    with pytest.raises(ExportError, match="scale depends"):
+        to_zuko(AffineCoupling(4, hidden=[3, 3], rng=np.random.default_rng(0)))

@@ -18,7 +18,17 @@ from verify.export.linear import ImportedLinear, WeightError, certify_linear, li
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "verify", "import", *args], capture_output=True, text=True)
+    """``verify import ARGS`` in this process (the command line's own ``main``; one test runs it as a
+    subprocess too): the exit code and what it printed."""
+    import contextlib
+    import io
+
+    from verify.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["import", *args])
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def float_matrix(W: list[list[Fraction]]) -> np.ndarray:
@@ -113,6 +123,9 @@ def test_cli_certifies_decomposes_and_refuses(tmp_path):
     for bad in (["missing.npy"], [str(tmp_path / "w.npy"), "--key", "x"], ["x.txt"]):
         r = run(*bad)
         assert r.returncode == 2 and r.stderr.count("\n") == 1 and "Traceback" not in r.stderr, r.stderr
+    r = subprocess.run([sys.executable, "-m", "verify", "import", str(tmp_path / "s.npy")], capture_output=True,
+                       text=True)  # the real process: exit code 1 and one line on stderr for a singular weight
+    assert r.returncode == 1 and r.stderr.strip() == "verify: the weight is singular"
 
 
 def test_weights_that_are_not_one_finite_square_matrix_are_refused():

@@ -33,7 +33,14 @@ import numpy as np
 from ..errors import ExportError
 from ..extras import require
 from ..theorem2.flow import MAX_ERROR
-from .layers import decomposition_of, forward_layers, scale_precision
+from .layers import (
+    constant_scale_coupling,
+    coupling_layers,
+    decomposition_of,
+    forward_layers,
+    is_network,
+    scale_precision,
+)
 
 
 def _modules() -> dict[str, Any]:
@@ -121,7 +128,7 @@ def to_flowjax(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
     ``transform`` is ``z \mapsto T z``, up to the float64 error that ``from_decomposition`` bounds
     (``max_error``). Refused (:class:`~verify.errors.ExportError`): a sign layer (a negative scale),
     a scale softplus cannot carry, float32 JAX."""
-    if _is_network(dec):
+    if is_network(dec):
         return network_to_flowjax(dec)
     m = _modules()
     d, layers = forward_layers(dec, max_error, "flowjax")
@@ -203,76 +210,37 @@ def from_flowjax(flow: Any) -> dict[str, Any]:
 
 
 # -- coupling networks with ReLU conditioners (Theorem 1) --------------------------------------------------
-def _is_network(obj: Any) -> bool:
-    """Whether ``obj`` is a :mod:`verify.flows` flow or transform, or holds one as ``.flow`` (Theorem 1)."""
-    from ..flows.base import Transform
-    from ..flows.flow import Flow
-
-    return isinstance(getattr(obj, "flow", obj), (Flow, Transform))
-
-
-def _coupling_layers(net: Any) -> list[Any]:
-    """The :class:`verify.flows.AffineCoupling` layers of a Theorem 1 network, a ``verify.flows`` flow or
-    transform, first applied first; ExportError for any other transform."""
-    from ..flows.coupling import AffineCoupling
-
-    flow = getattr(net, "flow", net)
-    transform = getattr(flow, "transform", flow)
-    layers = list(getattr(transform, "transforms", [transform]))
-    if not layers or not all(isinstance(t, AffineCoupling) for t in layers):
-        kinds = sorted({type(t).__name__ for t in layers if not isinstance(t, AffineCoupling)})
-        raise ExportError(f"not a flow of verify.flows.AffineCoupling layers: it holds {', '.join(kinds) or 'nothing'}")
-    return layers
-
-
 def _mlp_coupling(m: dict[str, Any], layer: Any, templates: dict[tuple[int, ...], Any]) -> Any:
-    r"""One ``AffineCoupling`` (``x_b = z_b e^{s} + t(z_a)``, ``s = B\tanh(r/B)``) as flowjax's ``Coupling``
-    with an ``Affine`` transformer and the same ReLU MLP conditioner, padded to constant width with
-    dead units (zero weights in and out: ``relu(0) = 0``). Exact only when ``s`` is constant (its rows of
-    the last weight are zero, as in Theorem 1's layers): flowjax's scale is ``softplus`` of the
-    conditioner's output, which no weights make equal ``e^{B\tanh(r/B)}`` of a varying ``r``."""
+    r"""One ``AffineCoupling`` (``x_b = z_b e^{s} + t(z_a)``, ``s = B\tanh(r/B)`` constant) as flowjax's
+    ``Coupling`` with an ``Affine`` transformer and the same ReLU MLP conditioner, padded to constant
+    width with dead units (zero weights in and out: ``relu(0) = 0``)
+    (:func:`~verify.export.layers.constant_scale_coupling` says what is refused)."""
     import jax.random as jr
 
     jnp, eqx = m["jnp"], m["eqx"]
-    n, nb, na = layer.n, len(layer.trans), len(layer.cond)
-    if na != nb or not (np.array_equal(layer.cond, np.arange(na)) or np.array_equal(layer.cond, np.arange(na, n))):
-        raise ExportError("a coupling whose mask is not one half of the coordinates has no flowjax half partition")
-    if layer.net.activation != "relu":
-        raise ExportError(f"a {layer.net.activation} conditioner: the export writes ReLU networks")
-    P = layer.net.params
-    depth = layer.net.depth
-    Wl, bl = P[f"W{depth - 1}"], P[f"b{depth - 1}"]
-    if np.any(Wl[:, :nb] != 0):
-        raise ExportError("a coupling whose scale depends on its input: flowjax's softplus scale cannot carry "
-                          "exp(B tanh(r / B)) of a varying r (Theorem 1's layers have constant scales)")
-    scale = np.exp(layer.bound * np.tanh(bl[:nb] / layer.bound))
-    hidden = layer.net.sizes[1:-1]
+    _, Ws, bs, scale = constant_scale_coupling(layer)
+    n, nb = layer.n, len(layer.trans)
+    hidden = [W.shape[1] for W in Ws[:-1]]
     width = max(hidden) if hidden else 1
-    shape = (na, n, width, len(hidden))
+    shape = (nb, n, width, len(hidden))
     if shape not in templates:  # building a flowjax Coupling costs a second; its weights are replaced anyway
-        templates[shape] = m["bij"].Coupling(jr.key(0), transformer=m["bij"].Affine(), untransformed_dim=na, dim=n,
+        templates[shape] = m["bij"].Coupling(jr.key(0), transformer=m["bij"].Affine(), untransformed_dim=nb, dim=n,
                                              nn_width=width, nn_depth=len(hidden), nn_activation=m["jax"].nn.relu)
-    template = templates[shape]
     loc0, raw0 = m["init"]
     raw = _inv_softplus(scale)
     scale_precision(_softplus(raw), scale, raw, "flowjax")
-    weights, biases = [], []
-    for k in range(depth):
-        W, b = P[f"W{k}"], P[f"b{k}"]
-        rows_out = width if k < depth - 1 else 2 * nb
-        cols_in = na if k == 0 else width
-        We, be = np.zeros((rows_out, cols_in)), np.zeros(rows_out)
-        if k < depth - 1:
-            We[: W.shape[1], : W.shape[0]] = W.T
-            be[: W.shape[1]] = b
+    params = []
+    for k, (W, b) in enumerate(zip(Ws, bs)):
+        if k < len(Ws) - 1:
+            We, be = np.zeros((width, nb if k == 0 else width)), np.zeros(width)
+            We[: W.shape[1], : W.shape[0]], be[: W.shape[1]] = W.T, b
         else:
-            We[0::2, : W.shape[0]] = W[:, nb:].T  # the shifts t; the scale rows stay zero
-            be[0::2] = b[nb:] - loc0
-            be[1::2] = raw - raw0
-        weights.append(jnp.asarray(We))
-        biases.append(jnp.asarray(be))
+            We, be = np.zeros((2 * nb, width if hidden else nb)), np.zeros(2 * nb)
+            We[0::2, : W.shape[0]] = W.T  # the shifts t; the scale rows stay zero
+            be[0::2], be[1::2] = b - loc0, raw - raw0
+        params += [jnp.asarray(We), jnp.asarray(be)]
     where = lambda t: tuple(x for lin in t.conditioner.layers for x in (lin.weight, lin.bias))  # noqa: E731
-    return eqx.tree_at(where, template, tuple(x for pair in zip(weights, biases) for x in pair))
+    return eqx.tree_at(where, templates[shape], tuple(params))
 
 
 def network_to_flowjax(net: Any) -> Any:
@@ -285,7 +253,7 @@ def network_to_flowjax(net: Any) -> Any:
     Refused (:class:`~verify.errors.ExportError`): other transforms, other activations, masks that are not
     halves, scales that depend on the input."""
     m = _modules()
-    layers = _coupling_layers(net)
+    layers = coupling_layers(net)
     n = layers[0].n
     if n % 2:
         raise ExportError(f"a flow of odd dimension {n} has no half partition")
@@ -296,3 +264,69 @@ def network_to_flowjax(net: Any) -> Any:
         c = _mlp_coupling(m, layer, templates)
         parts += [c] if layer.cond[0] == 0 else [swap, c, swap]
     return m["dist"].Transformed(m["dist"].StandardNormal((n,)), m["bij"].Chain(parts))
+
+
+def network_from_flowjax(flow: Any) -> Any:
+    r"""A flowjax flow of half-partition ``Coupling`` layers with ``Affine`` transformers, ReLU MLP
+    conditioners and constant scales (as :func:`network_to_flowjax` writes them; a layer on the second
+    half between two half-swap ``Permute``\s) as a :mod:`verify.flows` ``ComposedTransform`` of
+    ``AffineCoupling`` layers with the same map: each constant scale ``s`` becomes the bias ``r`` with
+    ``B\tanh(r/B) = \log s``, ``B = \max(3, 2\max|\log s|)``. Refused (:class:`~verify.errors.ExportError`):
+    anything else, including a scale that depends on the input."""
+    from ..flows.base import ComposedTransform
+    from ..flows.coupling import AffineCoupling
+
+    m = _modules()
+    bij, jax = m["bij"], m["jax"]
+    b = getattr(flow, "bijection", flow)
+    items = list(b.bijections) if isinstance(b, bij.Chain) else [b]
+    if not items or not all(isinstance(x, (bij.Coupling, bij.Permute)) for x in items):
+        raise ExportError("not a chain of couplings (and half-swap permutations)")
+    n = int(items[0].shape[0])
+    if n % 2:
+        raise ExportError(f"a flow of odd dimension {n} has no half partition")
+    d, swap = n // 2, _half_swap(n // 2)
+    loc0, raw0 = m["init"]
+    layers, i = [], 0
+    while i < len(items):
+        if isinstance(items[i], bij.Coupling):
+            c, split, i = items[i], "first", i + 1
+        elif (np.array_equal(_permutation(m, items[i]), swap) and i + 2 < len(items)
+              and isinstance(items[i + 1], bij.Coupling) and isinstance(items[i + 2], bij.Permute)
+              and np.array_equal(_permutation(m, items[i + 2]), swap)):
+            c, split, i = items[i + 1], "second", i + 3
+        else:
+            raise ExportError("a Permute that is not half swap, coupling, half swap")
+        if c.untransformed_dim != d or c.dim != n or c.cond_shape is not None:
+            raise ExportError(f"a Coupling with untransformed_dim {c.untransformed_dim} of {c.dim} (or conditional) "
+                              "is not a half-partition layer")
+        probe = c.transformer_constructor(m["jnp"].zeros(c.conditioner.out_size // d))
+        if type(probe) is not bij.Affine:
+            raise ExportError(f"a Coupling with a {type(probe).__name__} transformer is not affine")
+        mlp = c.conditioner
+        if len(mlp.layers) > 1 and mlp.activation is not jax.nn.relu:
+            raise ExportError("a conditioner whose activation is not ReLU")
+        Ws = [np.asarray(lin.weight, dtype=np.float64) for lin in mlp.layers]
+        bs = [np.asarray(lin.bias, dtype=np.float64) if lin.bias is not None else np.zeros(lin.out_features)
+              for lin in mlp.layers]
+        if np.any(Ws[-1][1::2] != 0):
+            raise ExportError("a Coupling whose scale depends on its input: verify's coupling scale "
+                              "exp(B tanh(r / B)) of an MLP output cannot carry softplus of a varying one")
+        log_s = np.log(_softplus(bs[-1][1::2] + raw0))
+        B = max(3.0, 2 * float(np.max(np.abs(log_s))))
+        hidden = [W.shape[0] for W in Ws[:-1]]
+        if not hidden:
+            raise ExportError("a linear (depth-0) conditioner: read it with from_flowjax (Theorem 2's layers)")
+        layer = AffineCoupling(n, split=split, hidden=hidden, activation="relu", scale_bound=B,
+                               rng=np.random.default_rng(0), identity_init=True)
+        P = layer.params
+        for k, (W, bias) in enumerate(zip(Ws, bs)):
+            if k < len(Ws) - 1:
+                P[f"W{k}"][...], P[f"b{k}"][...] = W.T, bias
+            else:
+                P[f"W{k}"][...] = 0.0
+                P[f"W{k}"][:, d:] = W[0::2].T
+                P[f"b{k}"][:d] = B * np.arctanh(log_s / B)
+                P[f"b{k}"][d:] = bias[0::2] + loc0
+        layers.append(layer)
+    return ComposedTransform(*layers)

@@ -75,3 +75,48 @@ def scale_precision(got: np.ndarray, want: np.ndarray, raw: np.ndarray, library:
         i = int(np.flatnonzero(bad)[0])
         raise ExportError(f"{library}'s scale parametrisation cannot carry {want[i]:.3e} to float64 accuracy "
                           f"(it gives {got[i]:.3e})")
+
+
+# -- coupling networks (Theorem 1): what the flowjax and zuko exports share -------------------------------
+def is_network(obj: Any) -> bool:
+    """Whether ``obj`` is a :mod:`verify.flows` flow or transform, or holds one as ``.flow`` (Theorem 1)."""
+    from ..flows.base import Transform
+    from ..flows.flow import Flow
+
+    return isinstance(getattr(obj, "flow", obj), (Flow, Transform))
+
+
+def coupling_layers(net: Any) -> list[Any]:
+    """The :class:`verify.flows.AffineCoupling` layers of a Theorem 1 network, a ``verify.flows`` flow or
+    transform, first applied first; ExportError for any other transform."""
+    from ..flows.coupling import AffineCoupling
+
+    flow = getattr(net, "flow", net)
+    transform = getattr(flow, "transform", flow)
+    layers = list(getattr(transform, "transforms", [transform]))
+    if not layers or not all(isinstance(t, AffineCoupling) for t in layers):
+        kinds = sorted({type(t).__name__ for t in layers if not isinstance(t, AffineCoupling)})
+        raise ExportError(f"not a flow of verify.flows.AffineCoupling layers: it holds {', '.join(kinds) or 'nothing'}")
+    return layers
+
+
+def constant_scale_coupling(layer: Any) -> tuple[bool, list[np.ndarray], list[np.ndarray], np.ndarray]:
+    r"""What a library needs of one ``AffineCoupling`` ``x_b = z_b e^{s} + t(z_a)`` with a ReLU conditioner
+    and a constant ``s``: ``(conditions_on_first_half, hidden_weights, hidden_biases, scale)`` plus, as the
+    last entries of the weight and bias lists, the shift rows of the output layer (weights as
+    ``(in, out)`` arrays, ``h = u W + b``). ExportError where no library's affine coupling carries it: a
+    mask that is not a half, a non-ReLU activation, a scale that depends on the input."""
+    n, nb, na = layer.n, len(layer.trans), len(layer.cond)
+    first = bool(np.array_equal(layer.cond, np.arange(na)))
+    if na != nb or not (first or np.array_equal(layer.cond, np.arange(na, n))):
+        raise ExportError("a coupling whose mask is not one half of the coordinates has no half partition")
+    if layer.net.activation != "relu":
+        raise ExportError(f"a {layer.net.activation} conditioner: the export writes ReLU networks")
+    P, depth = layer.net.params, layer.net.depth
+    W_last, b_last = P[f"W{depth - 1}"], P[f"b{depth - 1}"]
+    if np.any(W_last[:, :nb] != 0):
+        raise ExportError("a coupling whose scale depends on its input: the libraries' affine scale cannot carry "
+                          "exp(B tanh(r / B)) of a varying r (Theorem 1's layers have constant scales)")
+    Ws = [P[f"W{k}"] for k in range(depth - 1)] + [W_last[:, nb:]]
+    bs = [P[f"b{k}"] for k in range(depth - 1)] + [b_last[nb:]]
+    return first, Ws, bs, np.exp(layer.bound * np.tanh(b_last[:nb] / layer.bound))

@@ -29,7 +29,15 @@ import numpy as np
 from ..errors import ExportError
 from ..extras import require
 from ..theorem2.flow import MAX_ERROR
-from .layers import Layer, decomposition_of, forward_layers, scale_precision
+from .layers import (
+    Layer,
+    constant_scale_coupling,
+    coupling_layers,
+    decomposition_of,
+    forward_layers,
+    is_network,
+    scale_precision,
+)
 
 #: zuko's default minimum slope of MonotonicAffineTransform
 DEFAULT_SLOPE = 1e-3
@@ -52,11 +60,7 @@ def _log_scale(a: np.ndarray, lam: float) -> np.ndarray:
 
 def _coupling(torch: Any, zuko: Any, kind: str, block: np.ndarray, scale: np.ndarray) -> Any:
     d = scale.shape[0]
-    ell = np.log(scale)
-    lam = max(_bound(DEFAULT_SLOPE), 2 * float(np.max(np.abs(ell))))
-    slope = math.exp(-lam)
-    a = ell / (1 - np.abs(ell) / lam)
-    scale_precision(np.exp(_log_scale(a, lam)), scale, a, "zuko")
+    slope, a = _slope_and_raw(scale)
     mask = torch.arange(2 * d) < d if kind == "L" else torch.arange(2 * d) >= d
     from zuko.transforms import MonotonicAffineTransform
 
@@ -79,7 +83,10 @@ def to_zuko(dec: Any, *, max_error: float = MAX_ERROR) -> Any:
     whose ``flow()`` is the distribution of ``T z``, ``z \sim N(0, I)``: ``flow().log_prob(y)`` is
     the density of ``N(0, T T^T)`` and ``flow().transform.inv(z) = T z`` (module docstring), in float64. Refused
     (:class:`~verify.errors.ExportError`): a sign layer, a scale zuko's bounded log-scale cannot
-    carry to float64 accuracy."""
+    carry to float64 accuracy. A coupling network of :mod:`verify.flows` (Theorem 1's) goes to
+    :func:`network_to_zuko`."""
+    if is_network(dec):
+        return network_to_zuko(dec)
     torch, zuko = _modules()
     d, layers = forward_layers(dec, max_error, "zuko")
     forward = zuko.lazy.LazyComposedTransform(*(_coupling(torch, zuko, *layer) for layer in layers))
@@ -134,3 +141,54 @@ def from_zuko(flow: Any) -> dict[str, Any]:
         raise ExportError(f"not a flow of half-partition couplings (dimension {n})")
     d = n // 2
     return decomposition_of([_read(torch, zuko, x, d) for x in items], d)
+
+
+def _slope_and_raw(scale: np.ndarray) -> tuple[float, np.ndarray]:
+    """The per-layer ``slope`` and the log-scale parameters ``a`` that give ``scale`` exactly enough."""
+    ell = np.log(scale)
+    lam = max(_bound(DEFAULT_SLOPE), 2 * float(np.max(np.abs(ell))))
+    a = ell / (1 - np.abs(ell) / lam)
+    scale_precision(np.exp(_log_scale(a, lam)), scale, a, "zuko")
+    return math.exp(-lam), a
+
+
+def network_to_zuko(net: Any) -> Any:
+    r"""A coupling network of :mod:`verify.flows` -- Theorem 1's (:func:`verify.theorem1.construct`), or
+    any flow of half-mask ``AffineCoupling`` layers with ReLU conditioners and constant scales -- as a
+    ``zuko.flows.Flow`` of zuko's own ``GeneralCouplingTransform``\s whose hyper-networks (``zuko.nn.MLP``
+    with the same hidden widths, ReLU) carry the same weights: ``flow().transform.inv(z)`` is the
+    network's map of ``z`` to float64 rounding and ``flow().sample`` draws from its law. Refused
+    (:class:`~verify.errors.ExportError`) as in :func:`verify.export.layers.constant_scale_coupling`."""
+    torch, zuko = _modules()
+    from zuko.transforms import MonotonicAffineTransform
+
+    layers = coupling_layers(net)
+    n = layers[0].n
+    parts = []
+    for layer in layers:
+        first, Ws, bs, scale = constant_scale_coupling(layer)
+        nb = n // 2
+        slope, a = _slope_and_raw(scale)
+        mask = torch.arange(n) < nb if first else torch.arange(n) >= nb
+        t = zuko.flows.GeneralCouplingTransform(n, mask=mask, hidden_features=tuple(W.shape[1] for W in Ws[:-1]),
+                                                univariate=functools.partial(MonotonicAffineTransform, slope=slope))
+        t = t.to(torch.float64)
+        linear = (torch.nn.Linear, zuko.nn.Linear)
+        lins = [x for x in t.hyper if isinstance(x, linear)]
+        if len(lins) != len(Ws) or any(not isinstance(x, (*linear, torch.nn.ReLU)) for x in t.hyper):
+            raise ExportError("this zuko's hyper-network is not Linear and ReLU layers")
+        with torch.no_grad():
+            for k, (lin, W, b) in enumerate(zip(lins, Ws, bs)):
+                if k < len(Ws) - 1:
+                    lin.weight.copy_(torch.from_numpy(np.ascontiguousarray(W.T)))
+                    lin.bias.copy_(torch.from_numpy(np.ascontiguousarray(b)))
+                else:  # phi.unflatten(-1, (nb, 2)): row 2i the shift of coordinate i, row 2i + 1 its log-scale
+                    We, be = np.zeros((2 * nb, W.shape[0])), np.zeros(2 * nb)
+                    We[0::2], be[0::2], be[1::2] = W.T, b, a
+                    lin.weight.copy_(torch.from_numpy(We))
+                    lin.bias.copy_(torch.from_numpy(be))
+        parts.append(t)
+    base = zuko.lazy.UnconditionalDistribution(zuko.distributions.DiagNormal, torch.zeros(n, dtype=torch.float64),
+                                               torch.ones(n, dtype=torch.float64), buffer=True)
+    return zuko.lazy.Flow(zuko.lazy.LazyInverse(zuko.lazy.LazyComposedTransform(*parts)), base)
+
