@@ -105,3 +105,24 @@ def test_depth_converts_the_input_once(tmp_path, monkeypatch):
     certify(M, "positive")
     decompose(M)
     assert M.__dict__["inverse"] is inverse and len(calls) == 16
+
+
+@given(st.one_of(st.integers(-10**60, 10**60), st.fractions().map(lambda q: f"{q.numerator}/{q.denominator}"),
+                 st.tuples(st.integers(-10**40, 10**40), st.integers(-10**40, 10**40).filter(bool))
+                 .map(lambda t: f"{t[0]} / {t[1]:+d}"),
+                 st.decimals(allow_nan=False, allow_infinity=False).map(str)))
+def test_the_flint_reader_reads_the_same_number(x):
+    """``to_fmpq`` (the exact checker's fast reader) and ``to_fraction`` agree on every form, including
+    unreduced ratios, signs on the denominator, and decimals (which take the Fraction path)."""
+    from verify.io.entries import to_fmpq, to_fraction
+
+    f, q = to_fraction(x), to_fmpq(x)
+    assert (int(q.p), int(q.q)) == (f.numerator, f.denominator)
+
+
+def test_the_flint_reader_refuses_like_the_fraction_reader():
+    from verify.io.entries import to_fmpq
+
+    for bad in ("1/0", "nan", "x/2", True):
+        with pytest.raises(ValueError):
+            to_fmpq(bad)

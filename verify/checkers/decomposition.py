@@ -36,7 +36,7 @@ from itertools import chain
 from typing import Any
 
 from ..errors import InputError
-from ..io.entries import to_fraction
+from ..io.entries import to_fmpq, to_fraction
 from ..io.matrix import as_matrix
 from ..io.outward import arb_endpoint, down, up
 from ..vocabulary import FLOAT_TOLERANCE, REGIMES, Regime, mp_tolerance, validated_regime
@@ -139,6 +139,15 @@ def _significant_digits(x: str) -> int:
 def _fr(x: Any) -> Fraction:
     try:
         return to_fraction(x)
+    except InputError as e:
+        raise DecompositionFormatError(f"decomposition: {e}") from None
+
+
+def _q(x: Any) -> Any:
+    """The entry as a python-flint ``fmpq`` (:func:`~verify.io.entries.to_fmpq`), the same number as
+    :func:`_fr`, with the same refusals."""
+    try:
+        return to_fmpq(x)
     except InputError as e:
         raise DecompositionFormatError(f"decomposition: {e}") from None
 
@@ -288,16 +297,16 @@ def _decide(M: Any, raw: list, kind: LayerKind, sign: bool, regime: str, tol: Fr
         floats = _float_pairs(raw)
         if floats is not None:
             return _check_floats(M, floats, sign, regime, tol, claimed, raw)
-    pairs = [
-        ([[_fr(x) for x in r] for r in A], [_fr(x) for x in b], [_fr(x) for x in c], [[_fr(x) for x in r] for r in D])
-        for A, b, c, D in raw
-    ]
-    if not all(Regime(regime).admits(x) for _, b, c, _ in pairs for x in b + c):
+    scales = [([_fr(x) for x in b], [_fr(x) for x in c]) for _, b, c, _ in raw]
+    if not all(Regime(regime).admits(x) for b, c in scales for x in b + c):
         return _Found(False, _scale_refusal(regime))
-    if kind.exact or tol == 0:
-        found = _check_exact(M.rows, pairs, sign)
+    if kind.exact or tol == 0:  # read straight into flint (to_fmpq), the reading that dominates at large d
+        blocks = [([[_q(x) for x in r] for r in A], [[_q(x) for x in r] for r in D]) for A, _, _, D in raw]
+        found = _check_exact(M.rows, [(A, b, c, D) for (A, D), (b, c) in zip(blocks, scales)], sign)
         if found.ok or tol == 0:
             return found
+    pairs = [([[_fr(x) for x in r] for r in A], b, c, [[_fr(x) for x in r] for r in D])
+             for (A, _, _, D), (b, c) in zip(raw, scales)]
     width = max(_text_width(x) for A, b, c, D in raw for x in [*b, *c, *(y for r in A + D for y in r)])
     return _check_balls(M.rows, pairs, sign, tol, width)
 
@@ -437,7 +446,7 @@ def _check_exact(T: list, pairs: list, sign: bool) -> _Found:
 
     n = len(T)
     d = n // 2
-    q = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
+    q = lambda x: x if isinstance(x, flint.fmpq) else flint.fmpq(x.numerator, x.denominator)  # noqa: E731
     block = lambda rows: flint.fmpq_mat(len(rows), len(rows[0]), [q(x) for r in rows for x in r])  # noqa: E731
 
     def scaled(M: Any, w: list) -> Any:  # M diag(w)

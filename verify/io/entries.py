@@ -73,6 +73,26 @@ _RATIO = re.compile(r"([+-]?\d+)\s*/\s*([+-]?\d+)")
 _LONG = 4000  # digit strings above this length are parsed by python-flint (CPython's int() is quadratic)
 
 
+def to_fmpq(x: Any, where: str = "") -> Any:
+    """One entry as a python-flint ``fmpq``, the same number :func:`to_fraction` reads, without a Python
+    ``Fraction`` for the forms exact layers are written in (integers and ``"p/q"`` strings): flint parses
+    the digits and reduces the ratio in nearly linear time (``Fraction`` reduces with ``math.gcd``, which
+    is quadratic in the digits: most of ``verify check``'s time on large exact layers)."""
+    import flint
+
+    if isinstance(x, str):
+        m = _RATIO.fullmatch(x.strip())
+        if m:
+            den = flint.fmpz(m.group(2).lstrip("+"))
+            if den == 0:
+                raise MatrixValueError(f"entry{f' at {where}' if where else ''} has a zero denominator: {_show(x)}")
+            return flint.fmpq(flint.fmpz(m.group(1).lstrip("+")), den)
+    elif isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        return flint.fmpq(int(x))
+    f = to_fraction(x, where)
+    return flint.fmpq(f.numerator, f.denominator)
+
+
 def integer_from_digits(digits: str) -> int:
     """``int(digits)`` for a string of decimal digits (and sign), in nearly linear time."""
     if len(digits) <= _LONG:
