@@ -877,3 +877,32 @@ def test_every_condition_number_says_its_norm(tmp_path):
     """Before: max_layer_cond in the JSON was a 1-norm while the README tables are 2-norms, unsaid."""
     code, out, _ = run_in_process(["decompose", write(tmp_path, "T.json", json.dumps(G4))])
     assert "condition number (1-norm)" in out
+
+
+def test_from_decomposition_beyond_ball_sizes_certifies_float_layers(monkeypatch):
+    """Beyond BALL_MAX_N a float decomposition's flow error is the rigorous normwise float64 bound (no
+    longer a long-double estimate): it encloses the error computed exactly here, and it is what the
+    default path says at unit scale; exact and mp numbers beyond that size are still estimated."""
+    import verify.theorem2.flow as fl
+    from verify.theorem2 import from_decomposition
+
+    rng = np.random.default_rng(3)
+    T = rng.standard_normal((8, 8)) + 3 * np.eye(8)
+    if np.linalg.det(T) < 0:
+        T[0] = -T[0]
+    dec = decompose(T, "float")
+    ball = from_decomposition(dec)
+    monkeypatch.setattr(fl, "BALL_MAX_N", 0)
+    flow = from_decomposition(dec)
+    assert flow.error_kind == "certified" and ball.error_kind == "certified"
+    prod = [[Fraction(int(i == j)) for j in range(8)] for i in range(8)]  # the exact product of the layers
+    for p in dec.pairs:
+        for M in (np.block([[np.eye(4), np.zeros((4, 4))], [np.array(p.A.rows()), np.diag(p.b)]]),
+                  np.block([[np.diag(p.c), np.array(p.D.rows())], [np.zeros((4, 4)), np.eye(4)]])):
+            Mq = [[Fraction(float(x)) for x in r] for r in M]
+            prod = [[sum((prod[i][k] * Mq[k][j] for k in range(8)), Fraction(0)) for j in range(8)] for i in range(8)]
+    F = flow.forward_and_log_det(np.eye(8))[0].T
+    err = math.sqrt(float(sum((Fraction(float(F[i, j])) - prod[i][j]) ** 2 for i in range(8) for j in range(8)))
+                    / float(sum(x * x for r in prod for x in r)))
+    assert err <= flow.error < 1e-12
+    assert from_decomposition(decompose(T, "mp", digits=30), max_error=math.inf).error_kind == "estimated"

@@ -8,7 +8,9 @@ and for ill-conditioned layers it can be far from it (an mp decomposition with l
 ``10^{18}`` gave a forward map off by a relative ``5 \cdot 10^5``). So the flow is measured before it
 is returned: ``error`` is an upper bound on ``\|F - \Pi\|_F / \|\Pi\|_F``, ``\Pi`` the exact product of
 the numbers the decomposition states, computed in ball arithmetic (python-flint ``arb``) for
-``2d \le 256``; beyond that it is estimated by a long-double re-evaluation (``error_kind`` says which).
+``2d \le 256``, and beyond that by a rigorous float64 normwise bound when the numbers are binary floats
+(:func:`verify.bounds.normwise_interval`); only exact or mp numbers beyond ``2d = 256`` get an estimate, a
+long-double re-evaluation (``error_kind`` says which).
 Above ``max_error`` (default ``10^{-8}``) the flow is refused with one line.
 """
 from __future__ import annotations
@@ -27,14 +29,14 @@ from ..io.entries import to_fraction, unlimited_int_digits
 
 #: the default bound on the flow's relative error against the layers' exact product
 MAX_ERROR = 1e-8
-#: the flow's error is enclosed in ball arithmetic up to this size (beyond: a long-double estimate)
+#: the flow's error is enclosed in ball arithmetic up to this size (beyond: a normwise bound, or an estimate)
 BALL_MAX_N = 256
 
 
 class MeasuredLinearFlow(ComposedTransform):
     """The composed linear layers, with ``error`` (a bound on the forward matrix's relative error
     against the exact product of the decomposition's numbers) and ``error_kind`` (``"certified"``:
-    ball arithmetic; ``"estimated"``: a long-double re-evaluation)."""
+    ball arithmetic or the normwise float64 bound; ``"estimated"``: a long-double re-evaluation)."""
 
     error: float
     error_kind: str
@@ -82,6 +84,8 @@ def _exact(v: Any) -> Fraction:
 
 def _to_float(v: Any) -> float:
     """The nearest float64 (``inf`` beyond its range, refused by the caller)."""
+    if isinstance(v, float):  # a float (numpy's float64 too) is its own nearest float: no Fraction needed
+        return float(v)
     q = _exact(v)
     try:
         return float(q)  # Fraction -> float is correctly rounded
@@ -93,6 +97,8 @@ def _ball(v: Any) -> Any:
     """A ball (python-flint arb) around the exact value of one number of the decomposition."""
     import flint
 
+    if isinstance(v, float) and math.isfinite(v):  # arb holds a double exactly
+        return flint.arb(float(v))
     q = _exact(v)
     return flint.arb(flint.fmpq(flint.fmpz(q.numerator), flint.fmpz(q.denominator)))
 
@@ -120,6 +126,8 @@ def from_decomposition(dec: Any, *, max_error: float = MAX_ERROR) -> MeasuredLin
         raise FlowInputError("the layers exceed float64's range: no float64 flow carries them")
     if n <= BALL_MAX_N:
         flow.error, flow.error_kind = _ball_error(pairs, sign, F), "certified"
+    elif _all_floats(pairs):
+        flow.error, flow.error_kind = _normwise_error(pairs, sign, F), "certified"
     else:
         flow.error, flow.error_kind = _longdouble_error(layers, F), "estimated"
     if not flow.error <= max_error:
@@ -158,6 +166,26 @@ def _ball_error(pairs: list, sign: bool, F: np.ndarray) -> float:
         return math.nextafter(float((num.sqrt() / den.sqrt()).upper()), math.inf)
     finally:
         flint.ctx.prec = old
+
+
+def _all_floats(pairs: list) -> bool:
+    """Whether every number of the layers is a binary float (so the flow holds them exactly)."""
+    return all(isinstance(x, float) for A, b, c, D in pairs for x in [*b, *c, *(y for r in A for y in r),
+                                                                       *(y for r in D for y in r)])
+
+
+def _normwise_error(pairs: list, sign: bool, F: np.ndarray) -> float:
+    r"""A rigorous bound on ``\|F - \Pi\|_F / \|\Pi\|_F`` for float layers beyond ball arithmetic's sizes:
+    :func:`verify.bounds.normwise_interval` bounds ``e \ge \|\Pi - F\|_F / \|F\|_F`` with BLAS products, and
+    ``\|\Pi\|_F \ge \|F\|_F - \|\Pi - F\|_F`` turns it into ``e / (1 - e)``."""
+    from ..bounds.normwise import normwise_interval
+
+    layers = []
+    for A, b, c, D in pairs:  # product order: L_1, U_1, ..., L_k, U_k
+        layers += [("L", np.asarray(b, dtype=np.float64), np.asarray(A, dtype=np.float64)),
+                   ("U", np.asarray(c, dtype=np.float64), np.asarray(D, dtype=np.float64))]
+    _, e, _ = normwise_interval(layers, F, sign)
+    return math.nextafter(e / (1 - e), math.inf) if e < 1 else math.inf
 
 
 def _longdouble_error(layers: list[Transform], F: np.ndarray) -> float:
