@@ -103,7 +103,17 @@ def test_theorem1_network_is_zuko_couplings_with_the_same_map_and_law():
         ours.append(w2(net.flow.sample(500, rng), y))
         floors.append(w2(y, y2))
     assert abs(np.mean(ours) - np.mean(theirs)) <= 3 * (np.std(ours) + np.std(theirs)) + np.mean(floors) / 4
+    from verify.export import network_from_zuko
     from verify.flows import AffineCoupling
+
+    back = network_from_zuko(flow)  # the round trip: verify.flows couplings with the same map
+    assert np.max(np.abs(back.forward_and_log_det(z)[0] - x)) <= 1e-12
+    trained_like = zuko.flows.GeneralCouplingTransform(4, mask=torch.arange(4) < 2, hidden_features=(3,))
+    with pytest.raises(ExportError, match="scale depends"):
+        network_from_zuko(zuko.lazy.Flow(zuko.lazy.LazyInverse(trained_like), None))
+    alternating = zuko.flows.GeneralCouplingTransform(4, hidden_features=(3,))  # zuko's default mask
+    with pytest.raises(ExportError, match="not one half"):
+        network_from_zuko(zuko.lazy.Flow(zuko.lazy.LazyInverse(alternating), None))
 
     with pytest.raises(ExportError, match="scale depends"):
         to_zuko(AffineCoupling(4, hidden=[3, 3], rng=np.random.default_rng(0)))

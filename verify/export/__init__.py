@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..lazy import lazy_attributes
 
 _EXPORTS = {"to_flowjax": ".flowjax", "from_flowjax": ".flowjax", "to_zuko": ".zuko", "from_zuko": ".zuko",
-            "network_to_flowjax": ".flowjax", "network_from_flowjax": ".flowjax",
+            "network_to_flowjax": ".flowjax", "network_from_flowjax": ".flowjax", "network_from_zuko": ".zuko",
             "linear_from": ".linear", "load_linear": ".linear", "certify_linear": ".linear"}
 __getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

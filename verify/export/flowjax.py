@@ -35,6 +35,7 @@ from ..extras import require
 from ..theorem2.flow import MAX_ERROR
 from .layers import (
     constant_scale_coupling,
+    coupling_from,
     coupling_layers,
     decomposition_of,
     forward_layers,
@@ -274,7 +275,6 @@ def network_from_flowjax(flow: Any) -> Any:
     ``B\tanh(r/B) = \log s``, ``B = \max(3, 2\max|\log s|)``. Refused (:class:`~verify.errors.ExportError`):
     anything else, including a scale that depends on the input."""
     from ..flows.base import ComposedTransform
-    from ..flows.coupling import AffineCoupling
 
     m = _modules()
     bij, jax = m["bij"], m["jax"]
@@ -313,20 +313,8 @@ def network_from_flowjax(flow: Any) -> Any:
             raise ExportError("a Coupling whose scale depends on its input: verify's coupling scale "
                               "exp(B tanh(r / B)) of an MLP output cannot carry softplus of a varying one")
         log_s = np.log(_softplus(bs[-1][1::2] + raw0))
-        B = max(3.0, 2 * float(np.max(np.abs(log_s))))
-        hidden = [W.shape[0] for W in Ws[:-1]]
-        if not hidden:
+        if len(Ws) < 2:
             raise ExportError("a linear (depth-0) conditioner: read it with from_flowjax (Theorem 2's layers)")
-        layer = AffineCoupling(n, split=split, hidden=hidden, activation="relu", scale_bound=B,
-                               rng=np.random.default_rng(0), identity_init=True)
-        P = layer.params
-        for k, (W, bias) in enumerate(zip(Ws, bs)):
-            if k < len(Ws) - 1:
-                P[f"W{k}"][...], P[f"b{k}"][...] = W.T, bias
-            else:
-                P[f"W{k}"][...] = 0.0
-                P[f"W{k}"][:, d:] = W[0::2].T
-                P[f"b{k}"][:d] = B * np.arctanh(log_s / B)
-                P[f"b{k}"][d:] = bias[0::2] + loc0
+        layer = coupling_from(n, split == "first", Ws, bs, log_s, loc0)
         layers.append(layer)
     return ComposedTransform(*layers)

@@ -120,3 +120,27 @@ def constant_scale_coupling(layer: Any) -> tuple[bool, list[np.ndarray], list[np
     Ws = [P[f"W{k}"] for k in range(depth - 1)] + [W_last[:, nb:]]
     bs = [P[f"b{k}"] for k in range(depth - 1)] + [b_last[nb:]]
     return first, Ws, bs, np.exp(layer.bound * np.tanh(b_last[:nb] / layer.bound))
+
+
+def coupling_from(n: int, first: bool, weights: list[np.ndarray], biases: list[np.ndarray], log_scale: np.ndarray,
+                  shift0: float = 0.0) -> Any:
+    r"""The :mod:`verify.flows` ``AffineCoupling`` with a library's ReLU conditioner (``weights`` as
+    ``(out, in)`` arrays, the last one's rows interleaved: row ``2i`` the shift of coordinate ``i``, row
+    ``2i + 1`` its scale parameter, which must not depend on the input) and the constant ``log_scale``:
+    ``B = \max(3, 2\max|\ell|)`` and the bias ``r = B\,\operatorname{artanh}(\ell/B)``, so
+    ``B\tanh(r/B) = \ell``; ``shift0`` is added to the shift biases (flowjax's ``Affine()`` offset)."""
+    from ..flows.coupling import AffineCoupling
+
+    d = n // 2
+    B = max(3.0, 2 * float(np.max(np.abs(log_scale))))
+    layer = AffineCoupling(n, split="first" if first else "second", hidden=[W.shape[0] for W in weights[:-1]],
+                           activation="relu", scale_bound=B, rng=np.random.default_rng(0), identity_init=True)
+    P, last = layer.params, len(weights) - 1
+    for k, (W, b) in enumerate(zip(weights, biases)):
+        if k < last:
+            P[f"W{k}"][...], P[f"b{k}"][...] = W.T, b
+    P[f"W{last}"][...] = 0.0
+    P[f"W{last}"][:, d:] = weights[last][0::2].T
+    P[f"b{last}"][:d] = B * np.arctanh(log_scale / B)
+    P[f"b{last}"][d:] = biases[last][0::2] + shift0
+    return layer

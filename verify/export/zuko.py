@@ -32,6 +32,7 @@ from ..theorem2.flow import MAX_ERROR
 from .layers import (
     Layer,
     constant_scale_coupling,
+    coupling_from,
     coupling_layers,
     decomposition_of,
     forward_layers,
@@ -124,17 +125,22 @@ def _read(torch: Any, zuko: Any, t: Any, d: int) -> Layer:
     return ("L" if mask[0] else "U"), W[0::2], scale
 
 
+def _couplings_of(zuko: Any, flow: Any) -> list[Any]:
+    """The transforms under a zuko flow's ``LazyInverse`` (as the exports write them), first applied first."""
+    t = getattr(flow, "transform", flow)
+    if not isinstance(t, zuko.lazy.LazyInverse):
+        raise ExportError("a zuko flow maps data to latent: expected the inverse (LazyInverse) of the layers")
+    t = t.transform
+    return list(t.transforms) if isinstance(t, zuko.lazy.LazyComposedTransform) else [t]
+
+
 def from_zuko(flow: Any) -> dict[str, Any]:
     r"""The layers of a zuko flow made as :func:`to_zuko` makes them (a ``Flow`` whose transform is the
     inverse of composed linear half-mask couplings, or that ``LazyComposedTransform`` itself), as a
     decomposition in the ``--json`` schema (float64), for :func:`verify.check`. Anything else is
     refused (:class:`~verify.errors.ExportError`)."""
     torch, zuko = _modules()
-    t = getattr(flow, "transform", flow)
-    if not isinstance(t, zuko.lazy.LazyInverse):
-        raise ExportError("a zuko flow maps data to latent: expected the inverse (LazyInverse) of the layers")
-    t = t.transform
-    items = list(t.transforms) if isinstance(t, zuko.lazy.LazyComposedTransform) else [t]
+    items = _couplings_of(zuko, flow)
     first = items[0]
     n = int(first.mask.shape[0]) if hasattr(first, "mask") else 0
     if n == 0 or n % 2:
@@ -192,3 +198,45 @@ def network_to_zuko(net: Any) -> Any:
                                                torch.ones(n, dtype=torch.float64), buffer=True)
     return zuko.lazy.Flow(zuko.lazy.LazyInverse(zuko.lazy.LazyComposedTransform(*parts)), base)
 
+
+
+def network_from_zuko(flow: Any) -> Any:
+    r"""A zuko flow of half-mask ``GeneralCouplingTransform``\s with ``MonotonicAffineTransform``, ReLU
+    hyper-networks and constant scales (as :func:`network_to_zuko` writes them) as a :mod:`verify.flows`
+    ``ComposedTransform`` of ``AffineCoupling`` layers with the same map (forward = zuko's
+    ``transform.inv``): each constant log-scale ``\ell`` becomes the bias ``r`` with ``B\tanh(r/B) = \ell``,
+    ``B = \max(3, 2\max|\ell|)``. Refused (:class:`~verify.errors.ExportError`): anything else, including a
+    scale that depends on the input."""
+    from zuko.transforms import MonotonicAffineTransform
+
+    from ..flows.base import ComposedTransform
+
+    torch, zuko = _modules()
+    items = _couplings_of(zuko, flow)
+    layers = []
+    for x in items:
+        if not isinstance(x, zuko.flows.GeneralCouplingTransform):
+            raise ExportError(f"a {type(x).__name__} is not a coupling transform")
+        uni = x.univariate
+        partial = isinstance(uni, functools.partial)
+        if (uni.func if partial else uni) is not MonotonicAffineTransform:
+            raise ExportError("a coupling whose transformer is not MonotonicAffineTransform is not affine")
+        slope = uni.keywords.get("slope", DEFAULT_SLOPE) if partial else DEFAULT_SLOPE
+        mask = x.mask.cpu().numpy().astype(bool)
+        n = mask.shape[0]
+        first = np.arange(n) < n // 2
+        if n % 2 or not (np.all(mask == first) or np.all(mask == ~first)):
+            raise ExportError("a coupling whose mask is not one half of the coordinates")
+        mods = list(x.hyper)
+        linear = (torch.nn.Linear, zuko.nn.Linear)
+        lins = [m for m in mods if isinstance(m, linear)]
+        if len(lins) < 2 or any(not isinstance(m, (*linear, torch.nn.ReLU)) for m in mods):
+            raise ExportError("a hyper-network that is not Linear and ReLU layers with a hidden layer "
+                              "(a linear one is Theorem 2's: read it with from_zuko)")
+        Ws = [m.weight.detach().to(torch.float64).cpu().numpy() for m in lins]
+        bs = [m.bias.detach().to(torch.float64).cpu().numpy() for m in lins]
+        if np.any(Ws[-1][1::2] != 0):
+            raise ExportError("a coupling whose scale depends on its input")
+        layer = coupling_from(n, bool(mask[0]), Ws, bs, _log_scale(bs[-1][1::2], _bound(slope)))
+        layers.append(layer)
+    return ComposedTransform(*layers)
