@@ -157,3 +157,26 @@ def test_flowjax_triangular_householder_chain_match_flowjax():
         cert = certify_linear(lin)
         assert cert.invertible and cert.det_sign == int(np.sign(np.linalg.det(W)))
     assert abs(float(linear_from(hh).det) + 1) < 1e-14
+
+
+def test_a_factor_that_is_not_triangular_is_not_taken_for_one():
+    """The determinant comes from the factors' diagonals only when the factors ARE triangular (read from
+    the numbers, not from the layer's type): an LU layer whose L was edited off-triangular gets the exact
+    determinant of the product it applies, and its sign, not the diagonals' product."""
+    import flint
+
+    class LULinearTransform:  # zuko's attribute layout: W = L U
+        def __init__(self, L, U):
+            self.L, self.U = L, U
+
+    L = np.array([[1.0, 0.0], [0.0, 1.0]])
+    L[0, 1], L[1, 0] = 3.0, 1.0  # no longer lower triangular: its diagonal says det 1, the matrix has det -2
+    U = np.array([[1.0, 0.0], [0.0, 1.0]])
+    lin = linear_from(LULinearTransform(L, U))
+    assert lin.det is None  # no shortcut taken
+    cert = certify_linear(lin)
+    W = lin.rows
+    exact = flint.fmpq_mat(2, 2, [flint.fmpq(x.numerator, x.denominator) for r in W for x in r]).det()
+    assert exact == -2 and cert.det_sign == -1  # the diagonals' product would have said +1
+    honest = linear_from(LULinearTransform(np.tril(L), U))
+    assert honest.det == 1 and certify_linear(honest).det_sign == 1

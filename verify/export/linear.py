@@ -45,8 +45,9 @@ class WeightError(InputError):
 class ImportedLinear:
     """The exact matrix ``W`` an invertible linear layer applies, with where it came from.
 
-    ``det`` is set when ``W`` came as triangular factors (then it is their diagonals' product,
-    exactly); otherwise :func:`certify_linear` computes it."""
+    ``det`` is set when ``W`` came as factors that are, entry by entry, triangular or a permutation
+    (then it is their diagonals' product and the permutation's sign, exactly); otherwise
+    :func:`certify_linear` computes it from ``W``."""
 
     rows: list[list[Fraction]]
     source: str
@@ -142,24 +143,31 @@ def _exact_product(*factors: list[list[Fraction]]) -> list[list[Fraction]]:
     return [[ar.to_fraction(x) for x in r] for r in out.rows()]
 
 
-def _triangular_det(*diagonals: list[Fraction]) -> Fraction:
+def _factor_det(*factors: list[list[Fraction]]) -> Optional[Fraction]:
+    """``det`` of the factors' product when every factor IS triangular or a permutation matrix (checked
+    entry by entry, never assumed from the library's parametrisation): the diagonals' product, times the
+    permutation's sign. ``None`` otherwise, and :func:`certify_linear` computes the determinant exactly."""
     det = Fraction(1)
-    for diag in diagonals:
-        for x in diag:
-            det *= x
+    for F in factors:
+        n = len(F)
+        lower = all(F[i][j] == 0 for i in range(n) for j in range(i + 1, n))
+        upper = all(F[i][j] == 0 for i in range(n) for j in range(i))
+        if lower or upper:
+            for i in range(n):
+                det *= F[i][i]
+            continue
+        perm = [next((j for j, x in enumerate(r) if x != 0), -1) for r in F]
+        if sorted(perm) != list(range(n)) or any(x not in (0, 1) for r in F for x in r) \
+                or any(sum(1 for x in r if x != 0) != 1 for r in F):
+            return None
+        seen = [False] * n
+        for i in range(n):  # the sign: (-1)^(n - number of cycles)
+            j, length = i, 0
+            while not seen[j]:
+                seen[j], j, length = True, perm[j], length + 1
+            if length and length % 2 == 0:
+                det = -det
     return det
-
-
-def _permutation_sign(P: np.ndarray) -> int:
-    perm = [int(np.argmax(row)) for row in P]
-    sign, seen = 1, [False] * len(perm)
-    for i in range(len(perm)):
-        j, length = i, 0
-        while not seen[j]:
-            seen[j], j, length = True, perm[j], length + 1
-        if length and length % 2 == 0:
-            sign = -sign
-    return sign
 
 
 # -- the layers ---------------------------------------------------------------------------------------
@@ -175,8 +183,7 @@ def linear_from(obj: Any, *, what: Optional[str] = None) -> ImportedLinear:
     if hasattr(obj, "_create_lower_upper"):  # nflows LULinear: W = L U, L unit lower, U with its softplus diagonal
         lower, upper = (_array(t, label) for t in obj._create_lower_upper())
         Lq, Uq = _fractions(lower), _fractions(upper)
-        return ImportedLinear(_exact_product(Lq, Uq), f"nflows {cls}",
-                              _triangular_det([r[i] for i, r in enumerate(Uq)]))
+        return ImportedLinear(_exact_product(Lq, Uq), f"nflows {cls}", _factor_det(Lq, Uq))
     if cls == "Invertible1x1Conv" and hasattr(obj, "use_lu"):  # normflows
         if obj.use_lu:
             import torch
@@ -186,13 +193,13 @@ def linear_from(obj: Any, *, what: Optional[str] = None) -> ImportedLinear:
                 U = _array(torch.triu(obj.U, diagonal=1) + torch.diag(obj.sign_S * torch.exp(obj.log_S)), label)
                 P = _array(obj.P, label)
             Lq, Uq, Pq = _fractions(L), _fractions(U), _fractions(P)
-            det = _permutation_sign(P) * _triangular_det([r[i] for i, r in enumerate(Uq)])
-            return ImportedLinear(_exact_product(Pq, Lq, Uq), f"normflows {cls} (LU, W = P L U)", det,
+            return ImportedLinear(_exact_product(Pq, Lq, Uq), f"normflows {cls} (LU, W = P L U)",
+                                  _factor_det(Pq, Lq, Uq),
                                   ("the diagonal of U is normflows' own float exp(log_S), taken as computed",))
         return ImportedLinear(_fractions(_square(_array(obj.W, label), label)), f"normflows {cls} (W)")
     if cls == "LULinearTransform" and hasattr(obj, "L") and hasattr(obj, "U"):  # zuko: f(x) = L U x
         Lq, Uq = _fractions(_square(_array(obj.L, label), label)), _fractions(_square(_array(obj.U, label), label))
-        return ImportedLinear(_exact_product(Lq, Uq), f"zuko {cls}", _triangular_det([r[i] for i, r in enumerate(Lq)]))
+        return ImportedLinear(_exact_product(Lq, Uq), f"zuko {cls}", _factor_det(Lq, Uq))
     if type(obj).__module__.startswith("flowjax"):
         return _flowjax_linear(obj, label)
     return ImportedLinear(_fractions(_square(_array(obj, label), label)), what or "an array")
@@ -212,7 +219,7 @@ def _flowjax_linear(obj: Any, label: str) -> ImportedLinear:
                               det)
     if cls == "TriangularAffine":
         T = _fractions(_square(_array(bij.triangular, label), label))
-        return ImportedLinear(T, "flowjax TriangularAffine", _triangular_det([r[i] for i, r in enumerate(T)]),
+        return ImportedLinear(T, "flowjax TriangularAffine", _factor_det(T),
                               ("its diagonal is flowjax's own softplus, taken as computed",))
     if cls == "Householder":  # y = x - 2 u (u^T x), u = flowjax's own normalisation of its parameter
         u = [to_fraction(x) for x in _array(bij.unit_vec, label).tolist()]
