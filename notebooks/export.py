@@ -68,9 +68,7 @@ print(f"trained for {len(losses['train'])} epochs; mean log-likelihood on the da
 # %%
 import paramax
 
-chain = paramax.unwrap(model.bijection)
-linear = Chain([chain.bijections[0], chain.bijections[1]])
-lin = linear_from(linear)
+lin = linear_from(paramax.unwrap(model.bijection))  # the chain U, then L
 cert = certify_linear(lin)
 print(cert.text())
 W = np.array([[float(x) for x in r] for r in lin.rows])

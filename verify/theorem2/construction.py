@@ -275,10 +275,10 @@ def spectral_commutator(ar: Arithmetic, W: Mat, h: Optional[Sequence[Scalar]] = 
         zs.append([row[0] for row in z.rows()])
     Z = ar.matrix(zs)
     r1 = (Z[: d - 1, :] @ W)[:, : d - 1].solve(ar.matrix([[one]] * (d - 1)))
-    if r1 is None or not ar.is_invertible(Z.v):  # Z is invertible when the h_k are distinct
+    Zi = None if r1 is None else Z.solve(ar.eye(d))  # Z is invertible once r solves the system (Lemma S)
+    if r1 is None or Zi is None:
         return None
     r = [row[0] for row in r1.rows()] + [zero]
-    Zi = Z.inv()
     zeta = Zi.rows()[d - 1]
     if any(x == 0 for x in zeta):  # cannot happen: e_d^T v_k = z_k^T W r = 1 for an eigenvector v_k
         return None

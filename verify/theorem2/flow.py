@@ -111,11 +111,13 @@ def from_decomposition(dec: Any, *, max_error: float = MAX_ERROR) -> MeasuredLin
     (This lives with Theorem 2, not in :mod:`verify.flows`, so that it reads the numbers with the
     input layer's exact reader; the flow core stays independent of the constructions.)"""
     pairs, sign = _layers_of(dec)
+    binary = [True]  # cleared by _floats when some number is not a binary float
+    fl = [tuple(_floats(x, binary) for x in pair) for pair in pairs]  # (A, b, c, D) in float64, one pass
     layers: list[Transform] = []
     with np.errstate(all="ignore"):
-        for A, b, c, D in reversed(pairs):
-            layers.append(LinearU([_to_float(x) for x in c], [[_to_float(x) for x in r] for r in D]))
-            layers.append(LinearL([[_to_float(x) for x in r] for r in A], [_to_float(x) for x in b]))
+        for A, b, c, D in reversed(fl):
+            layers.append(LinearU(c, D))
+            layers.append(LinearL(A, b))
     n = layers[0].n
     if sign:
         layers.append(LinearU(np.r_[-1.0, np.ones(n // 2 - 1)], np.zeros((n // 2, n // 2))))
@@ -126,8 +128,8 @@ def from_decomposition(dec: Any, *, max_error: float = MAX_ERROR) -> MeasuredLin
         raise FlowInputError("the layers exceed float64's range: no float64 flow carries them")
     if n <= BALL_MAX_N:
         flow.error, flow.error_kind = _ball_error(pairs, sign, F), "certified"
-    elif _all_floats(pairs):
-        flow.error, flow.error_kind = _normwise_error(pairs, sign, F), "certified"
+    elif binary[0]:  # the flow holds the numbers themselves: the normwise bound is rigorous for them
+        flow.error, flow.error_kind = _normwise_error(fl, sign, F), "certified"
     else:
         flow.error, flow.error_kind = _longdouble_error(layers, F), "estimated"
     if not flow.error <= max_error:
@@ -168,10 +170,15 @@ def _ball_error(pairs: list, sign: bool, F: np.ndarray) -> float:
         flint.ctx.prec = old
 
 
-def _all_floats(pairs: list) -> bool:
-    """Whether every number of the layers is a binary float (so the flow holds them exactly)."""
-    return all(isinstance(x, float) for A, b, c, D in pairs for x in [*b, *c, *(y for r in A for y in r),
-                                                                       *(y for r in D for y in r)])
+def _floats(x: Any, binary: list[bool]) -> np.ndarray:
+    """A vector or matrix of the decomposition as float64 (each number's nearest float), clearing
+    ``binary[0]`` when some number is not already a binary float (then the flow holds roundings)."""
+    matrix = len(x) > 0 and isinstance(x[0], (list, tuple, np.ndarray))
+    numbers = [v for r in x for v in r] if matrix else list(x)
+    if binary[0] and not all(isinstance(v, float) for v in numbers):
+        binary[0] = False
+    out = np.array([_to_float(v) for v in numbers], dtype=np.float64)
+    return out.reshape(len(x), -1) if matrix else out
 
 
 def _normwise_error(pairs: list, sign: bool, F: np.ndarray) -> float:
@@ -181,9 +188,8 @@ def _normwise_error(pairs: list, sign: bool, F: np.ndarray) -> float:
     from ..bounds.normwise import normwise_interval
 
     layers = []
-    for A, b, c, D in pairs:  # product order: L_1, U_1, ..., L_k, U_k
-        layers += [("L", np.asarray(b, dtype=np.float64), np.asarray(A, dtype=np.float64)),
-                   ("U", np.asarray(c, dtype=np.float64), np.asarray(D, dtype=np.float64))]
+    for A, b, c, D in pairs:  # float64 arrays, product order: L_1, U_1, ..., L_k, U_k
+        layers += [("L", b, A), ("U", c, D)]
     _, e, _ = normwise_interval(layers, F, sign)
     return math.nextafter(e / (1 - e), math.inf) if e < 1 else math.inf
 
