@@ -121,11 +121,12 @@ print(
 show("A_1", dec8.pairs[0].A)
 
 # %% [markdown]
-# `route = "spectral"`: Lemma C was run with $P = \operatorname{diag}(1, \dots, d) + r e_d^T$, where
-# $r$ solves one linear system that makes $WP$ have the same eigenvalues $1, \dots, d$; the similarity
+# `route = "spectral"`: Lemma C was run with $P = \operatorname{diag}(2, \dots, d, 1) + r e_d^T$, where
+# $r$ solves one linear system that makes $WP$ have the same eigenvalues $2, \dots, d, 1$; the similarity
 # $H$ comes from $WP$'s left eigenvectors, with no eigenvector matrix of a triangular matrix
 # (`proofs/theorem2.md`, Step 4''). Its entries have a proved bound of $O(d^2(b + \log d))$ bits
-# (Theorem B there). With `prescribe=False` the construction takes the `"pivots"` route (kept for
+# (Theorem B there; the last eigenvalue $1$ and $\Delta = \operatorname{diag}(1, \dots, 1, \det T)$ halve
+# the sizes, Lemma Y there). With `prescribe=False` the construction takes the `"pivots"` route (kept for
 # inputs where the spectral solves are singular): the eigenvalues are minors of $W$, and the products
 # of their differences make the rationals several times longer:
 
@@ -146,9 +147,9 @@ if round(np.linalg.det(M16)) < 0:
     M16[0] *= -1
 T16 = ex.from_fractions(M16.tolist())
 one = [ex.scalar(1)] * 8
-c16 = [T16.det()] + one[1:]  # Delta = diag(det T, 1, ..., 1)
+b16 = one[:-1] + [T16.det()]  # Delta = diag(1, ..., 1, det T), exact mode's default
 for prescribe in (True, False):
-    w = three_pairs_word(ex, T16, c16, one, ex.zeros(8), ex.eye(8), prescribe=prescribe)
+    w = three_pairs_word(ex, T16, one, b16, ex.zeros(8), ex.eye(8), prescribe=prescribe)
     print(f"2d = 16, route {w.route!r}: largest numerator or denominator {largest_bits(w)} bits")
 print("Theorem B's bound for 2d = 16 and 4-bit entries:", spectral_bits_bound(8, 4), "bits")
 

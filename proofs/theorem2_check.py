@@ -176,9 +176,10 @@ def check_minor_basis() -> bool:
 
 
 def check_spectral_route() -> bool:
-    """(11) Step 4'': with D = diag(1..d), P = D + r e_d^T (r_d = 0), X_k = h_k I - W D, commuting
-    symbols for W's and r's entries, for every d <= 4: (a) Q = I + q e_d^T, q_i = r_i/(h_d - h_i),
-    satisfies P Q = Q D; (b) det(h_k I - W P) = det X_k - e_d^T adj(X_k) W r (so with
+    """(11) Step 4'': with D = diag(2, ..., d, 1), P = D + r e_d^T (r_d = 0), X_k = h_k I - W D, commuting
+    symbols for W's and r's entries, for every d <= 3: (a) Q = I + q e_d^T, q_i = r_i/(h_d - h_i),
+    satisfies P Q = Q D, and (d) Q (D - I) = D - I (Lemma Y: h_d = 1); (b) det(h_k I - W P) =
+    det X_k - e_d^T adj(X_k) W r (so with
     z_k^T = e_d^T X_k^{-1}: det X_k (1 - z_k^T W r)); (c) e_d^T adj(X_k) (h_k I - W P) =
     (det X_k - e_d^T adj(X_k) W r) e_d^T and (h_k I - W P) adj(X_k) W r = W r (det X_k - e_d^T adj(X_k) W r):
     z_k^T and X_k^{-1} W r are a left and a right eigenvector as soon as the system z_k^T W r = 1 holds.
@@ -187,12 +188,14 @@ def check_spectral_route() -> bool:
         W = Matrix(d, d, lambda i, j: sp.Symbol(f"w{i}{j}"))
         r = Matrix([sp.Symbol(f"r{i}") for i in range(d - 1)] + [0])
         ed = Matrix([0] * (d - 1) + [1])
-        h = list(range(1, d + 1))
+        h = list(range(2, d + 1)) + [1]
         D = sp.diag(*h)
         P = D + r * ed.T
         q = Matrix([r[i] / (h[d - 1] - h[i]) for i in range(d - 1)] + [0])
         Q = sp.eye(d) + q * ed.T
         if (P * Q - Q * D).applyfunc(sp.simplify) != sp.zeros(d, d):
+            return False
+        if (Q * (D - sp.eye(d)) - (D - sp.eye(d))).applyfunc(sp.simplify) != sp.zeros(d, d):
             return False
         for k in range(d):
             X = h[k] * sp.eye(d) - W * D

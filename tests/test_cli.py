@@ -190,10 +190,10 @@ def positive_int_matrix(n: int, seed: int, high: int) -> np.ndarray:
 
 
 def test_exact_mode_says_what_it_would_cost_before_starting(tmp_path):
-    """A 2d = 64 integer matrix (entries below 100): exact mode would write about 200 MB over a minute
-    and a half; it refuses at once with the estimate and the faster alternatives; --max-bytes and --yes
+    """A 2d = 96 integer matrix (entries below 100): exact mode would write about 290 MB over three
+    minutes; it refuses at once with the estimate and the faster alternatives; --max-bytes and --yes
     override."""
-    T = positive_int_matrix(64, 0, 100)
+    T = positive_int_matrix(96, 0, 100)
     path = tmp_path / "big.csv"
     np.savetxt(path, T, fmt="%d", delimiter=",")
     assert_input_error(r := run("decompose", path))
@@ -230,7 +230,7 @@ def test_exact_mode_shows_its_stages_on_a_terminal(tmp_path):
         def isatty(self):
             return True
 
-    T = positive_int_matrix(32, 0, 100)  # estimated 1.6 s
+    T = positive_int_matrix(40, 0, 100)  # estimated 2.1 s
     path = tmp_path / "mid.csv"
     np.savetxt(path, T, fmt="%d", delimiter=",")
     for stream, shown in ((Terminal(), True), (io.StringIO(), False)):

@@ -114,8 +114,8 @@ def test_output_suffix_and_directory_refused_before_any_work(tmp_path):
 
 
 def test_large_text_is_not_printed_on_a_terminal(tmp_path, monkeypatch):
-    """Beyond TERMINAL_MAX_ENTRIES (lowered here) plain text on a terminal is the summary and how to
-    get the layers; a redirected stdout still gets everything."""
+    """Beyond TERMINAL_MAX_ENTRIES or TERMINAL_MAX_CHARS (lowered here) plain text on a terminal is the
+    summary and how to get the layers; a redirected stdout still gets everything."""
     import verify.cli.construct as construct
 
     m = tmp_path / "t.json"
@@ -134,6 +134,12 @@ def test_large_text_is_not_printed_on_a_terminal(tmp_path, monkeypatch):
     assert "not printed on a terminal" in out.getvalue() and "pair 1" not in out.getvalue()
     code, text, _ = run_in_process(["decompose", str(m)])  # not a terminal: the whole text
     assert code == 0 and "pair 1" in text
+    monkeypatch.setattr(construct, "TERMINAL_MAX_ENTRIES", 20_000)
+    monkeypatch.setattr(construct, "TERMINAL_MAX_CHARS", 100)  # few entries, but long ones (exact layers)
+    out = Terminal()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        assert main(["decompose", str(m)]) == 0
+    assert "MB of text) are not printed on a terminal" in out.getvalue() and "pair 1" not in out.getvalue()
 
 
 def test_max_bytes_applies_to_the_format_chosen(tmp_path):

@@ -257,7 +257,7 @@ def test_minor_basis_prescribes_the_leading_minors(W_rows):
 
 @given(det_one_matrices())
 def test_spectral_commutator_solves_the_commutator_relation(W_rows):
-    """Step 4'': ``P = diag(1..d) + r e_d^T`` and ``H`` with ``W P = H^{-1} P H`` exactly, the factored
+    """Step 4'': ``P = diag(2, ..., d, 1) + r e_d^T`` and ``H`` with ``W P = H^{-1} P H`` exactly, the factored
     inverses are inverses; or ``None`` exactly when a solve of the route is singular: some ``h_k`` is an
     eigenvalue of ``W diag(h)`` or the system for ``r`` is singular."""
     from verify.algebra.arith import Exact
@@ -267,7 +267,7 @@ def test_spectral_commutator_solves_the_commutator_relation(W_rows):
     ar = Exact()
     W = ar.from_fractions(W_rows)
     d = len(W_rows)
-    h = [ar.scalar(i + 1) for i in range(d)]
+    h = [ar.scalar(i + 2) for i in range(d - 1)] + [ar.scalar(1)]
     found = spectral_commutator(ar, W)
     M = W.scale_columns(h)
     shifted = [ar.diag([hk] * d) - M for hk in h]
@@ -280,8 +280,8 @@ def test_spectral_commutator_solves_the_commutator_relation(W_rows):
     I = ar.eye(d)
     assert ar.equal((P @ Pi).v, I.v) and ar.equal((H @ Hi).v, I.v)
     rows = P.rows()
-    assert all(rows[i][j] == (i + 1 if i == j else 0) for i in range(d) for j in range(d - 1))  # diag(h) + r e_d^T
-    assert rows[d - 1][d - 1] == d
+    assert all(rows[i][j] == (h[i] if i == j else 0) for i in range(d) for j in range(d - 1))  # diag(h) + r e_d^T
+    assert rows[d - 1][d - 1] == 1
     assert ar.equal((W @ P).v, (Hi @ P @ H).v)
 
 

@@ -33,6 +33,8 @@ CHECK_BAR_BYTES = 5_000_000  # `verify check` shows its stages for decomposition
 #: plain text with more layer entries than this is not printed on a terminal (about 400 kB of text;
 #: 2d = 128 in float, 2d = 96 exact): the summary is, with how to get the layers
 TERMINAL_MAX_ENTRIES = 20_000
+#: ... nor plain text longer than this (exact layers: their entries are long, 2d = 32 is 1.5 MB of text)
+TERMINAL_MAX_CHARS = 400_000
 OUTPUT_SUFFIXES = (".json", ".npz")
 
 
@@ -153,11 +155,14 @@ def run_decompose(args: argparse.Namespace) -> int:
                         max_seconds=None, max_bytes=None)  # the cost was weighed above (--max-bytes, --yes)
         if output is not None:
             text = _write_output(dec, output, args.json)
-        elif not args.json and not args.latex and sys.stdout.isatty() and _entries(dec) > TERMINAL_MAX_ENTRIES:
-            text = (summary_text(dec) + f"\nthe {_entries(dec)} layer entries are not printed on a terminal: "
-                    "-o FILE.npz (or FILE.json) writes them, and a redirected stdout gets them all")
         else:
-            text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+            terminal = not args.json and not args.latex and sys.stdout.isatty()
+            text = None if terminal and _entries(dec) > TERMINAL_MAX_ENTRIES else \
+                json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+            if terminal and (text is None or len(text) > TERMINAL_MAX_CHARS):
+                size = "" if text is None else f" ({len(text) / 1e6:.3g} MB of text)"
+                text = (summary_text(dec) + f"\nthe {_entries(dec)} layer entries{size} are not printed on a "
+                        "terminal: -o FILE.npz (or FILE.json) writes them, and a redirected stdout gets them all")
         bar.update(0 if slow_stable else 1)
     print(text)
     print(f"verify: {ar.name} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)

@@ -241,12 +241,22 @@ def minor_basis(ar: Arithmetic, W: Mat) -> Optional[Mat]:
                       for i in range(d)])
 
 
+def spectral_eigenvalues(ar: Arithmetic, d: int) -> list[Scalar]:
+    r"""The spectral route's default eigenvalues ``h = (2, 3, \dots, d, 1)``: distinct integers of size at
+    most ``d`` with ``h_d = 1``. The last one matters: ``P - I = \operatorname{diag}(h - 1) + r e_d^T`` then
+    has a zero last row, so ``Y = (P - I) H B^{-1} = (D - I)\operatorname{diag}(\zeta) Z B^{-1}`` does not
+    carry ``r`` (measured: the layers are about half the size of those for ``h = (1, \dots, d)``)."""
+    one = ar.scalar(1)
+    return [ar.scalar(i + 2) for i in range(d - 1)] + [one]
+
+
 def spectral_commutator(ar: Arithmetic, W: Mat, h: Optional[Sequence[Scalar]] = None
                          ) -> Optional[tuple[Factored, Factored, Factored, Factored]]:
     r"""``(P, P^{-1}, H, H^{-1})`` with ``W P = H^{-1} P H`` and ``P = \operatorname{diag}(h) + r e_d^T``
     (``r_d = 0``), for ``\det W = 1``: the *spectral route* (``proofs/theorem2.md``, Step 4'').
 
-    ``P`` is upper triangular with the prescribed distinct eigenvalues ``h`` (default ``1, \dots, d``).
+    ``P`` is upper triangular with the prescribed distinct eigenvalues ``h`` (default
+    :func:`spectral_eigenvalues`, ``2, \dots, d, 1``).
     With ``X_k = h_k I - W\operatorname{diag}(h)`` and ``z_k^T = e_d^T X_k^{-1}``,
     ``\det(h_k I - W P) = \det X_k\,(1 - z_k^T W r)`` (the matrix determinant lemma), so ``W P`` has
     the eigenvalues ``h`` iff ``z_k^T W r = 1`` for ``k < d`` (``k = d`` follows from
@@ -264,7 +274,7 @@ def spectral_commutator(ar: Arithmetic, W: Mat, h: Optional[Sequence[Scalar]] = 
     if d < 2 or not ar.exact:
         return None
     zero, one = ar.scalar(0), ar.scalar(1)
-    h = [ar.scalar(i + 1) for i in range(d)] if h is None else list(h)
+    h = spectral_eigenvalues(ar, d) if h is None else list(h)
     Mt = W.scale_columns(h).T
     e_d = ar.sparse(d, {(d - 1, 0): one})[:, :1]
     zs: list[list[Scalar]] = []
@@ -367,19 +377,21 @@ def three_pairs_word(ar: Arithmetic, T: Mat, c: Sequence[Scalar], b: Sequence[Sc
 def _scaling(ar: Arithmetic, T: Mat, d: int, rng: Optional[np.random.Generator]) -> tuple[list, list]:
     r"""``(c, b)`` positive with ``\prod c \prod b = \det T``.
 
-    Exact: ``c_1 = \det T`` and ones elsewhere (so ``T \Delta^{-1}`` keeps ``T``'s entries outside
-    its first column, which the bit-size bound of ``proofs/theorem2.md``, Step 4'', uses); with ``rng``,
+    Exact: ``b_d = \det T`` and ones elsewhere (so ``T \Delta^{-1}`` keeps ``T``'s entries outside
+    its last column, which the bit-size bound of ``proofs/theorem2.md``, Step 4'', uses; the last
+    column, not the first, makes the layers about half as large there); with ``rng``,
     entries from ``\{1, 2, 3, 1/2, 1/3, 3/2\}`` instead. Inexact: ``r = (\det
     T)^{1/2d}`` computed from the log-determinant (no overflow), times ``e^{t_i}``,
     ``t_i \in [-1/2, 1/2]`` with ``rng``, ``c_1`` compensating."""
     one = ar.scalar(1)
     if ar.exact:
         detT = T.det()
-        if rng is None:  # Delta = diag(det T, 1, ..., 1): T's other columns stay integer (Step 4''s bound)
+        if rng is None:  # Delta = diag(1, ..., 1, det T): T's other columns stay integer (Step 4''s bound)
             vals = [one] * (2 * d)
-        else:
-            choices = [Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2)]
-            vals = [ar.scalar(choices[int(i)]) for i in rng.integers(0, len(choices), size=2 * d)]
+            vals[-1] = detT
+            return vals[:d], vals[d:]
+        choices = [Fraction(1), Fraction(2), Fraction(3), Fraction(1, 2), Fraction(1, 3), Fraction(3, 2)]
+        vals = [ar.scalar(choices[int(i)]) for i in rng.integers(0, len(choices), size=2 * d)]
         rest = one
         for v in vals[1:]:
             rest = rest * v

@@ -3,12 +3,15 @@ r"""What an exact decomposition will cost, estimated before it starts.
 The exact ``k = 3`` layers are rationals whose sizes grow with ``d`` and the input's bit size ``b``
 (the largest numerator or denominator, in bits). Fitted (``python bench/theorem2.py --fit``) on this
 package's own runs of the spectral route (``proofs/theorem2.md``, Step 4''), random integer ``T``
-with ``d = 6..16`` and ``b = 2, 10, 18`` and ``d = 12..32`` at ``b = 3``, on 2 cores (bytes within
-15%; seconds, construction and exact multiply-back, within 22% for runs over a second):
+with ``d = 6..16`` and ``b = 2, 10, 18`` and ``d = 12..48`` at ``b = 3``, on 2 cores (bytes and seconds,
+construction and exact multiply-back, within 14%; seconds only for runs over a second):
 
-.. math::  \text{JSON bytes} \approx 2.6\, d^{4.30} (b + 2)^{1.24}, \qquad
-           \text{seconds} \approx 3.3\cdot10^{-8}\, d^{5.14} (b + 2)^{1.55}.
+.. math::  \text{JSON bytes} \approx 1.6\, d^{4.22} (b + 2)^{1.20}, \qquad
+           \text{seconds} \approx e^{-11.72}\, d^{1.94 + 0.458 \ln d} (b + 2)^{1.15}.
 
+The time bends upwards in log-log (the big-number products leave flint's fastest range), hence the
+``\ln^2 d`` term; at ``2d = 128``, 1-digit entries, it predicts 9.4 minutes and 590 MB (measured: 8.3
+minutes, 508 MB).
 (Where the spectral route does not apply, the prescribed route of Step 4' gives about twice the
 bytes and the pivot route ``0.88 d^{5.36} (b+2)^{1.24}``.) These are estimates for deciding whether to
 start, not bounds; the proved bound on the entries' sizes is in Step 4''.
@@ -61,7 +64,8 @@ def input_cost(rows: list[list[Fraction]]) -> tuple[int, Estimate]:
 def exact_cost(d: int, bits: int) -> Estimate:
     """Estimated JSON size and time of the exact decomposition (module docstring)."""
     ld, lb = math.log(max(d, 1)), math.log(bits + 2)
-    return Estimate(math.exp(0.962 + 4.303 * ld + 1.243 * lb), math.exp(-17.213 + 5.142 * ld + 1.551 * lb))
+    return Estimate(math.exp(0.485 + 4.220 * ld + 1.204 * lb),
+                    math.exp(-11.718 + 1.942 * ld + 0.4575 * ld * ld + 1.153 * lb))
 
 
 def spectral_bits_bound(d: int, b: int) -> int:
@@ -69,11 +73,11 @@ def spectral_bits_bound(d: int, b: int) -> int:
     every ``|T_{ij}| < 2^b``, whose first attempt takes the spectral route, every numerator and
     denominator of every layer entry has fewer than ``\Phi(d, b)`` bits (returned rounded up),
 
-    .. math:: \Phi = 5\rho + (d + 4)\omega_2 + 4d\beta + (d + 8)\log_2 d + 4, \quad
+    .. math:: \Phi = 3\rho + (d + 4)\omega_2 + 4d\beta + (d + 6)\log_2 d + 4, \quad
               \beta = b + \tfrac12\log_2 2d,\ \omega = d(5\beta + 1),\ \omega_2 = \omega + d(3 + 2\log_2 d),\
               \rho = (d - 1)(\omega_2 + \tfrac12\log_2 d),
 
-    that is ``O(d^2 (b + log d))``. A proved bound, not an estimate (measured entries are about 1/9 of it).
+    that is ``O(d^2 (b + log d))``. A proved bound, not an estimate (measured entries are about 1/10 of it).
     """
     if d < 2:
         raise ValueError("Theorem B is stated for d >= 2")
@@ -82,4 +86,4 @@ def spectral_bits_bound(d: int, b: int) -> int:
     omega = d * (5 * beta + 1)
     omega2 = omega + d * (3 + 2 * ell)
     rho = (d - 1) * (omega2 + ell / 2)
-    return math.ceil(5 * rho + (d + 4) * omega2 + 4 * d * beta + (d + 8) * ell + 4)
+    return math.ceil(3 * rho + (d + 4) * omega2 + 4 * d * beta + (d + 6) * ell + 4)
