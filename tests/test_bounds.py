@@ -76,3 +76,23 @@ def test_the_enclosure_takes_T_at_its_exact_binary_values():
         exact = [[Fraction(x) for x in r] for r in T.tolist()]
         assert arb_residual(dec.ar, dec.pairs, dec.T, dec.sign_layer) == \
             arb_residual(dec.ar, dec.pairs, exact, dec.sign_layer)
+
+
+@pytest.mark.parametrize("ones", [1, 8, 32])
+def test_fro_slack_covers_a_sum_of_squares_that_loses_its_small_terms(ones):
+    """The certificate widens every float Frobenius norm by fro_slack(N): a sum of N squares may lose
+    a relative gamma_N. Here the 2^22 squares 2^-54 that follow a few 1's are lost in round-to-nearest
+    (whatever lanes BLAS sums in), so the float norm is below ||E||_F by more than the 4 n u the module
+    used to allow; fro_slack's factor brackets the exact value both ways."""
+    from fractions import Fraction
+
+    n = 2048
+    u = 2.0**-53
+    E = np.full((n, n), 2.0**-27)
+    E.flat[:ones] = 1.0
+    f = normwise.fro_norm(E)
+    exact2 = ones + (n * n - ones) * Fraction(2) ** -54
+    if ones == 1:  # the old allowance gave an upper "bound" below the truth (a lane of fewer than 128 terms
+        assert Fraction(f * (1 + 4 * n * u)) ** 2 < exact2  # sums the 1 and loses its share)
+    slack = normwise.fro_slack(E.size)
+    assert Fraction(f / slack) ** 2 <= exact2 <= Fraction(f * slack) ** 2
