@@ -34,11 +34,15 @@ def fro_norm(A: np.ndarray) -> float:
     r"""``||A||_F`` without underflow or overflow: scaled by a power of two (exactly) first. A float,
     not a bound: the sum of ``N`` squares (BLAS, any order) is within ``\gamma_N`` of the exact one, so
     the result is within a factor :func:`fro_slack` of ``||A||_F`` either way."""
-    m = float(np.abs(A).max()) if A.size else 0.0
+    if not A.size:
+        return 0.0
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        r = float(np.linalg.norm(A))
+    if 2.0**-400 < r < 2.0**400:  # no square overflowed (each is <= r^2); the subnormal ones that lose
+        return r  # digits add at most N 2^-1075, below u r^2 for any N < 2^700
+    m = float(np.abs(A).max())
     if m == 0.0 or not math.isfinite(m):
         return m
-    if 2.0**-400 < m < 2.0**400:  # the sum of squares neither underflows nor overflows
-        return float(np.linalg.norm(A))
     e = math.frexp(m)[1]
     return math.ldexp(float(np.linalg.norm(np.ldexp(A, -e))), e)
 
