@@ -157,8 +157,10 @@ def run_decompose(args: argparse.Namespace) -> int:
             text = _write_output(dec, output, args.json)
         else:
             terminal = not args.json and not args.latex and sys.stdout.isatty()
-            text = None if terminal and _entries(dec) > TERMINAL_MAX_ENTRIES else \
-                json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+            if terminal and _entries(dec) > TERMINAL_MAX_ENTRIES:  # too many entries to be worth formatting
+                text = None
+            else:
+                text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
             if terminal and (text is None or len(text) > TERMINAL_MAX_CHARS):
                 size = "" if text is None else f" ({len(text) / 1e6:.3g} MB of text)"
                 text = (summary_text(dec) + f"\nthe {_entries(dec)} layer entries{size} are not printed on a "
