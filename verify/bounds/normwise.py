@@ -118,6 +118,15 @@ def _balance(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.ndarray
     return out, T2
 
 
+def _support(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    r"""The smallest range holding both ranges. The passes below start from ``I``, whose column halves
+    are zero outside one row half each; a block update ``X_1 \mathrel{+}= X_2 B`` needs only the rows
+    where ``X_2`` is nonzero, and every other entry of ``X_2 B`` is an exact zero (a sum of products
+    with zeros, all entries finite), so restricting the product to those rows changes no value and no
+    bound: it only skips the first layer's product and half of the second's."""
+    return min(a[0], b[0]), max(a[1], b[1])
+
+
 def normwise_residual(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.ndarray, sign_layer: bool
                       ) -> tuple[float, float]:
     r"""``(bound, measured)``: :func:`normwise_interval` without its lower end."""
@@ -157,8 +166,10 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     size = [float(np.abs(s).max()) + _abs_norm2_upper(B) for _, s, B in layers]
     # 2-norm bound of each layer: ||[[I, 0], [B, diag s]]||_2 <= max(1, |s|_max) + ||B||_2
     gnorm = [max(1.0, float(np.abs(s).max())) + _norm2_upper(B) for _, s, B in layers]
-    # pass 1: prefix products Pi_j = G_1 ... G_{j-1}, left to right (right-multiplication updates columns)
+    # pass 1: prefix products Pi_j = G_1 ... G_{j-1}, left to right (right-multiplication updates columns).
+    # sup[h] is the range of rows outside which the column half h of Pi is zero (see _support)
     Pi = np.eye(n)
+    sup = [(0, d), (d, n)]
     e = 0.0
     prefix = []
     for (kind, s, B), sz, gn in zip(layers, size, gnorm):
@@ -166,22 +177,34 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
         prefix.append(normPi + e)
         e = (e * gn + g1 * sz * normPi) * up
         if kind == "L":  # Pi [[I, 0], [B, diag s]] = [Pi_1 + Pi_2 B, Pi_2 diag s]
-            Pi[:, :d] += Pi[:, d:] @ B
+            r0, r1 = sup[1]
+            Pi[r0:r1, :d] += Pi[r0:r1, d:] @ B
             Pi[:, d:] *= s[None, :]
+            sup[0] = _support(sup[0], sup[1])
         else:  # Pi [[diag s, B], [0, I]] = [Pi_1 diag s, Pi_1 B + Pi_2]
-            Pi[:, d:] += Pi[:, :d] @ B
+            r0, r1 = sup[0]
+            Pi[r0:r1, d:] += Pi[r0:r1, :d] @ B
             Pi[:, :d] *= s[None, :]
+            sup[1] = _support(sup[0], sup[1])
     del Pi
-    # pass 2: the evaluation, right to left (left-multiplication updates rows)
+    # pass 2: the evaluation, right to left (left-multiplication updates rows); sup[h] the columns of row
+    # half h outside which it is zero
     M = np.eye(n)
+    sup = [(0, d), (d, n)]
     err = 0.0
     for j in range(len(layers) - 1, -1, -1):
         kind, s, B = layers[j]
         err += prefix[j] * g * size[j] * fro_norm(M) * up
         if kind == "L":  # [[I, 0], [B, diag s]] M = [M_1; B M_1 + s M_2]
-            M[d:] = blocked_matmul(B, M[:d]) + s[:, None] * M[d:]
+            c0, c1 = sup[0]
+            M[d:] *= s[:, None]
+            M[d:, c0:c1] += blocked_matmul(B, M[:d, c0:c1])
+            sup[1] = _support(sup[0], sup[1])
         else:  # [[diag s, B], [0, I]] M = [s M_1 + B M_2; M_2]
-            M[:d] = s[:, None] * M[:d] + blocked_matmul(B, M[d:])
+            c0, c1 = sup[1]
+            M[:d] *= s[:, None]
+            M[:d, c0:c1] += blocked_matmul(B, M[d:, c0:c1])
+            sup[0] = _support(sup[0], sup[1])
     if sign_layer:
         M[0] = -M[0]
     diff = fro_norm(M - T)

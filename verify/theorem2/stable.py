@@ -47,11 +47,11 @@ Factor = tuple[str, Mat]
 STABLE_PAIRS = 7
 
 
-def two_pairs(ar: Arithmetic, M: Mat, H: Mat, M11_inv: Mat) -> list[Factor]:
+def two_pairs(ar: Arithmetic, M11: Mat, M12: Mat, M21: Mat, H: Mat, M11_inv: Mat) -> list[Factor]:
     r"""Lemma 1: ``M = E(X_1) F(Y_1) E(H) F(Y_2)`` when ``H M_{11} H^{-1} = (M^{-1})_{22}``; ``H`` is
-    orthogonal here, so ``H^{-1} = H^T``."""
-    d = M.shape[0] // 2
-    M11, M12, M21 = M[:d, :d], M[:d, d:], M[d:, :d]
+    orthogonal here, so ``H^{-1} = H^T``. Only the blocks ``M_{11}, M_{12}, M_{21}`` enter (``M_{22}``
+    is what the hypothesis makes it)."""
+    d = M11.shape[0]
     X1 = (M21 - H) @ M11_inv
     Y1 = (M11 - ar.eye(d)) @ H.T
     Y2 = M11_inv @ (M12 - Y1)
@@ -74,10 +74,8 @@ def core(ar: Arithmetic, T11: Mat, T12: Mat, T21: Mat, T22: Mat, A: Mat, B: Mat,
     Y = P_inv @ T12 - R
     # M = T' F(-Y) E(-X): M11 = P X^T Om X, M12 = P R, M21 = T21 - (T22 - T21 Y) X, M22 unused
     XtOmX = X.T @ Om @ X
-    M11 = T11 @ XtOmX
-    M = ar.blocks(M11, T11 @ R, T21 - (T22 - T21 @ Y) @ X, ar.zeros(d))
     M11_inv = XtOmX.T @ P_inv
-    return two_pairs(ar, M, H, M11_inv) + [("E", X), ("F", Y)]
+    return two_pairs(ar, T11 @ XtOmX, T11 @ R, T21 - (T22 - T21 @ Y) @ X, H, M11_inv) + [("E", X), ("F", Y)]
 
 
 def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:

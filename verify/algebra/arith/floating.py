@@ -91,10 +91,10 @@ class FloatArithmetic(Arithmetic):
         return float(sign * math.exp(logdet)) if logdet < 700 else float(sign * math.inf)
 
     def transpose(self, a: Any) -> Any:
-        return a.T.copy()
+        return a.T  # a view: BLAS reads it as a transposed operand, and nothing writes into a Mat's array
 
     def block(self, v: Any, r0: int, r1: int, c0: int, c1: int) -> Any:
-        return v[r0:r1, c0:c1].copy()
+        return v[r0:r1, c0:c1]  # a view, as transpose
 
     def join(self, a11: Any, a12: Any, a21: Any, a22: Any) -> Any:
         return np.block([[a11, a12], [a21, a22]])
