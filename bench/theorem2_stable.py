@@ -1,7 +1,7 @@
 """Benchmark of the stable Theorem 2 (``decompose(T, "float")``, method "stable", k = 7, or 8 on a
 lopsided spectrum). Prints one table; never run as a test.
 
-    python bench/theorem2_stable.py [--max-n 4096] [--skip-sklearn]
+    python bench/theorem2_stable.py [--max-n 4096] [--skip-sklearn] [--floor-only]
 
 Columns: 2d; the matrix; cond(T); k; the largest 2-norm condition number over the 2k layers and its
 ratio to max(1, sqrt(cond T)); the scale factor max(g, 1/g)^(1/k), g = |det T|^(1/2d), below which
@@ -14,6 +14,17 @@ certification) and its ratio to scipy.linalg.lu_factor on the same T (best of 3)
 Layer conditions are exact (SVD of every layer) up to 2d = 1024; beyond, each layer's condition is
 bounded by cond(E(X)) = (x/2 + sqrt(1 + x^2/4))^2 (x = ||X||_2 by power iteration, an estimate)
 times the spread of its diagonal: marked "~".
+
+A second table, the route's floor: on a Gaussian T at 2d = 1024 ... max-n, the LAPACK and BLAS
+calls of this route timed alone on matrices of their sizes, as multiples of lu_factor: the SVD of T;
+per orthogonal factor one d x d SVD (the cosines of its CS decomposition), two d x d symmetric
+eigendecompositions (the pivot blocks' SVDs from their Gram matrices) and one more (the rotation
+form) and 28 d x d products; the certificate's 2 x 2k block products (d x d times d x 2d, one pass
+each way). "sum" adds
+them as implemented; "min" is what they would cost if each CS decomposition took one d x d
+eigendecomposition and the pivot blocks' SVDs came free from closed forms: a lower bound for any
+implementation of this route on this machine, before any d x d product or QR. Beside them,
+decompose's best of three.
 
 Matrices: Gaussian; U diag(logspace) V^T with cond 1e3, 1e6, 1e8 (balanced spectra); a random
 rotation; a Glow-style LU-parametrised 1x1 convolution weight W = P L (U + diag(s)); and, when
@@ -139,11 +150,52 @@ def matrices(max_n: int, skip_sklearn: bool, conds=(1e3, 1e6, 1e8)) -> list:
     return cases
 
 
+def best(f, repeat: int = 3) -> float:
+    return min(_time(f) for _ in range(repeat))
+
+
+def floor_row(n: int) -> str:
+    """One row of the floor table (module docstring) on a Gaussian T of size n."""
+    rng = np.random.default_rng(1)
+    d = n // 2
+    T = positive(rng.standard_normal((n, n)))
+    B, G = rng.standard_normal((d, d)), rng.standard_normal((d, d))
+    S = G.T @ G
+    M = np.eye(n)
+    lu = best(lambda: scipy.linalg.lu_factor(T))
+    dec = decompose(T, "float")
+    m = 2 * dec.k
+    svd_T = best(lambda: scipy.linalg.svd(T, check_finite=False), 2)
+    svd_d = best(lambda: scipy.linalg.svd(B, check_finite=False))
+    eigh_d = best(lambda: scipy.linalg.eigh(S, driver="evd", check_finite=False))
+    cert = 2 * m * best(lambda: np.matmul(B, M[:d], out=M[d:]))
+    prods = 56 * best(lambda: B @ G)
+    parts = [svd_T, 2 * svd_d, 4 * eigh_d, 2 * eigh_d, prods, cert]
+    least = svd_T + 2 * eigh_d + 2 * eigh_d + cert
+    t = best(lambda: decompose(T, "float"))
+    cells = "  ".join(f"{x / lu:7.1f}" for x in parts)
+    return f"{n:>5}  {lu:9.3f}  {cells}  {sum(parts) / lu:7.1f}  {least / lu:7.1f}  {t:7.2f}  {t / lu:7.1f}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--max-n", type=int, default=4096)
     ap.add_argument("--skip-sklearn", action="store_true")
+    ap.add_argument("--floor-only", action="store_true", help="print only the route's floor table")
     args = ap.parse_args()
+    if not args.floor_only:
+        table(args)
+    print()
+    print("the route's floor (x lu_factor; module docstring): its LAPACK/BLAS calls timed alone, as implemented")
+    print("('sum') and at the least any implementation pays ('min'); decompose best of 3 (s, x LU)")
+    print("   2d  lu_factor   svd(T)  CS svds  piv eigh  rot eigh  d prods  cert 4k     sum      min        s    x LU")
+    n = 1024  # below, lu_factor takes milliseconds and the ratios are noise
+    while n <= args.max_n:
+        print(floor_row(n), flush=True)
+        n *= 2
+
+
+def table(args) -> None:
     print("stable method (float64, k = 7 or 8); 2 cores; backward error = ||prod - T||_F / ||T||_F")
     print("   2d  matrix               cond(T)   k  max lay.cond  /sqrtc  floor^1/k  measured  certified  verif"
           "      s   x LU")
