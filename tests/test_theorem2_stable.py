@@ -174,7 +174,8 @@ def rotations(draw, d_max: int = 7):
     """SO(d), including eigenvalues +-1 (reflection pairs, identity blocks)."""
     d = draw(st.integers(1, d_max))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    kind = draw(st.sampled_from(["haar", "identity", "minus_pairs", "permutation", "near_identity", "clustered"]))
+    kind = draw(st.sampled_from(["haar", "identity", "minus_pairs", "permutation", "near_identity", "clustered",
+                                 "opposite"]))
     if kind == "haar":
         O = _orthogonal(rng, d)
     elif kind == "identity":
@@ -195,6 +196,14 @@ def rotations(draw, d_max: int = 7):
         blocks = [np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) for a in (t, t + 1e-9, t)[: d // 2]]
         Q = _orthogonal(rng, d)
         O = Q @ scipy.linalg.block_diag(*(blocks + [np.eye(d - 2 * len(blocks))])) @ Q.T
+    elif kind == "opposite" and d >= 4:  # two planes turning opposite ways, cosines 3e-7 to 1e-4 apart: eigh
+        import scipy.linalg  # mixes their vectors by u / gap, which the fast rotation form must not drop
+
+        t = rng.uniform(0.3, np.pi - 0.3)
+        t2 = np.arccos(np.cos(t) - 10.0 ** rng.uniform(-6.5, -4))
+        blocks = [np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) for a in (t, -t2)]
+        Q = _orthogonal(rng, d)
+        O = Q @ scipy.linalg.block_diag(*(blocks + [np.eye(d - 4)])) @ Q.T
     else:
         O = np.eye(d)[rng.permutation(d)]
     if np.linalg.det(O) < 0:
@@ -209,6 +218,25 @@ def test_every_rotation_is_a_commutator_of_orthogonal_matrices(O):
     d = O.shape[0]
     assert np.allclose(N.T @ N, np.eye(d), atol=1e-13) and np.allclose(W.T @ W, np.eye(d), atol=1e-13)
     assert np.linalg.norm(N.T @ W @ N @ W.T - O) <= 1e-13 * max(d, 1)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_rotation_form_keeps_planes_whose_cosines_nearly_agree(seed):
+    """Before: the fast rotation form measured what it dropped as a difference of two sums, which
+    cancels to rounding noise, and cut clusters at cosine gaps of 1e-7; two planes turning opposite
+    ways with cosines 3e-7 to 1e-4 apart (eigh mixes their vectors by u / gap) then lost entries of
+    1e-10, and the commutator missed O by up to 1.4e-9 (169 of 200 such rotations)."""
+    import scipy.linalg
+
+    rng = np.random.default_rng(seed)
+    d = 4 + seed % 4
+    t = rng.uniform(0.3, np.pi - 0.3)
+    t2 = np.arccos(np.cos(t) - 10.0 ** rng.uniform(-6.5, -4))
+    blocks = [np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) for a in (t, -t2)]
+    Q = _orthogonal(rng, d)
+    O = Q @ scipy.linalg.block_diag(*(blocks + [np.eye(d - 4)])) @ Q.T
+    N, W = commutator(AR, AR.mat(O))
+    assert np.linalg.norm(N.v.T @ W.v @ N.v @ W.v.T - O) <= 1e-13 * d
 
 
 def test_the_commutator_check_can_fail():
