@@ -17,7 +17,7 @@ from verify.io import read_decomposition
 from verify.theorem2.serialize import to_json, to_npz
 
 from .helpers import assert_input_error, run, run_in_process
-from .strategies import rational_matrices
+from .strategies import float_matrices, rational_matrices
 
 T4 = [[1, 2, 3, 0], [2, 4, 1, 1], [0, 1, 2, 1], [1, 0, 1, 3]]
 
@@ -181,3 +181,58 @@ def test_hostile_npz_is_one_line(tmp_path, kind):
     arrays.update(HOSTILE[kind])
     np.savez(tmp_path / "h.npz", **arrays)
     assert_input_error(run("check", m, tmp_path / "h.npz"))
+
+
+def _arrays(data: dict) -> dict:
+    """The same decomposition with every float layer block a float64 array (``arrays=True``)."""
+    return {**data, "layers": [{k: np.array(v, dtype=np.float64) for k, v in L.items()} for L in data["layers"]]}
+
+
+@pytest.mark.parametrize("ball_max_n", [0, None])
+@settings(max_examples=10, deadline=None)
+@given(T=float_matrices(d_max=3), tamper=st.sampled_from([None, 1e-7, 1e-310]))
+def test_float64_arrays_are_checked_as_their_lists(ball_max_n, T, tamper):
+    """``check`` given float64 arrays decides exactly as given the same numbers as lists, on the float
+    normwise path (``BALL_MAX_N`` lowered to 0) and the ball path, honest or tampered (an entry moved
+    by 1e-7, or one set to a subnormal, which sends the arrays to the exact readers)."""
+    import verify.checkers.decomposition as checker
+    from verify.checkers import check
+
+    data = _as_read(to_json(decompose(T, "float")))
+    if tamper is not None:
+        A = data["layers"][0]["A"]
+        A[0][0] = tamper if tamper < 1e-300 else A[0][0] + tamper
+    with pytest.MonkeyPatch.context() as mp:
+        if ball_max_n is not None:
+            mp.setattr(checker, "BALL_MAX_N", ball_max_n)
+        listed, arrayed = check(T, data), check(T, _arrays(data))
+    assert (listed.ok, listed.message, listed.claims) == (arrayed.ok, arrayed.message, arrayed.claims)
+    assert listed.ok == (tamper is None)
+
+
+def test_arrays_of_another_shape_or_type_are_read_as_lists():
+    """A float32 array is read entry by entry (its values are floats), a wrong shape is the lists'
+    one-line refusal, an array of text is read as text."""
+    from verify.checkers import check
+    from verify.checkers.decomposition import DecompositionFormatError
+
+    data = _as_read(to_json(decompose(T4, "float")))
+    f32 = {**data, "layers": [{k: np.array(v, dtype=np.float32) for k, v in L.items()} for L in data["layers"]]}
+    assert check(T4, f32).ok == check(T4, {**data, "layers": [{k: np.array(v, dtype=np.float32).tolist()
+                                                                for k, v in L.items()} for L in data["layers"]]}).ok
+    bad = _arrays(data)
+    bad["layers"][0]["A"] = bad["layers"][0]["A"][:1]
+    with pytest.raises(DecompositionFormatError):
+        check(T4, bad)
+    exact = to_json(decompose(T4))
+    text = {**exact, "layers": [{k: np.array(v) for k, v in L.items()} for L in exact["layers"]]}
+    assert check(T4, text).ok
+
+
+def test_read_decomposition_arrays_are_the_lists(tmp_path):
+    dec = decompose([[2.0, 1.0, 0.5, 0.0], [1.0, 3.0, 0.0, 1.0], [0.0, 1.0, 2.0, 0.5], [1.0, 0.0, 1.0, 4.0]], "float")
+    dec.save(tmp_path / "d.npz")
+    listed, arrayed = read_decomposition(tmp_path / "d.npz"), read_decomposition(tmp_path / "d.npz", arrays=True)
+    assert all(isinstance(v, np.ndarray) and v.dtype == np.float64 for L in arrayed["layers"] for v in L.values())
+    assert [{k: v.tolist() for k, v in L.items()} for L in arrayed["layers"]] == listed["layers"]
+    assert {k: v for k, v in arrayed.items() if k != "layers"} == {k: v for k, v in listed.items() if k != "layers"}

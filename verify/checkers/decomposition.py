@@ -212,7 +212,10 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
         raise DecompositionFormatError(f"decomposition JSON lacks the schema's fields ({short(e)})") from None
     if not raw:
         raise DecompositionFormatError("decomposition has no layers")
-    for A, b, c, D in raw:
+    floats = _float64_blocks(raw, d)
+    if floats is None and any(hasattr(x, "dtype") for blocks in raw for x in blocks):
+        raw = [tuple(x.tolist() if hasattr(x, "tolist") else x for x in blocks) for blocks in raw]
+    for A, b, c, D in raw if floats is None else ():
         if not all(isinstance(x, list) for x in (A, b, c, D)) or not all(isinstance(r, list) for r in A + D):
             raise DecompositionFormatError("decomposition layers must be lists (A, D of rows; b, c of numbers)")
         if len(b) != d or len(c) != d or len(A) != d or len(D) != d or any(len(r) != d for r in A + D):
@@ -229,7 +232,7 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
     ):
         raise DecompositionFormatError(f"digits must be an integer in 1..{MAX_DIGITS} or null")
     claimed_tol, claimed_residual = _claim_number(data, "tolerance"), _claim_number(data, "residual")
-    kind = layer_kind(raw)
+    kind = LayerKind(False, FLOAT_DIGITS) if floats is not None else layer_kind(raw)
     used_tol = kind.default_tolerance() if tol is None else tol_q
     notes, false_claims = _structural_claims(data, d, len(raw), regime)
     if false_claims:
@@ -243,7 +246,9 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
     if depth_claims:
         notes.append("a 'verify depth' result: only its decomposition was re-multiplied; its k_min and "
                      "proved_minimal claims (the evidence for smaller k) are not checked by 'verify check'")
-    result = _decide(M, raw, kind, sign, regime, used_tol, claimed_residual)
+    if floats is not None and (n <= BALL_MAX_N or used_tol == 0 or _normal_range(floats) is None):
+        raw, floats = [tuple(x.tolist() for x in blocks) for blocks in raw], None  # the exact and ball paths
+    result = _decide(M, raw, kind, sign, regime, used_tol, claimed_residual, floats)
     if result.ok and data.get("verified") is False:
         notes.append("the file says 'verified': false; it holds on these terms")
     if claimed_residual is not None and result.lower is not None and claimed_residual < result.lower:
@@ -291,10 +296,10 @@ class _Found:
 
 
 def _decide(M: Any, raw: list, kind: LayerKind, sign: bool, regime: str, tol: Fraction,
-            claimed: Fraction | None = None) -> _Found:
+            claimed: Fraction | None = None, floats: list | None = None) -> _Found:
     n = M.n
     if not kind.exact and kind.digits <= FLOAT_DIGITS and tol > 0 and n > BALL_MAX_N:  # mp layers need balls
-        floats = _float_pairs(raw)
+        floats = _float_pairs(raw) if floats is None else floats
         if floats is not None:
             return _check_floats(M, floats, sign, regime, tol, claimed, raw)
     scales = [([_fr(x) for x in b], [_fr(x) for x in c]) for _, b, c, _ in raw]
@@ -346,6 +351,31 @@ def _float_pairs(raw: list) -> list | None:
     except (ValueError, TypeError):
         return None
     return out
+
+
+def _float64_blocks(raw: list, d: int) -> list | None:
+    """The layers as they are when every block is a numpy ``float64`` array of the schema's shape (a
+    ``.npz`` file read with ``arrays=True``, or a caller's arrays): binary floats, so the kind of number
+    is known without reading them one by one; else None (lists, or arrays of anything else, which the
+    caller turns into lists and checks entry by entry)."""
+    shapes = ((d, d), (d,), (d,), (d, d))
+    for blocks in raw:
+        if len(blocks) != 4 or not all(getattr(x, "dtype", None) is not None and x.dtype.kind == "f"
+                                       and x.dtype.itemsize == 8 and x.shape == sh for x, sh in zip(blocks, shapes)):
+            return None
+    return [list(blocks) for blocks in raw]
+
+
+def _normal_range(pairs: list) -> list | None:
+    """``pairs`` of float64 arrays when every entry is finite and zero or normal (what the normwise
+    bound's rounding model assumes, as for :func:`_float_pairs`), else None."""
+    import numpy as np
+
+    for arrs in pairs:
+        for a in arrs:
+            if not np.all(np.isfinite(a)) or np.any((a != 0) & (np.abs(a) < 2.0**-1022)):
+                return None
+    return pairs
 
 
 def _check_floats(M: Any, pairs: list, sign: bool, regime: str, tol: Fraction, claimed: Fraction | None = None,

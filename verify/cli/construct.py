@@ -217,7 +217,7 @@ def run_check(args: argparse.Namespace) -> int:
     with command_bar(args, 3, "check", "stage", enabled=big) as bar:
         T = read_matrix(args.matrix)
         bar.update(1)
-        data = read_decomposition(args.decomposition)  # JSON, or .npz by its suffix
+        data = read_decomposition(args.decomposition, arrays=True)  # JSON, or .npz by its suffix
         bar.update(1)
         result = check(T, data, tol=args.tol, regime=args.regime)
         bar.update(1)
