@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from verify.threads import BLAS_VARIABLES, free_cores, size_blas_threads
+from verify.threads import BLAS_VARIABLES, busy_now, free_cores, size_blas_threads
 
 
 def test_free_cores_subtracts_the_load():
@@ -12,6 +12,33 @@ def test_free_cores_subtracts_the_load():
     assert free_cores(4, 9.0) == 1
     assert free_cores(8, 2.6) == 5
     assert 1 <= free_cores() <= (os.cpu_count() or 1)
+
+
+def test_busy_now_counts_the_other_runnable_tasks():
+    """Linux's instantaneous count (``/proc/loadavg``'s fourth field) less this process; not the
+    one-minute average, which lags behind finished jobs."""
+    assert busy_now("1.93 1.20 0.80 1/87 10147") == 0  # only this process runs: the average is stale
+    assert busy_now("0.10 0.10 0.10 3/87 10147") == 2
+    assert busy_now("garbage") is None
+    now = busy_now()
+    assert now is None or now >= 0
+
+
+def test_a_busy_process_takes_a_core():
+    import subprocess
+    import sys
+    import time
+
+    if busy_now() is None or (os.cpu_count() or 1) < 2:
+        return  # not Linux, or one core: nothing to take
+    before = busy_now()
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)
+        assert busy_now() >= 1 and free_cores() <= (os.cpu_count() or 1) - 1 or before >= 1
+    finally:
+        spin.kill()
+        spin.wait()
 
 
 def test_an_explicit_thread_setting_is_left_alone(monkeypatch):
