@@ -435,6 +435,23 @@ def test_checker_float_path_agrees_with_balls(T):
         cd.BALL_MAX_N = old
 
 
+@pytest.mark.parametrize("text, path", [("0.0", "normwise"), ("-0.0", "normwise"), ("0", "normwise"),
+                                        ("0e5", "normwise"), ("1e-400", "ball arithmetic")])
+def test_checker_float_path_reads_zeros_and_tiny_texts(monkeypatch, text, path):
+    """Entries that float64 reads as 0: zero texts stay on the float path (the common ones without an
+    exact read each, which cost 4 s at 2d = 1024); a nonzero text below float64's range sends the
+    check to the exact readers, whose number it is."""
+    import verify.checkers.decomposition as cd
+
+    monkeypatch.setattr(cd, "BALL_MAX_N", 0)
+    T = gaussian_positive(np.random.default_rng(5), 4)
+    data = to_json(decompose(T, "float"))
+    data["layers"][1]["A"][0][0] = text
+    data["layers"][1]["D"][0][0] = text if text != "1e-400" else data["layers"][1]["D"][0][0]
+    r = check(T, data, tol=1)  # the residual itself is beside the point: which reader decided
+    assert path in r.message, r.message
+
+
 def test_degenerate_covariances_stay_backward_stable():
     """Regression: covariances with zero-variance coordinates (like the digits data's blank pixels)
     have orthogonal factors with some sin(theta) = 0; closed-form SVDs of the core's blocks lost two

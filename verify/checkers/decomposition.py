@@ -110,7 +110,11 @@ def layer_kind(raw: list) -> LayerKind:
     decimal, is decided over every entry (one pass joining them, then substring tests: a regular
     expression per entry took 15 s at 2d = 1024); the digit count, which only picks a tolerance at or
     below ``10^{-8}``, is read from the scales and the first row of each block."""
-    text = "\x00".join(_as_text(x) for A, b, c, D in raw for x in chain(b, c, *A, *D))
+    entries = [chain(b, c, *A, *D) for A, b, c, D in raw]
+    try:  # JSON's decimal strings as they are: 4x faster than a call per entry
+        text = "\x00".join(chain.from_iterable(entries))
+    except TypeError:  # numbers among them
+        text = "\x00".join(_as_text(x) for A, b, c, D in raw for x in chain(b, c, *A, *D))
     if "/" in text:
         return LayerKind(True)
     if "." not in text and "e" not in text and "E" not in text:
@@ -329,6 +333,12 @@ def _text_width(x: Any) -> int:
 BALL_MAX_N = 256
 
 
+#: entries that are zero as they stand (what float64's ``repr`` writes for zeros, and the numbers):
+#: the zero blocks of an eight-pair middle are half a million of them at 2d = 1024, each read as a
+#: ``Fraction`` before (4 s)
+ZERO_TEXTS = frozenset(["0.0", "-0.0", "0", 0, 0.0])
+
+
 def _float_pairs(raw: list) -> list | None:
     """Every entry as the float64 nearest to its decimal string (numpy's correctly rounded parse),
     or None when some entry is not a plain decimal, or leaves float64's normal range (a nonzero
@@ -345,7 +355,7 @@ def _float_pairs(raw: list) -> list | None:
                 tiny = np.abs(a) < 2.0**-1022
                 if tiny.any():
                     flat = np.array(x, dtype=object).ravel()
-                    if any(_fr(v) != 0 for v in flat[tiny.ravel()]):
+                    if any(v not in ZERO_TEXTS and _fr(v) != 0 for v in flat[tiny.ravel()]):
                         return None
             out.append(arrs)
     except (ValueError, TypeError):
