@@ -319,6 +319,10 @@ class FloatArithmetic(Arithmetic):
     def to_str(self, s: Scalar) -> str:
         return repr(float(s))
 
+    def to_strings(self, m: Any) -> list[list[str]]:
+        """:meth:`to_str` of every entry, from one ``tolist`` (no call per entry through ``rows``)."""
+        return [list(map(float.__repr__, r)) for r in np.asarray(m.v, dtype=np.float64).tolist()]
+
     def to_float(self, s: Scalar) -> float:
         return float(s)
 
