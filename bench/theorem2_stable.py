@@ -20,11 +20,11 @@ calls of this route timed alone on matrices of their sizes, as multiples of lu_f
 per orthogonal factor one d x d SVD (the cosines of its CS decomposition), two d x d symmetric
 eigendecompositions (the pivot blocks' SVDs from their Gram matrices) and one more (the rotation
 form) and 28 d x d products; the certificate's 2 x 2k block products (d x d times d x 2d, one pass
-each way). "sum" adds
-them as implemented; "min" is what they would cost if each CS decomposition took one d x d
-eigendecomposition and the pivot blocks' SVDs came free from closed forms: a lower bound for any
-implementation of this route on this machine, before any d x d product or QR. Beside them,
-decompose's best of three.
+each way). "sum" adds them as implemented; "min" keeps the SVD of T, the rotation forms and the
+certificate and supposes each CS decomposition took one d x d eigendecomposition and the pivot
+blocks' SVDs came free from closed forms: an estimate of the least an implementation of this route
+pays on this machine, before any d x d product or QR (not a theorem: a cheaper CS decomposition
+than one eigendecomposition would lower it). Beside them, decompose's best of three.
 
 Matrices: Gaussian; U diag(logspace) V^T with cond 1e3, 1e6, 1e8 (balanced spectra); a random
 rotation; a Glow-style LU-parametrised 1x1 convolution weight W = P L (U + diag(s)); and, when
@@ -187,7 +187,7 @@ def main():
         table(args)
     print()
     print("the route's floor (x lu_factor; module docstring): its LAPACK/BLAS calls timed alone, as implemented")
-    print("('sum') and at the least any implementation pays ('min'); decompose best of 3 (s, x LU)")
+    print("('sum') and about the least an implementation pays ('min'); decompose best of 3 (s, x LU)")
     print("   2d  lu_factor   svd(T)  CS svds  piv eigh  rot eigh  d prods  cert 4k     sum      min        s    x LU")
     n = 1024  # below, lu_factor takes milliseconds and the ratios are noise
     while n <= args.max_n:
