@@ -248,6 +248,16 @@ def test_the_commutator_check_can_fail():
     assert np.linalg.norm(N.v.T @ W.v.T @ N.v @ W.v - O) > 1e-3
 
 
+def _word_product(word, d: int) -> np.ndarray:
+    """The product of a word of shears ``E(X) = [[I, 0], [X, I]]``, ``F(Y) = [[I, Y], [0, I]]``."""
+    P = np.eye(2 * d)
+    for kind, M in word:
+        S = np.eye(2 * d)
+        S[(slice(d, None), slice(None, d)) if kind == "E" else (slice(None, d), slice(d, None))] = M.v
+        P = P @ S
+    return P
+
+
 @given(st.integers(1, 6), st.integers(0, 2**32 - 1))
 def test_orthogonal_matrices_are_seven_bounded_shears(d, seed):
     Q = _orthogonal(np.random.default_rng(seed), 2 * d)
@@ -255,15 +265,7 @@ def test_orthogonal_matrices_are_seven_bounded_shears(d, seed):
         Q[:, 0] = -Q[:, 0]
     word = orthogonal_word(AR, AR.mat(Q))
     assert [k for k, _ in word] == list("EFEFEFE")
-    P = np.eye(2 * d)
-    for kind, M in word:
-        S = np.eye(2 * d)
-        if kind == "E":
-            S[d:, :d] = M.v
-        else:
-            S[:d, d:] = M.v
-        P = P @ S
-    assert np.linalg.norm(P - Q) <= 1e-13 * 2 * d
+    assert np.linalg.norm(_word_product(word, d) - Q) <= 1e-13 * 2 * d
     bounds = [8.5, 2.5, 1, 5.3, 1, 3, 1]  # proofs/theorem2_stable.md, "Conditioning"
     assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
 
@@ -316,6 +318,44 @@ def test_svd_conditioned_is_an_svd(d, seed, kappa):
     assert list(s) == sorted(s, reverse=True)
 
 
+@pytest.mark.parametrize("eps", [None, 1e-6])
+def test_closed_form_pivot_svds_are_used_where_they_hold(eps):
+    """Lemma 4's closed forms: on a generic rotation they reproduce the computed pivot blocks to
+    rounding and the word is built from them; with CS angles of 1e-6 they are off by about
+    u / 1e-6 and are refused (the blocks' own SVDs are taken), and either way the seven shears
+    multiply back to Q."""
+    import scipy.linalg
+
+    import verify.theorem2.stable as stable
+
+    rng = np.random.default_rng(7)
+    d = 48
+    if eps is None:
+        Q = _orthogonal(rng, 2 * d)
+    else:
+        th = np.r_[rng.uniform(0, np.pi / 2, d - 4), eps * rng.uniform(0.5, 1, 4)]
+        C, S = np.diag(np.cos(th)), np.diag(np.sin(th))
+        U1, U2, V1, V2 = (_orthogonal(rng, d) for _ in range(4))
+        Q = scipy.linalg.block_diag(U1, U2) @ np.block([[C, -S], [S, C]]) @ scipy.linalg.block_diag(V1, V2).T
+    if np.linalg.det(Q) < 0:
+        Q[:, 0] = -Q[:, 0]
+    used = []
+    original = stable.closed_svds
+
+    def spy(*args):
+        out = original(*args)
+        used.append(out is not None)
+        return out
+
+    stable.closed_svds = spy
+    try:
+        word = orthogonal_word(AR, AR.mat(Q))
+    finally:
+        stable.closed_svds = original
+    assert used == [eps is None]
+    assert np.linalg.norm(_word_product(word, d) - Q) <= 1e-13 * 2 * d
+
+
 @pytest.mark.parametrize("kind", ["identity", "half swap", "permutation", "planes"])
 def test_orthogonal_words_of_degenerate_rotations(kind):
     """The CS angles all 0, all pi/2, mixed, and exact plane rotations: Q_11 or Q_12 singular, the QR
@@ -329,12 +369,7 @@ def test_orthogonal_words_of_degenerate_rotations(kind):
     if np.linalg.det(Q) < 0:
         Q[:, 0] = -Q[:, 0]
     word = orthogonal_word(AR, AR.mat(Q))
-    P = np.eye(2 * d)
-    for k, M in word:
-        S = np.eye(2 * d)
-        S[(slice(d, None), slice(None, d)) if k == "E" else (slice(None, d), slice(d, None))] = M.v
-        P = P @ S
-    assert np.linalg.norm(P - Q) <= 1e-14 * 2 * d
+    assert np.linalg.norm(_word_product(word, d) - Q) <= 1e-14 * 2 * d
     bounds = [8.5, 2.5, 1, 5.3, 1, 3, 1]
     assert all(np.linalg.norm(M.v, 2) <= b * (1 + 1e-9) for (_, M), b in zip(word, bounds))
 

@@ -1,7 +1,7 @@
 r"""Orthogonal matrices: the polar factor and every rotation as a commutator.
 
 * :func:`polar` -- the orthogonal factor ``U V^T`` of ``G = U \Sigma V^T``; :func:`column_polar` the
-  same for a ``G`` with orthogonal columns, by a QR.
+  same for a ``G`` with orthogonal columns, by a QR (:func:`column_polar_norms` with their norms).
 * :func:`commutator` -- for ``O \in SO(d)``, orthogonal ``N, \Omega`` with
   ``O = N^T \Omega N \Omega^T``. From the real Schur form ``O = V \operatorname{blkdiag}(R(\alpha_1),
   \dots, R(\alpha_m), I) V^T``: take ``\Omega' = \operatorname{blkdiag}(R(\beta_1), \dots, R(\beta_m), I)``
@@ -36,12 +36,19 @@ def column_polar(ar: Arithmetic, G: Mat) -> Mat:
     ``B`` is there; elsewhere it is a completion, as in :func:`polar`. Rounding leaves ``R``
     triangular with off-diagonal entries of about ``u / s_i`` (``i`` the earlier column) and at
     most ``s_j``."""
+    return column_polar_norms(ar, G)[0]
+
+
+def column_polar_norms(ar: Arithmetic, G: Mat) -> tuple[Mat, list]:
+    r""":func:`column_polar` and the diagonal of ``B^T G`` (``R``'s, nonnegative, in ``G``'s column
+    order): the computed column norms ``s``, and exactly the diagonal that ``B^T G`` has."""
     d = G.shape[1]
     one = ar.scalar(1)
     J = ar.sparse(d, {(d - 1 - i, i): one for i in range(d)})  # exact: each entry one product by 1
     Q, R = ar.qr((G @ J).v)
-    signs = [-one if r < 0 else one for r in ar.diagonal(R)]
-    return ar.mat(Q).scale_columns(signs) @ J
+    diagonal = ar.diagonal(R)
+    signs = [-one if r < 0 else one for r in diagonal]
+    return ar.mat(Q).scale_columns(signs) @ J, [abs(r) for r in reversed(diagonal)]
 
 
 def _rotation(ar: Arithmetic, angle: float) -> list[list]:

@@ -39,7 +39,7 @@ from typing import Any
 
 from ..algebra.arith.base import Arithmetic, Mat
 from ..algebra.layers import Pair
-from ..algebra.orthogonal import column_polar, commutator
+from ..algebra.orthogonal import column_polar_norms, commutator
 
 Factor = tuple[str, Mat]
 
@@ -83,24 +83,59 @@ def orthogonal_word(ar: Arithmetic, Q: Mat) -> list[Factor]:
     constant (``proofs/theorem2_stable.md``).
 
     The SVD ``Q_{11} = A_1 \cos\Theta\, B_1^T`` and the polar factor ``B_2`` of
-    ``-Q_{12}^T A_1 = B_2 \sin\Theta`` give ``Z = -B_2 B_1^T``; then the SVDs of the *computed*
-    ``T'_{11}`` and ``Q'``. (Their closed forms ``A_1 (C + S) B_1^T`` and ``B_2 (C + S) A_2^T`` would
-    save two SVDs, but they hold only to about ``10^{-11}`` when some ``\sin\theta`` vanish, which
-    the digits covariance's degenerate spectrum shows; the SVDs of the computed blocks agree with
-    each other to rounding, which is all Lemma 2 uses.)"""
+    ``-Q_{12}^T A_1 = B_2 \sin\Theta`` give ``Z = -B_2 B_1^T``; then SVDs of the *computed*
+    ``T'_{11}`` and ``Q'`` with the same singular values: their closed forms where those hold to
+    rounding (:func:`closed_svds`), else the blocks' own SVDs (they hold only to about ``10^{-11}``
+    when some ``\sin\theta`` nearly vanish, which the digits covariance's degenerate spectrum shows;
+    the SVDs of the computed blocks agree with each other to rounding, which is all Lemma 2 uses)."""
     n = Q.shape[0]
     d = n // 2
     Q11, Q12, Q21, Q22 = Q[:d, :d], Q[:d, d:], Q[d:, :d], Q[d:, d:]
-    A1, _, B1t = ar.svd(Q11.v)
+    A1, cos, B1t = ar.svd(Q11.v)
     A1, B1t = ar.mat(A1), ar.mat(B1t)
-    B2 = column_polar(ar, -(Q12.T @ A1))  # columns orthogonal, norms sin(theta) ascending
+    B2, sin = column_polar_norms(ar, -(Q12.T @ A1))  # columns orthogonal, norms sin(theta) ascending
     Z = -(B2 @ B1t)
     T11 = Q11 + Q12 @ Z
     T21 = Q21 + Q22 @ Z
     Qp = Q22.T - Z @ Q21.T  # (T'^{-1})_{22} for T' = Q E(Z), since Q^{-1} = Q^T
-    A, _, B = ar.svd_conditioned(T11.v)  # singular values cos + sin in [1, sqrt 2]
-    C, _, Et = ar.svd_conditioned(Qp.v)
-    return core(ar, T11, Q12, T21, Q22, ar.mat(A), ar.mat(B), ar.mat(C), ar.mat(Et)) + [("E", -Z)]
+    factors = closed_svds(ar, Q21, Q22, T11, Qp, A1, B1t, B2, cos, sin) if ar.float64_arrays else None
+    if factors is None:  # the closed forms do not hold to rounding (some sin(theta) near 0), or mp
+        A, _, B = ar.svd_conditioned(T11.v)  # singular values cos + sin in [1, sqrt 2]
+        C, _, Et = ar.svd_conditioned(Qp.v)
+        factors = (ar.mat(A), ar.mat(B), ar.mat(C), ar.mat(Et))
+    return core(ar, T11, Q12, T21, Q22, *factors) + [("E", -Z)]
+
+
+#: the closed forms of :func:`closed_svds` are used when they hold to this many ``u d`` (1-norm);
+#: the SVD factors of Gaussian T give 2.4-8 (2d = 8..1024, larger at small d), the Gram-matrix SVDs
+#: they replace 1.3-4.5; above it the SVDs are taken (a matter of speed only: both are exact to rounding).
+#: float64 only: mp's own SVDs hold to ``u``, and a branch taken by rounding would make its residual
+#: depend on the scale of ``T`` by more than the ``8 d`` between them
+CLOSED_FORM_SLACK = 8
+
+
+def closed_svds(ar: Arithmetic, Q21: Mat, Q22: Mat, P: Mat, Qp: Mat, A1: Mat, B1t: Mat, B2: Mat,
+                cos: list[Any], sin: list[Any]) -> tuple[Mat, Mat, Mat, Mat] | None:
+    r"""Lemma 4's closed forms ``P = A_1 (C + S) B_1^T`` and ``Q' = B_2 (C + S) A_2^T`` with
+    ``A_2 = Q_{21} B_1 S + Q_{22} B_2 C`` (``Q_{21} B_1 = A_2 S``, ``Q_{22} B_2 = A_2 C``, ``S^2 + C^2 = I``),
+    as ``(A, B, C', E)`` for :func:`core` -- when they hold for the *computed* blocks: the residuals
+    ``A_1^T P B_1 - D``, ``B_2^T Q' A_2 - D`` and ``A_2^T A_2 - I`` each of 1-norm at most
+    :data:`CLOSED_FORM_SLACK` ``u d``, else None. ``S`` is the diagonal of ``B_2^T G`` (the QR's), so
+    the first residual is the QR's off-diagonal part, of size ``\min(u / s_i, s_j)``: rounding where
+    no ``\sin\theta`` is small, up to ``10^{-11}`` on the digits covariance's blank pixels, where the
+    SVDs of the computed blocks are taken instead. Two ``d x d`` Gram eigendecompositions saved per
+    orthogonal factor (1 s of 7.4 at ``2d = 2048``), for six products."""
+    d = len(cos)
+    one = ar.scalar(1)
+    cos = [min(x, one) for x in cos]
+    D = ar.diag([x + y for x, y in zip(cos, sin)])
+    B1 = B1t.T
+    A2 = Q21 @ B1.scale_columns(sin) + Q22 @ B2.scale_columns(cos)
+    tol = CLOSED_FORM_SLACK * ar.unit_roundoff * d
+    for R in (A1.T @ P @ B1 - D, B2.T @ Qp @ A2 - D, A2.T @ A2 - ar.eye(d)):
+        if not max(ar.abs_column_sums(R.v)) <= tol:
+            return None
+    return A1, B1t, B2, A2.T
 
 
 def transpose_word(word: list[Factor]) -> list[Factor]:
