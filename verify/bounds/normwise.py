@@ -155,7 +155,11 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
 
     ``lower`` is rigorous the other way: ``\|\Pi - T\|_F \ge \|\hat M_1 - T\|_F - \|\hat M_1 - \Pi\|_F``,
     with ``\|\hat M_1 - T\|_F \ge \|fl(\hat M_1 - T)\|_F / (1 + u)`` and the same error bound, so a
-    claimed residual below it is false (0 when the error bound swamps the measured residual)."""
+    claimed residual below it is false (0 when the error bound swamps the measured residual).
+
+    Products that underflow commit an absolute error as well (at most ``2^{-1075}`` each, beyond the
+    relative ``u``): each step adds ``n (d + 2) 2^{-1074}`` to its ``\|\Delta_j\|_F`` bound, which
+    matters only for products of norm near ``10^{-300}``, where balancing failed."""
     layers, T = _balance(layers, T)
     n = T.shape[0]
     d = n // 2
@@ -163,6 +167,9 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     g1 = gamma(d + 1) + 2 * u
     g = gamma(min(BLOCK, d) + -(-d // BLOCK) + 2) + 2 * u
     up = fro_slack(n * n, u) * (1 + 4 * n * u)  # covers the rounding of the float norms below (fro_slack)
+    # underflow: a product that lands below 2^-1022 commits up to 2^-1075 more than u times itself (sums
+    # never do: a subnormal sum is exact); an entry of a step takes at most d + 2 products
+    tiny = n * (d + 2) * 2.0**-1074
     size = [float(np.abs(s).max()) + _abs_norm2_upper(B) for _, s, B in layers]
     # 2-norm bound of each layer: ||[[I, 0], [B, diag s]]||_2 <= max(1, |s|_max) + ||B||_2
     gnorm = [max(1.0, float(np.abs(s).max())) + _norm2_upper(B) for _, s, B in layers]
@@ -175,7 +182,7 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     for (kind, s, B), sz, gn in zip(layers, size, gnorm):
         normPi = fro_norm(Pi) * up
         prefix.append(normPi + e)
-        e = (e * gn + g1 * sz * normPi) * up
+        e = (e * gn + g1 * sz * normPi + tiny) * up
         if kind == "L":  # Pi [[I, 0], [B, diag s]] = [Pi_1 + Pi_2 B, Pi_2 diag s]
             r0, r1 = sup[1]
             Pi[r0:r1, :d] += Pi[r0:r1, d:] @ B
@@ -194,7 +201,7 @@ def normwise_interval(layers: list[tuple[str, np.ndarray, np.ndarray]], T: np.nd
     err = 0.0
     for j in range(len(layers) - 1, -1, -1):
         kind, s, B = layers[j]
-        err += prefix[j] * g * size[j] * fro_norm(M) * up
+        err += prefix[j] * (g * size[j] * fro_norm(M) + tiny) * up
         if kind == "L":  # [[I, 0], [B, diag s]] M = [M_1; B M_1 + s M_2]
             c0, c1 = sup[0]
             M[d:] *= s[:, None]
