@@ -194,7 +194,8 @@ def _unwrap(data: Any) -> dict:
 
 def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") -> CheckResult:
     """Whether the decomposition ``data`` (the ``verify decompose --json`` schema, or a result that
-    carries one) multiplies back to ``T_rows`` (anything :func:`~verify.io.as_matrix` accepts), with
+    carries one; its blocks lists, or float64 numpy arrays as ``read_decomposition(path, arrays=True)``
+    gives them) multiplies back to ``T_rows`` (anything :func:`~verify.io.as_matrix` accepts), with
     every scale positive (``regime="positive"``) or nonzero (``"signed"``), and a relative residual
     at most ``tol`` (any exactly readable number >= 0; ``tol = 0`` asks for exact equality). The
     default is fixed by what the layers' numbers are (:func:`layer_kind`): equality for exact
