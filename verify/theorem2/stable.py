@@ -124,7 +124,7 @@ def closed_svds(ar: Arithmetic, Q21: Mat, Q22: Mat, P: Mat, Qp: Mat, A1: Mat, B1
     the first residual is the QR's off-diagonal part, of size ``\min(u / s_i, s_j)``: rounding where
     no ``\sin\theta`` is small, up to ``10^{-11}`` on the digits covariance's blank pixels, where the
     SVDs of the computed blocks are taken instead. Two ``d x d`` Gram eigendecompositions saved per
-    orthogonal factor (1 s of 7.4 at ``2d = 2048``), for six products."""
+    orthogonal factor (1 s of 7.4 at ``2d = 2048``), for seven products."""
     d = len(cos)
     one = ar.scalar(1)
     cos = [min(x, one) for x in cos]
