@@ -236,7 +236,8 @@ def construct(target: BoxMixture | Annulus, h: float, eps: float, ramp: float | 
     t1 = [[Fraction(float(p1["b2"][m + i])) + o for o in exact_offsets(p1, m + i, slice(0, K - 1))] for i in range(m)]
     margin2, margins3, plateau_err = _cell_outputs(idx, centres, lane_of, t1, t2, t3, b3, p2, unit_slices(stairs2)[0],
                                                    p3, unit_slices(stairs3))
-    plateau_masses, bound = _bound(target, M, knots, widths, p, float(p_grid.sum() - p.sum()), margin2, margins3,
+    dropped = float(p_grid[p_grid < MIN_MASS].sum())  # summed directly: a difference of the two totals can
+    plateau_masses, bound = _bound(target, M, knots, widths, p, dropped, margin2, margins3,  # cancel below 0
                                    plateau_err, eps_true, R)
     return Theorem1Network(target, 1.0 / M, eps, M, flow, idx, p, plateau_masses, knots, widths, bound)
 
