@@ -236,3 +236,22 @@ def test_read_decomposition_arrays_are_the_lists(tmp_path):
     assert all(isinstance(v, np.ndarray) and v.dtype == np.float64 for L in arrayed["layers"] for v in L.values())
     assert [{k: v.tolist() for k, v in L.items()} for L in arrayed["layers"]] == listed["layers"]
     assert {k: v for k, v in arrayed.items() if k != "layers"} == {k: v for k, v in listed.items() if k != "layers"}
+
+
+@pytest.mark.parametrize("ball_max_n", [0, None])
+def test_from_decomposition_reads_npz_arrays_as_the_json_numbers(tmp_path, monkeypatch, ball_max_n):
+    """A float .npz gives the flow its float64 arrays as they are: the same flow and the same certified
+    error as the same numbers as lists of floats, on the ball path and on the normwise one
+    (BALL_MAX_N lowered)."""
+    import verify.theorem2.flow as flow_module
+
+    if ball_max_n is not None:
+        monkeypatch.setattr(flow_module, "BALL_MAX_N", ball_max_n)
+    T = np.random.default_rng(4).standard_normal((6, 6))
+    T[0] *= np.sign(np.linalg.det(T))
+    dec = decompose(T, "float")
+    dec.save(tmp_path / "d.npz")
+    a, b = from_decomposition(tmp_path / "d.npz"), from_decomposition(read_decomposition(tmp_path / "d.npz"))
+    assert a.error_kind == b.error_kind == "certified" and a.error == b.error
+    z = np.random.default_rng(0).standard_normal((5, 6))
+    assert np.array_equal(a.forward_and_log_det(z)[0], b.forward_and_log_det(z)[0])

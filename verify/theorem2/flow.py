@@ -47,7 +47,7 @@ def _layers_of(dec: Any) -> tuple[list[tuple[Any, Any, Any, Any]], bool]:
         from ..io.npz import read_decomposition
 
         try:
-            dec = read_decomposition(dec)
+            dec = read_decomposition(dec, arrays=True)  # float layers stay float64 arrays
         except ValueError as e:
             raise FlowInputError(str(e)) from None
     elif isinstance(dec, (str, Path)):
@@ -172,7 +172,10 @@ def _ball_error(pairs: list, sign: bool, F: np.ndarray) -> float:
 
 def _floats(x: Any, binary: list[bool]) -> np.ndarray:
     """A vector or matrix of the decomposition as float64 (each number's nearest float), clearing
-    ``binary[0]`` when some number is not already a binary float (then the flow holds roundings)."""
+    ``binary[0]`` when some number is not already a binary float (then the flow holds roundings).
+    A float64 array is taken as it is (its numbers are binary floats)."""
+    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+        return x
     matrix = len(x) > 0 and isinstance(x[0], (list, tuple, np.ndarray))
     numbers = [v for r in x for v in r] if matrix else list(x)
     if binary[0] and not all(isinstance(v, float) for v in numbers):
