@@ -39,9 +39,10 @@ def write_npz(meta: dict[str, Any], arrays: dict[str, np.ndarray], path: Any) ->
 def read_decomposition(path: Any, *, arrays: bool = False) -> dict[str, Any]:
     """The decomposition in ``path`` as the JSON schema's dict: ``.npz`` files here, anything else as
     JSON (:func:`verify.io.read_json`). With ``arrays``, float layers of an ``.npz`` stay ``float64``
-    arrays (views of the stacked ones) instead of lists of Python floats: the same numbers, a
-    twentieth of the memory, and what :func:`verify.check` reads without converting entry by entry
-    (2d = 2048: 0.3 s instead of 45 s)."""
+    arrays (views of the stacked ones) instead of lists of Python floats: the same numbers in a
+    quarter of the memory (8 bytes an entry, not a 24-byte object and its 8-byte pointer), and what
+    :func:`verify.check` reads without converting entry by entry (``verify check`` at 2d = 2048: 2.6 s
+    and 350 MB instead of 19 s and 2.5 GB)."""
     if Path(str(path)).suffix.lower() != ".npz":
         from .files import read_json
 
