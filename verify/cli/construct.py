@@ -109,9 +109,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_decompose(args: argparse.Namespace) -> int:
     from ..algebra.arith import get_arithmetic
     from ..io import read_matrix
-    from ..theorem2 import decompose, to_json, to_latex, to_text
+    from ..theorem2 import decompose, to_latex, to_text
     from ..theorem2.decompose import as_method, choose_arithmetic, default_method
-    from ..theorem2.serialize import summary_text
+    from ..theorem2.serialize import summary_text, write_json
 
     output = None
     if args.output is not None:  # refused before any work: a run must not end in a file it cannot write
@@ -153,20 +153,27 @@ def run_decompose(args: argparse.Namespace) -> int:
         dec = decompose(T, ar, method=method, sign_layer=args.sign_layer,
                         tol=args.tol, seed=args.seed, progress=bar if (slow_stable or slow_exact) else None,
                         max_seconds=None, max_bytes=None)  # the cost was weighed above (--max-bytes, --yes)
+        stream = output is None and args.json  # written below, a layer at a time (write_json)
         if output is not None:
             text = _write_output(dec, output, args.json)
+        elif stream:
+            text = None
         else:
-            terminal = not args.json and not args.latex and sys.stdout.isatty()
+            terminal = not args.latex and sys.stdout.isatty()
             if terminal and _entries(dec) > TERMINAL_MAX_ENTRIES:  # too many entries to be worth formatting
                 text = None
             else:
-                text = json.dumps(to_json(dec)) if args.json else (to_latex(dec) if args.latex else to_text(dec))
+                text = to_latex(dec) if args.latex else to_text(dec)
             if terminal and (text is None or len(text) > TERMINAL_MAX_CHARS):
                 size = "" if text is None else f" ({len(text) / 1e6:.3g} MB of text)"
                 text = (summary_text(dec) + f"\nthe {_entries(dec)} layer entries{size} are not printed on a "
                         "terminal: -o FILE.npz (or FILE.json) writes them, and a redirected stdout gets them all")
         bar.update(0 if slow_stable else 1)
-    print(text)
+    if stream:
+        write_json(dec, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        print(text)
     print(f"verify: {ar.name} arithmetic, {dec.method} method, k = {dec.k} ({why})", file=sys.stderr)
     if not dec.verified:
         return err(f"residual bound {up(dec.residual)} exceeds the tolerance {up(dec.tolerance)}; "
@@ -196,13 +203,13 @@ def _entries(dec: Any) -> int:
 def _write_output(dec: Any, path: Path, as_json: bool) -> str:
     """Write the layers to ``path`` (the format by its suffix) and return what stdout gets: the
     summary (text, or the schema without its layers under ``--json``) and where the layers went."""
-    from ..theorem2.serialize import meta_json, summary_text, to_json, to_npz
+    from ..theorem2.serialize import meta_json, summary_text, to_npz, write_json
 
     if path.suffix.lower() == ".npz":
         size = to_npz(dec, path)
     else:
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(to_json(dec), f)
+            write_json(dec, f)
             size = f.tell()
     if as_json:
         return json.dumps({**meta_json(dec), "output": str(path), "output_bytes": size})

@@ -98,10 +98,9 @@ class Decomposition:
         """Write the decomposition to ``path``, as JSON (``.json``) or as NumPy arrays (``.npz``, see
         :mod:`verify.io.npz`), by its suffix; returns the bytes written. Both read back with
         :func:`verify.io.read_decomposition` and check with :func:`verify.check`."""
-        import json
         from pathlib import Path
 
-        from .serialize import to_json, to_npz
+        from .serialize import to_npz, write_json
 
         suffix = Path(str(path)).suffix.lower()
         if suffix == ".npz":
@@ -109,7 +108,7 @@ class Decomposition:
         if suffix != ".json":
             raise InputError(f"{str(path)[:80]}: save writes .json or .npz (the suffix chooses the format)")
         with open(path, "w", encoding="utf-8") as f:
-            json.dump(to_json(self), f)
+            write_json(self, f)
             return f.tell()
 
     def pairs_in(self, arithmetic: "Arithmetic | str", digits: int = 50) -> list[Pair]:
