@@ -218,8 +218,8 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
     if not raw:
         raise DecompositionFormatError("decomposition has no layers")
     floats = _float64_blocks(raw, d)
-    if floats is None and any(hasattr(x, "dtype") for blocks in raw for x in blocks):
-        raw = [tuple(x.tolist() if hasattr(x, "tolist") else x for x in blocks) for blocks in raw]
+    if floats is None:
+        raw = _listed(raw)
     for A, b, c, D in raw if floats is None else ():
         if not all(isinstance(x, list) for x in (A, b, c, D)) or not all(isinstance(r, list) for r in A + D):
             raise DecompositionFormatError("decomposition layers must be lists (A, D of rows; b, c of numbers)")
@@ -252,7 +252,7 @@ def check(T_rows: Any, data: Any, *, tol: Any = None, regime: str = "positive") 
         notes.append("a 'verify depth' result: only its decomposition was re-multiplied; its k_min and "
                      "proved_minimal claims (the evidence for smaller k) are not checked by 'verify check'")
     if floats is not None and (n <= BALL_MAX_N or used_tol == 0 or _normal_range(floats) is None):
-        raw, floats = [tuple(x.tolist() for x in blocks) for blocks in raw], None  # the exact and ball paths
+        raw, floats = _listed(raw), None  # the exact and ball paths read lists
     result = _decide(M, raw, kind, sign, regime, used_tol, claimed_residual, floats)
     if result.ok and data.get("verified") is False:
         notes.append("the file says 'verified': false; it holds on these terms")
@@ -375,6 +375,11 @@ def _float64_blocks(raw: list, d: int) -> list | None:
                                        and x.dtype.itemsize == 8 and x.shape == sh for x, sh in zip(blocks, shapes)):
             return None
     return [list(blocks) for blocks in raw]
+
+
+def _listed(raw: list) -> list:
+    """``raw`` with every array block (anything with ``tolist``) as the nested lists of its numbers."""
+    return [tuple(x.tolist() if hasattr(x, "tolist") else x for x in blocks) for blocks in raw]
 
 
 def _normal_range(pairs: list) -> list | None:

@@ -41,20 +41,21 @@ def cond(x: Any) -> str:
     return mpmath.nstr(mpmath.mpf(x), 4, min_fixed=0, max_fixed=0)
 
 
-#: the schema's fields before ``layers``; the rest of :func:`_meta` follows them
-HEAD = ("d", "k", "regime", "arithmetic", "method", "route")
-
-
 def _layer(dec: Decomposition, p: Any) -> dict[str, Any]:
     ar = dec.ar
     return {"A": ar.to_strings(p.A), "b": [ar.to_str(x) for x in p.b], "c": [ar.to_str(x) for x in p.c],
             "D": ar.to_strings(p.D)}
 
 
-def to_json(dec: Decomposition) -> dict[str, Any]:
+def _schema(dec: Decomposition, layers: list) -> dict[str, Any]:
+    """The schema's fields in their order, ``layers`` after the first six."""
     meta = _meta(dec)
-    return {**{k: meta[k] for k in HEAD}, "layers": [_layer(dec, p) for p in dec.pairs],
-            **{k: v for k, v in meta.items() if k not in HEAD}}
+    head = ("d", "k", "regime", "arithmetic", "method", "route")
+    return {**{k: meta[k] for k in head}, "layers": layers, **{k: v for k, v in meta.items() if k not in head}}
+
+
+def to_json(dec: Decomposition) -> dict[str, Any]:
+    return _schema(dec, [_layer(dec, p) for p in dec.pairs])
 
 
 def write_json(dec: Decomposition, f: Any) -> None:
@@ -62,14 +63,13 @@ def write_json(dec: Decomposition, f: Any) -> None:
     whole schema as Python strings is 1 GB beside its 350 MB of text, one layer's a sixteenth of it."""
     import json
 
-    meta = _meta(dec)
-    field = lambda k, v: f"{json.dumps(k)}: {json.dumps(v)}"  # noqa: E731  (json.dump's separators)
-    f.write("{" + ", ".join(field(k, meta[k]) for k in HEAD) + ', "layers": [')
+    head, tail = json.dumps(_schema(dec, [])).split('"layers": []')  # no other field can hold that text
+    f.write(head + '"layers": [')
     for i, p in enumerate(dec.pairs):
         if i:
             f.write(", ")
         f.write(json.dumps(_layer(dec, p)))  # one write a layer: json.dump's many small ones cost 25%
-    f.write("]" + "".join(", " + field(k, v) for k, v in meta.items() if k not in HEAD) + "}")
+    f.write("]" + tail)
 
 
 def _meta(dec: Decomposition) -> dict[str, Any]:
